@@ -1,0 +1,51 @@
+import type { LabelSelector } from '../k8s/label-selector.js';
+
+/** Where `CiliumLoadBalancerIPPool` lives in the API (cluster-scoped, like Cilium's). */
+export const lbIpPoolResource = {
+  group: 'cilium.io',
+  version: 'v2alpha1',
+  plural: 'ciliumloadbalancerippools',
+  kind: 'CiliumLoadBalancerIPPool',
+} as const;
+
+/** One block of a pool: either a CIDR or an inclusive start/stop range. */
+export interface LbIpPoolBlock {
+  cidr?: string | null;
+  start?: string | null;
+  stop?: string | null;
+}
+
+/** A `metav1.Condition` as written to the pool's status. */
+export interface PoolCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+}
+
+/** The parts of a `CiliumLoadBalancerIPPool` the IPAM reads. */
+export interface LbIpPool {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    uid?: string;
+    generation?: number;
+    creationTimestamp?: Date | string;
+  };
+  spec?: {
+    blocks?: LbIpPoolBlock[] | null;
+    /** Cilium ≤ 1.14 spelling of `blocks`; both are read. */
+    cidrs?: LbIpPoolBlock[] | null;
+    serviceSelector?: LabelSelector | null;
+    disabled?: boolean | null;
+    /**
+     * Cilium types this as the string `"Yes"`/`"No"`; YAML 1.1 parsers turn an unquoted `Yes`
+     * into `true`, so a boolean is accepted too.
+     */
+    allowFirstLastIPs?: string | boolean | null;
+  } | null;
+  status?: { conditions?: PoolCondition[] | null } | null;
+}

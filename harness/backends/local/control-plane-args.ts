@@ -1,0 +1,84 @@
+/**
+ * Command lines of etcd and kube-apiserver as kubeadm writes them into their static pod manifests,
+ * minus what needs a kubelet. Pure, so the flags can be tested and reviewed in one place.
+ */
+
+export interface EtcdArgsSpec {
+  name: string;
+  dataDir: string;
+  clientPort: number;
+  peerPort: number;
+  metricsPort: number;
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
+/** etcd flags (kubeadm's, on loopback). WAL and data on disk; never `--unsafe-no-fsync`. */
+export function etcdArgs(s: EtcdArgsSpec): string[] {
+  const client = `https://127.0.0.1:${s.clientPort}`;
+  const peer = `https://127.0.0.1:${s.peerPort}`;
+  return [
+    `--name=${s.name}`,
+    `--data-dir=${s.dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${s.name}=${peer}`,
+    `--listen-metrics-urls=http://127.0.0.1:${s.metricsPort}`,
+    `--cert-file=${s.certFile}`,
+    `--key-file=${s.keyFile}`,
+    '--client-cert-auth=true',
+    `--trusted-ca-file=${s.caFile}`,
+    `--peer-cert-file=${s.certFile}`,
+    `--peer-key-file=${s.keyFile}`,
+    '--peer-client-cert-auth=true',
+    `--peer-trusted-ca-file=${s.caFile}`,
+    '--snapshot-count=10000',
+    '--experimental-initial-corrupt-check=true',
+    '--experimental-watch-progress-notify-interval=5s',
+    '--log-level=warn',
+  ];
+}
+
+export interface ApiserverArgsSpec {
+  bindAddress: string;
+  securePort: number;
+  etcdUrl: string;
+  etcdCaFile: string;
+  etcdCertFile: string;
+  etcdKeyFile: string;
+  caFile: string;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  saKeyFile: string;
+  saPubFile: string;
+  serviceClusterIpRange: string;
+}
+
+/** kube-apiserver flags (kubeadm's v1.32 defaults, secure serving only, Node + RBAC authorization). */
+export function apiserverArgs(s: ApiserverArgsSpec): string[] {
+  return [
+    `--advertise-address=${s.bindAddress}`,
+    `--bind-address=${s.bindAddress}`,
+    `--secure-port=${s.securePort}`,
+    '--allow-privileged=true',
+    '--authorization-mode=Node,RBAC',
+    `--client-ca-file=${s.caFile}`,
+    '--enable-admission-plugins=NodeRestriction',
+    '--enable-bootstrap-token-auth=true',
+    `--etcd-servers=${s.etcdUrl}`,
+    `--etcd-cafile=${s.etcdCaFile}`,
+    `--etcd-certfile=${s.etcdCertFile}`,
+    `--etcd-keyfile=${s.etcdKeyFile}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${s.saPubFile}`,
+    `--service-account-signing-key-file=${s.saKeyFile}`,
+    `--service-cluster-ip-range=${s.serviceClusterIpRange}`,
+    `--tls-cert-file=${s.tlsCertFile}`,
+    `--tls-private-key-file=${s.tlsKeyFile}`,
+    '--profiling=false',
+    '--v=1',
+  ];
+}

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { BackendError } from '../../errors.js';
+import { resolveTool } from '../../tools/resolve-tool.js';
+import { runCommand } from '../../util/run-command.js';
+import { addressPlan, checkNodeCount, freeSlot, SERVICE_CLUSTER_IP_RANGE, type AddressPlan } from './address-plan.js';
+import { apiserverArgs, etcdArgs } from './control-plane-args.js';
+import { writeKubeconfig } from './kubeconfig-file.js';
+import { ManagedProcess, type ProcessSpec } from './managed-process.js';
+import { type NamespaceHost, NodeNetwork } from './node-network.js';
+import { RunPki } from './pki.js';
+import { RunRegistration } from './run-registry.js';
+import { assertPortFree, freePort } from '../../util/free-port.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+
+export interface LocalClusterSpec {
+  /** Number of node namespaces (1..100). */
+  nodes: number;
+  /** Labels of node i; nodes beyond the array get none. */
+  nodeLabels?: (i: number) => Record<string, string>;
+  /** Fixed kube-apiserver port (default: a free one). */
+  apiPort?: number;
+  /** Where temp dirs go (default /var/lib/l2bench: on disk, so etcd's fsyncs are real). */
+  workRoot?: string;
+  onProgress?: (line: string) => void;
+}
+
+/** One node of a local cluster: a network namespace with its Node object and identity. */
+export interface LocalNode extends NamespaceHost {
+  index: number;
+  name: string;
+  labels: Record<string, string>;
+  /** Kubeconfig of the node's agent identity (CN l2bench:announcer:<name>, O l2bench:announcers). */
+  kubeconfigPath: string;
+}
+
+/** Group every node agent's client certificate carries; RBAC binds to it. */
+export const ANNOUNCER_GROUP = 'l2bench:announcers';
+
+/**
+ * A running local cluster: etcd and kube-apiserver as child processes with a run PKI, a bridge and
+ * one network namespace per node. Disposing it tears everything down in reverse order of creation.
+ */
+export class StartedLocalCluster implements AsyncDisposable {
+  readonly nodes: LocalNode[] = [];
+  etcd!: ManagedProcess;
+  apiserver!: ManagedProcess;
+  network!: NodeNetwork;
+  adminKubeconfigPath = '';
+  apiServerUrl = '';
+  etcdMetricsUrl = '';
+  /** Admin TLS identity for scraping kube-apiserver's /metrics. */
+  adminTls!: TlsIdentity;
+  startupMs = 0;
+  private readonly stack = new AsyncDisposableStack();
+
+  private constructor(
+    readonly runId: string,
+    readonly plan: AddressPlan,
+    readonly workDir: string,
+    readonly registration: RunRegistration,
+  ) {}
+
+  /** Brings a cluster up; on any failure everything created so far is removed before rethrowing. */
+  static async start(spec: LocalClusterSpec): Promise<StartedLocalCluster> {
+    checkNodeCount(spec.nodes);
+    const progress = spec.onProgress ?? (() => {});
+    const t0 = performance.now();
+    if (spec.apiPort !== undefined) await assertPortFree(spec.apiPort, '0.0.0.0', '--api-port');
+    const [apiserverBin, etcdBin] = await Promise.all([
+      resolveTool('kube-apiserver', { onProgress: progress }),
+      resolveTool('etcd', { onProgress: progress }),
+    ]);
+    const runId = randomBytes(3).toString('hex');
+    const plan = addressPlan(freeSlot(await hostAddresses()));
+    const workDir = join(spec.workRoot ?? '/var/lib/l2bench', `run-${runId}`);
+    const registration = new RunRegistration(runId);
+    const cluster = new StartedLocalCluster(runId, plan, workDir, registration);
+    try {
+      await cluster.bringUp(spec, apiserverBin, etcdBin, progress);
+    } catch (err) {
+      await cluster[Symbol.asyncDispose]().catch(() => {});
+      throw err;
+    }
+    cluster.startupMs = performance.now() - t0;
+    return cluster;
+  }
+
+  private async bringUp(
+    spec: LocalClusterSpec,
+    apiserverBin: string,
+    etcdBin: string,
+    progress: (l: string) => void,
+  ): Promise<void> {
+    const { stack, registration, plan, workDir, runId } = this;
+    mkdirSync(join(workDir, 'pki'), { recursive: true });
+    mkdirSync(join(workDir, 'logs'), { recursive: true });
+    registration.add('dirs', workDir);
+    // Disposal runs in reverse: processes, then the network, then the work dir, then the record.
+    stack.defer(() => registration.close());
+    stack.defer(() => rmSync(workDir, { recursive: true, force: true }));
+
+    progress(`network: bridge and ${spec.nodes} node namespaces in ${plan.slotCidr}`);
+    this.network = stack.use(await NodeNetwork.create(runId, plan, spec.nodes, registration));
+
+    progress('pki: CA, serving and client certificates');
+    const pkiDir = join(workDir, 'pki');
+    const pki = await RunPki.create(pkiDir, `l2bench-ca-${runId}`);
+    const [etcdCert, apiCert, apiEtcdClient, admin, sa] = await Promise.all([
+      pki.issue({ stem: 'etcd', commonName: 'etcd', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: ['server', 'client'] }),
+      pki.issue({
+        stem: 'apiserver',
+        commonName: 'kube-apiserver',
+        dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
+        ipAddresses: [plan.gateway, '127.0.0.1', '198.18.240.1'],
+        usage: ['server'],
+      }),
+      pki.issue({ stem: 'apiserver-etcd-client', commonName: 'kube-apiserver-etcd-client', usage: ['client'] }),
+      pki.issue({ stem: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: ['client'] }),
+      pki.serviceAccountKeys(),
+    ]);
+
+    const [clientPort, peerPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    progress('etcd: starting (data and WAL on disk)');
+    this.etcd = stack.use(
+      await this.startProcess({
+        name: 'etcd',
+        command: etcdBin,
+        args: etcdArgs({
+          name: `l2b-${runId}`,
+          dataDir: join(workDir, 'etcd'),
+          clientPort,
+          peerPort,
+          metricsPort,
+          certFile: etcdCert.certFile,
+          keyFile: etcdCert.keyFile,
+          caFile: pki.ca.certFile,
+        }),
+        logFile: join(workDir, 'logs', 'etcd.log'),
+      }),
+    );
+    this.etcdMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+
+    const apiPort = spec.apiPort ?? (await freePort(plan.gateway));
+    this.apiServerUrl = `https://${plan.gateway}:${apiPort}`;
+    progress(`kube-apiserver: starting on ${this.apiServerUrl}`);
+    this.apiserver = stack.use(
+      await this.startProcess({
+        name: 'kube-apiserver',
+        command: apiserverBin,
+        args: apiserverArgs({
+          bindAddress: plan.gateway,
+          securePort: apiPort,
+          etcdUrl: `https://127.0.0.1:${clientPort}`,
+          etcdCaFile: pki.ca.certFile,
+          etcdCertFile: apiEtcdClient.certFile,
+          etcdKeyFile: apiEtcdClient.keyFile,
+          caFile: pki.ca.certFile,
+          tlsCertFile: apiCert.certFile,
+          tlsKeyFile: apiCert.keyFile,
+          saKeyFile: sa.keyFile,
+          saPubFile: sa.pubFile,
+          serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
+        }),
+        logFile: join(workDir, 'logs', 'kube-apiserver.log'),
+      }),
+    );
+    this.adminTls = { ca: pki.ca.certPem, cert: admin.certPem, key: admin.keyPem };
+    const clusterName = `l2b-${runId}`;
+    this.adminKubeconfigPath = writeKubeconfig({
+      path: join(workDir, 'admin.kubeconfig'),
+      clusterName,
+      server: this.apiServerUrl,
+      caPem: pki.ca.certPem,
+      user: 'kubernetes-admin',
+      certPem: admin.certPem,
+      keyPem: admin.keyPem,
+    });
+    await this.waitReady(60_000);
+    progress('kube-apiserver: ready');
+
+    const labelsOf = spec.nodeLabels ?? (() => ({}));
+    const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    for (const [i, host] of this.network.nodes.entries()) {
+      const name = `l2b-${runId}-n${i}`;
+      const id = await pki.issue({
+        stem: `node-${i}`,
+        commonName: `l2bench:announcer:${name}`,
+        organizations: [ANNOUNCER_GROUP],
+        usage: ['client'],
+      });
+      const kubeconfigPath = writeKubeconfig({
+        path: join(workDir, `node-${i}.kubeconfig`),
+        clusterName,
+        server: this.apiServerUrl,
+        caPem: pki.ca.certPem,
+        user: name,
+        certPem: id.certPem,
+        keyPem: id.keyPem,
+      });
+      const labels = { ...labelsOf(i), 'kubernetes.io/hostname': name, 'l2bench.io/run': runId };
+      await core.createNode({ body: nodeObject(name, labels, host.ip) });
+      this.nodes.push({ ...host, index: i, name, labels, kubeconfigPath });
+    }
+    progress(`nodes: ${this.nodes.length} registered`);
+  }
+
+  private async startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
+    // The run id in the environment lets `l2bench cleanup` find this process (and its children)
+    // after a crash without trusting a PID that may have been reused.
+    const proc = await ManagedProcess.start({ ...spec, env: { ...(spec.env ?? process.env), L2BENCH_RUN: this.runId } });
+    this.registration.add('pids', proc.pid);
+    return proc;
+  }
+
+  /** Polls kube-apiserver's /readyz until it answers 200 (or the process dies, or time runs out). */
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (!this.apiserver.running) {
+        throw new BackendError(`kube-apiserver exited during start: see ${join(this.workDir, 'logs', 'kube-apiserver.log')}`);
+      }
+      if (!this.etcd.running) throw new BackendError(`etcd exited during start: see ${join(this.workDir, 'logs', 'etcd.log')}`);
+      try {
+        const r = await httpsGet(`${this.apiServerUrl}/readyz`, this.adminTls, 2000);
+        if (r.status === 200) return;
+        last = `HTTP ${r.status}`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new BackendError(`kube-apiserver not ready after ${timeoutMs}ms (last: ${last})`);
+  }
+
+  /** A client-node KubeConfig for the admin identity. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromFile(this.adminKubeconfigPath);
+    return kc;
+  }
+
+  /**
+   * Starts a process inside node i's network namespace (`ip netns exec`, which execs, so the PID
+   * is the process's own); it is stopped with the cluster unless the caller stops it earlier.
+   */
+  async startInNamespace(netns: string, spec: ProcessSpec): Promise<ManagedProcess> {
+    const proc = await this.startProcess({ ...spec, command: 'ip', args: ['netns', 'exec', netns, spec.command, ...spec.args] });
+    this.stack.use(proc);
+    return proc;
+  }
+
+  /** Runs a command to completion inside a namespace. */
+  execIn(netns: string, command: string, args: readonly string[], timeoutMs = 30_000) {
+    return runCommand('ip', ['netns', 'exec', netns, command, ...args], { allowFailure: true, timeoutMs });
+  }
+
+  /** Registers extra teardown work (e.g. a deployed announcer set) to run before the cluster goes. */
+  defer(fn: () => Promise<void> | void): void {
+    this.stack.defer(fn);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stack.disposeAsync();
+  }
+}
+
+function nodeObject(name: string, labels: Record<string, string>, ip: string): V1Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels },
+    status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
+  };
+}
+
+/** IPv4 addresses already configured on this host (to pick a free address slot). */
+async function hostAddresses(): Promise<Set<string>> {
+  const r = await runCommand('ip', ['-4', '-o', 'addr', 'show']);
+  return new Set([...r.stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]!));
+}

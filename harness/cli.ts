@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import 'disposablestack/auto';
+import { Command, InvalidArgumentError } from 'commander';
+import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
+import { upCluster } from './commands/up-cluster.js';
+import { L2benchError } from './errors.js';
+import { parseLabels } from './parse-labels.js';
+import { installShutdownSignal } from './shutdown-signal.js';
+import { provisionTools } from './tools/provision-tools.js';
+import { CORE_TOOLS, isToolName } from './tools/tool-versions.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+function intArg(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer (got '${v}')`);
+    return n;
+  };
+}
+
+const program = new Command('l2bench')
+  .description('What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?')
+  .showHelpAfterError(false);
+
+program
+  .command('up')
+  .description('bring up a local cluster (etcd + kube-apiserver + one network namespace per node) until Ctrl-C')
+  .option('--nodes <M>', 'number of node namespaces (1..100)', intArg('--nodes'), 3)
+  .option('--label <k=v>', 'label for every node (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--api-port <port>', 'fixed kube-apiserver port', intArg('--api-port'))
+  .action(async (o: { nodes: number; label: string[]; apiPort?: number }) => {
+    const labels = parseLabels(o.label.length > 0 ? o.label : ['homelab/role=worker']);
+    await upCluster({ nodes: o.nodes, labels, apiPort: o.apiPort, signal: installShutdownSignal(), out, progress });
+  });
+
+program
+  .command('cleanup')
+  .description('remove what crashed l2bench runs left behind (namespaces, links, processes, temp dirs), and only that')
+  .action(async () => {
+    const r = await cleanupStaleRuns();
+    if (r.runs.length === 0) out('l2bench cleanup: nothing left behind by crashed runs');
+    else {
+      out(
+        `l2bench cleanup: runs ${r.runs.join(', ')}: killed ${r.processes} processes, removed ${r.netns.length} namespaces, ${r.links.length} links, ${r.dirs.length} dirs`,
+      );
+    }
+    for (const e of r.errors) progress(`l2bench cleanup: ${e}`);
+    if (r.errors.length > 0) process.exitCode = 1;
+  });
+
+program
+  .command('tools')
+  .description('build (once) and report the pinned kube-apiserver, etcd and k6 binaries')
+  .argument('[names...]', `tools to provision (default: ${CORE_TOOLS.join(', ')})`)
+  .action(async (names: string[]) => {
+    const wanted = names.length > 0 ? names : [...CORE_TOOLS];
+    for (const n of wanted) if (!isToolName(n)) throw new L2benchError(`unknown tool '${n}': choose from ${CORE_TOOLS.join(', ')}, kind`);
+    const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
+    for (const r of results) out(JSON.stringify(r));
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof L2benchError) {
+    process.stderr.write(`l2bench: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`l2bench: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

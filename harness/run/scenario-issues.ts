@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import { objectKeysAt } from './schema-path.js';
+
+/** `a.b.c`, with array indices as `a.b[0]`. */
+export function dottedPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text === '' ? '(top level)' : text;
+}
+
+/** A value as it appears in a message: numbers bare, strings quoted, the rest as JSON. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return typeof value;
+}
+
+function limitText(issue: { origin?: string; inclusive?: boolean }, limit: unknown, big: boolean): string {
+  const bound = String(limit);
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    return big ? `must have at most ${bound} entries` : `must have at least ${bound} entries`;
+  }
+  if (issue.origin === 'string') {
+    return big ? `must be at most ${bound} characters` : `must be at least ${bound} characters`;
+  }
+  if (big) return issue.inclusive === false ? `must be below ${bound}` : `must be at most ${bound}`;
+  return issue.inclusive === false ? `must be above ${bound}` : `must be at least ${bound}`;
+}
+
+/**
+ * One zod issue as one or more one-line messages naming the field, the value and the limit.
+ * `schema` is consulted only for unknown fields, to list the known ones.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): string[] {
+  const field = dottedPath(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = objectKeysAt(schema, issue.path).join(', ');
+      return issue.keys.map((key) => {
+        const where = dottedPath([...issue.path, key]);
+        return `unknown field ${where}: remove it or check spelling (known: ${known})`;
+      });
+    }
+    case 'invalid_type': {
+      if (input === undefined) return [`${field} is required`];
+      const expected = issue.expected === 'int' ? 'a whole number' : issue.expected;
+      const hint =
+        issue.expected === 'string' && (typeof input === 'boolean' || typeof input === 'number')
+          ? `: quote it ("${String(input)}")`
+          : '';
+      return [`${field} (${showValue(input)}) must be ${expected}, not ${typeName(input)}${hint}`];
+    }
+    case 'too_big':
+      return [`${field} (${showValue(input)}) ${limitText(issue, issue.maximum, true)}`];
+    case 'too_small':
+      return [`${field} (${showValue(input)}) ${limitText(issue, issue.minimum, false)}`];
+    case 'invalid_value':
+      return [`${field} (${showValue(input)}) must be one of ${issue.values.map(String).join(', ')}`];
+    case 'invalid_union': {
+      const detail = issue as { note?: string; options?: unknown[] };
+      if (detail.note === 'No matching discriminator') {
+        const options = detail.options ?? [];
+        const value = (input as Record<string, unknown> | undefined)?.[String(issue.path.at(-1))];
+        return [`${field} (${showValue(value)}) must be one of ${options.map(String).join(', ')}`];
+      }
+      return [`${field} (${showValue(input)}): ${issue.message}`];
+    }
+    case 'invalid_format':
+      return [`${field} (${showValue(input)}) ${issue.message}`];
+    case 'custom':
+      // Our own rules already name their fields, values and fixes.
+      return [issue.message];
+    default:
+      return [`${field} (${showValue(input)}): ${issue.message}`];
+  }
+}
+
+/**
+ * All issues as one line: `<source>: <first message> (+N more)`. The first issue is the one
+ * to fix first; the count tells the author a second run will not be the last.
+ */
+export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[], schema: z.ZodType): string {
+  const messages = issues.flatMap((issue) => describeIssue(issue, schema));
+  const first = messages[0] ?? 'invalid scenario';
+  const more = messages.length > 1 ? ` (+${messages.length - 1} more)` : '';
+  return `${source}: ${first}${more}`;
+}

@@ -1,0 +1,25 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { parseReportedVersion } from './parse-tool-version.js';
+
+test('each tool version output parses to the v-prefixed version', () => {
+  assert.equal(parseReportedVersion('kube-apiserver', 'Kubernetes v1.32.13\n'), 'v1.32.13');
+  assert.equal(
+    parseReportedVersion(
+      'etcd',
+      'etcd Version: 3.5.35\nGit SHA: Not provided (use ./build instead of go build)\nGo Version: go1.26.8\nGo OS/Arch: linux/amd64\n',
+    ),
+    'v3.5.35',
+  );
+  assert.equal(parseReportedVersion('k6', 'k6 v1.8.1 (commit/devel, go1.26.8, linux/amd64)\n'), 'v1.8.1');
+  assert.equal(parseReportedVersion('kind', 'kind v0.30.0 go1.26.8 linux/amd64'), 'v0.30.0');
+});
+
+test('an unpinned build and foreign output are told apart from the pin', () => {
+  assert.equal(
+    parseReportedVersion('kube-apiserver', 'Kubernetes v0.0.0-master+$Format:%H$'),
+    'v0.0.0-master+',
+  );
+  assert.equal(parseReportedVersion('etcd', 'Kubernetes v1.32.13'), undefined);
+  assert.equal(parseReportedVersion('k6', 'unknown flag: --version'), undefined);
+});

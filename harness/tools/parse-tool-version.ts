@@ -1,0 +1,23 @@
+import type { ToolName } from './tool-versions.js';
+
+// What each binary prints for its version arguments:
+//   kube-apiserver --version  → `Kubernetes v1.32.13`
+//   etcd --version            → `etcd Version: 3.5.35` (then Git SHA, Go Version, Go OS/Arch lines)
+//   k6 version                → `k6 v1.8.1 (commit/devel, go1.26.8, linux/amd64)`
+//   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
+const PATTERNS: Record<ToolName, RegExp> = {
+  'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  k6: /^k6 (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+};
+
+/**
+ * The version a tool reports in its version output, normalised to a leading `v` (`v3.5.35`);
+ * undefined when the output does not look like that tool's version output.
+ */
+export function parseReportedVersion(name: ToolName, output: string): string | undefined {
+  const m = PATTERNS[name].exec(output);
+  if (!m?.[1]) return undefined;
+  return m[1].startsWith('v') ? m[1] : `v${m[1]}`;
+}

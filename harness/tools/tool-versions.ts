@@ -1,0 +1,157 @@
+/** Binaries l2bench provisions. `kind` is pinned for the kind backend; its build is not exercised yet. */
+export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind';
+
+/** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
+export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
+
+/**
+ * How to build a tool from source.
+ * - `wrapper`: a generated module that requires the tool's module and imports its main package from
+ *   a `tools.go`, then `go mod tidy` + `go build`. Needed when the tool's own go.mod has `replace`
+ *   directives (then `go install pkg@version` refuses to build it).
+ * - `go-install`: `GOBIN=<tmp> go install <pkg>@<version>`.
+ */
+export type BuildRecipe =
+  | {
+      kind: 'wrapper';
+      /** `go` directive of the wrapper go.mod; `go mod tidy` raises it if a dependency needs more. */
+      goDirective: string;
+      requires: readonly { module: string; version: string }[];
+      /** `replace <module> => <module> <version>` lines (k8s.io/kubernetes pins staging modules to v0.0.0). */
+      replaces: readonly { module: string; version: string }[];
+      mainPackage: string;
+      ldflags: readonly string[];
+    }
+  | { kind: 'go-install'; mainPackage: string; ldflags: readonly string[] };
+
+/** One pinned binary. */
+export interface ToolPin {
+  name: ToolName;
+  /** The version we build and expect the binary to report, with a leading `v`. */
+  version: string;
+  /** Env var holding a path to a binary that replaces the cached one. */
+  envVar: string;
+  /** Whether `KUBEBUILDER_ASSETS/<name>` may provide it (envtest's asset dir holds kube-apiserver and etcd). */
+  inKubebuilderAssets: boolean;
+  /** Arguments that make the binary print its version. */
+  versionArgs: readonly string[];
+  /**
+   * Toolchain to retry with (`GOTOOLCHAIN=<this>`) when the machine's Go cannot build this version:
+   * the Go release line the upstream release itself was built with.
+   */
+  fallbackToolchain: string;
+  recipe: BuildRecipe;
+}
+
+const KUBERNETES_VERSION = 'v1.32.13';
+const KUBERNETES_STAGING_VERSION = 'v0.32.13';
+
+/**
+ * Every module under kubernetes/staging/src/k8s.io at v1.32. k8s.io/kubernetes requires them at
+ * v0.0.0 and points them at ./staging with `replace`, which a dependent module does not inherit,
+ * so the wrapper must map each one to its published tag itself.
+ */
+export const KUBERNETES_STAGING_MODULES: readonly string[] = [
+  'api',
+  'apiextensions-apiserver',
+  'apimachinery',
+  'apiserver',
+  'cli-runtime',
+  'client-go',
+  'cloud-provider',
+  'cluster-bootstrap',
+  'code-generator',
+  'component-base',
+  'component-helpers',
+  'controller-manager',
+  'cri-api',
+  'cri-client',
+  'csi-translation-lib',
+  'dynamic-resource-allocation',
+  'endpointslice',
+  'externaljwt',
+  'kms',
+  'kube-aggregator',
+  'kube-controller-manager',
+  'kube-proxy',
+  'kube-scheduler',
+  'kubectl',
+  'kubelet',
+  'metrics',
+  'mount-utils',
+  'pod-security-admission',
+  'sample-apiserver',
+  'sample-cli-plugin',
+  'sample-controller',
+];
+
+/** The pins. Bumping a version here makes every machine build the new binary on its next run. */
+export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
+  'kube-apiserver': {
+    name: 'kube-apiserver',
+    version: KUBERNETES_VERSION,
+    envVar: 'L2BENCH_KUBE_APISERVER',
+    inKubebuilderAssets: true,
+    versionArgs: ['--version'],
+    fallbackToolchain: 'go1.23.12',
+    recipe: {
+      kind: 'wrapper',
+      goDirective: '1.23.0',
+      requires: [{ module: 'k8s.io/kubernetes', version: KUBERNETES_VERSION }],
+      replaces: KUBERNETES_STAGING_MODULES.map((m) => ({
+        module: `k8s.io/${m}`,
+        version: KUBERNETES_STAGING_VERSION,
+      })),
+      mainPackage: 'k8s.io/kubernetes/cmd/kube-apiserver',
+      // Without these the binary reports v0.0.0-master and clients' version checks misfire.
+      ldflags: [
+        '-s',
+        '-w',
+        `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
+        '-X k8s.io/component-base/version.gitMajor=1',
+        '-X k8s.io/component-base/version.gitMinor=32',
+      ],
+    },
+  },
+  etcd: {
+    name: 'etcd',
+    version: 'v3.5.35',
+    envVar: 'L2BENCH_ETCD',
+    inKubebuilderAssets: true,
+    versionArgs: ['--version'],
+    // etcd v3.5.35's server/go.mod says `go 1.26.0`, `toolchain go1.26.10`.
+    fallbackToolchain: 'go1.26.10',
+    recipe: {
+      kind: 'wrapper',
+      goDirective: '1.26.0',
+      requires: [{ module: 'go.etcd.io/etcd/server/v3', version: 'v3.5.35' }],
+      replaces: [],
+      // In 3.5 the server module's root is the etcd main package (server/main.go).
+      mainPackage: 'go.etcd.io/etcd/server/v3',
+      ldflags: ['-s', '-w'],
+    },
+  },
+  k6: {
+    name: 'k6',
+    version: 'v1.8.1',
+    envVar: 'L2BENCH_K6',
+    inKubebuilderAssets: false,
+    versionArgs: ['version'],
+    fallbackToolchain: 'go1.25.12',
+    recipe: { kind: 'go-install', mainPackage: 'go.k6.io/k6', ldflags: ['-s', '-w'] },
+  },
+  kind: {
+    name: 'kind',
+    version: 'v0.30.0',
+    envVar: 'L2BENCH_KIND',
+    inKubebuilderAssets: false,
+    versionArgs: ['version'],
+    fallbackToolchain: 'go1.24.6',
+    recipe: { kind: 'go-install', mainPackage: 'sigs.k8s.io/kind', ldflags: ['-s', '-w'] },
+  },
+};
+
+/** Type guard for CLI arguments. */
+export function isToolName(s: string): s is ToolName {
+  return Object.hasOwn(TOOL_PINS, s);
+}

@@ -1,0 +1,88 @@
+import type { Interval } from '../harness/run/results-schema.js';
+
+/** How {@link formatInterval} prints a value. */
+export interface FormatOptions {
+  /** Appended to the median: `mCPU` prints `83 mCPU`, `%` prints `4.1%` (no space before `%`). */
+  unit?: string;
+  /** Multiply all values first (e.g. 1/1000 to print ms as s). */
+  scale?: number;
+  /** Print a `+` on positive values (for differences). */
+  signed?: boolean;
+}
+
+/**
+ * Formats a median with its interval, e.g. `83 mCPU [71, 95], n=3`.
+ *
+ * The number of decimals follows the interval's width (two significant digits of hi − lo), so the
+ * text never claims more precision than the interval supports, and lo/hi are rounded outward so the
+ * printed interval always contains the measured one. With n = 1 (or lo = hi) there is no width to go
+ * by: three significant digits, and `n=1` says there is no interval.
+ */
+export function formatInterval(iv: Interval, options: FormatOptions = {}): string {
+  const scale = options.scale ?? 1;
+  const unit = unitSuffix(options.unit);
+  if (iv.n === 0) return 'no data (n=0)';
+  const m = iv.median * scale;
+  const lo = Math.min(iv.lo, iv.hi) * scale;
+  const hi = Math.max(iv.lo, iv.hi) * scale;
+  if (![m, lo, hi].every(Number.isFinite)) return `n/a, n=${iv.n}`;
+  const width = hi - lo;
+  const signed = options.signed ?? false;
+  if (width === 0) {
+    const d = decimalsForSignificant(m, 3);
+    const head = `${fixed(m, d, 'nearest', signed)}${unit}`;
+    return iv.n === 1 ? `${head}, n=1 (no interval)` : `${head} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}], n=${iv.n}`;
+  }
+  const d = decimalsForWidth(width);
+  return `${fixed(m, d, 'nearest', signed)}${unit} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}], n=${iv.n}`;
+}
+
+/** A plain value with three significant digits (at most `maxDecimals`), e.g. `1.23`, `1230`. */
+export function formatValue(value: number, unit?: string, maxDecimals = 3): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${fixed(value, Math.min(maxDecimals, decimalsForSignificant(value, 3)), 'nearest', false)}${unitSuffix(unit)}`;
+}
+
+/** A duration in milliseconds, printed in ms below one second and in seconds above, e.g. `840 ms`, `2.31 s`. */
+export function formatDurationMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return 'n/a';
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
+  return `${fixed(ms / 1000, Math.abs(ms) < 10_000 ? 2 : 1, 'nearest', false)} s`;
+}
+
+/** A relative change as a signed percentage, e.g. `+3.4%`, `-12%` (two significant digits, at most one decimal). */
+export function formatRelative(ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return 'n/a';
+  const pct = ratio * 100;
+  const d = Math.min(1, decimalsForSignificant(pct, 2));
+  return `${fixed(pct, d, 'nearest', true)}%`;
+}
+
+function unitSuffix(unit: string | undefined): string {
+  if (!unit) return '';
+  return unit === '%' ? '%' : ` ${unit}`;
+}
+
+function decimalsForWidth(width: number): number {
+  return clampDecimals(1 - Math.floor(Math.log10(width)));
+}
+
+function decimalsForSignificant(value: number, digits: number): number {
+  if (value === 0) return 0;
+  return clampDecimals(digits - 1 - Math.floor(Math.log10(Math.abs(value))));
+}
+
+function clampDecimals(d: number): number {
+  return Math.max(0, Math.min(6, d));
+}
+
+/** Rounds to `d` decimals in the given direction; tolerates float noise (0.29 stored as 0.2899…). */
+function fixed(value: number, d: number, mode: 'nearest' | 'down' | 'up', signed: boolean): string {
+  const f = 10 ** d;
+  const x = value * f;
+  const eps = 1e-9 * Math.max(1, Math.abs(x));
+  const r = mode === 'down' ? Math.floor(x + eps) : mode === 'up' ? Math.ceil(x - eps) : Math.round(x);
+  const v = r / f;
+  const text = (Object.is(v, -0) ? 0 : v).toFixed(d);
+  return signed && v > 0 ? `+${text}` : text;
+}

@@ -1,0 +1,114 @@
+import type { VariantSummary } from '../../harness/run/results-schema.js';
+import { formatInterval, formatRelative, formatValue } from '../format-interval.js';
+import { msg } from '../messages.js';
+import { type Chart, configText, drawnChart, type RunData, scaleTypeFor } from './chart.js';
+
+/** One verb of one variant: measured lease request rate and the model's. */
+export interface RequestPoint {
+  verb: string;
+  /** Selected nodes × announced services. */
+  nm: number;
+  median: number;
+  lo: number;
+  hi: number;
+  n: number;
+  model: number | null;
+  /** Keeps model lines of different configurations (lease settings, …) apart. */
+  modelSeries: string;
+  variant: string;
+  text: string;
+  modelText: string;
+}
+
+/** The points of the requests chart: variants × verbs with at least one measured window. */
+export function requestPoints(variants: readonly VariantSummary[]): RequestPoint[] {
+  return variants.flatMap((v) =>
+    v.requests
+      .filter((r) => r.measuredPerSecond.n > 0)
+      .map((r) => {
+        const config = configText(v, variants);
+        return {
+          verb: r.verb,
+          nm: v.selectedNodes * v.announcedServices,
+          median: r.measuredPerSecond.median,
+          lo: r.measuredPerSecond.lo,
+          hi: r.measuredPerSecond.hi,
+          n: r.measuredPerSecond.n,
+          model: r.modelPerSecond,
+          modelSeries: config ? `${r.verb}, ${config}` : r.verb,
+          variant: v.label,
+          text: formatInterval(r.measuredPerSecond, { unit: '/s' }),
+          modelText:
+            r.modelPerSecond === null
+              ? 'no model'
+              : `${formatValue(r.modelPerSecond, '/s')} (measured ${formatRelative(r.relativeError)})`,
+        };
+      }),
+  );
+}
+
+/**
+ * Lease requests per second (apiserver_request_total{resource="leases"} deltas over the announce
+ * windows) per verb against N×M, with error bars, and the analytic model as dashed lines.
+ */
+export function leaseRequestsSpec(run: RunData): Chart {
+  const name = 'lease-requests';
+  const title = 'Lease requests per second vs N×M';
+  const points = requestPoints(run.summary.variants);
+  if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noLeaseRequests() };
+  const positive = points.flatMap((p) => [p.lo, p.median, ...(p.model === null ? [] : [p.model])]);
+  const x = {
+    field: 'nm',
+    type: 'quantitative',
+    title: 'N×M (selected nodes × announced services)',
+    scale: { type: scaleTypeFor(points.map((p) => p.nm)) },
+  } as const;
+  const yScale = { type: scaleTypeFor(positive) };
+  const color = { field: 'verb', type: 'nominal', title: 'verb' } as const;
+  const hasModel = points.some((p) => p.model !== null);
+  return drawnChart(
+    run,
+    {
+      name,
+      title,
+      measured:
+        'Lease API requests per second seen by kube-apiserver during the announce windows, per verb. ' +
+        'Points: median over repetitions; bars: 95% bootstrap interval' +
+        (hasModel ? '; dashed lines: the analytic model.' : '; no variant has an analytic model figure.'),
+    },
+    {
+      width: 480,
+      height: 300,
+      data: { values: points },
+      encoding: { x, color },
+      layer: [
+        ...(hasModel
+          ? [
+              {
+                transform: [{ filter: 'datum.model != null' }],
+                mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 },
+                encoding: {
+                  y: { field: 'model', type: 'quantitative', scale: yScale },
+                  detail: { field: 'modelSeries' },
+                  order: { field: 'nm' },
+                },
+              } as const,
+            ]
+          : []),
+        { mark: { type: 'rule' }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } } },
+        {
+          mark: { type: 'point', filled: true, size: 50 },
+          encoding: {
+            y: { field: 'median', type: 'quantitative', title: 'lease requests per second', scale: yScale },
+            tooltip: [
+              { field: 'variant', title: 'variant' },
+              { field: 'verb', title: 'verb' },
+              { field: 'text', title: 'measured' },
+              { field: 'modelText', title: 'model' },
+            ],
+          },
+        },
+      ],
+    },
+  );
+}

@@ -1,0 +1,292 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  Environment,
+  FaultKind,
+  Interval,
+  ProcessRole,
+  SampleLine,
+  Summary,
+  TrialRecord,
+  VariantSummary,
+  WindowRecord,
+} from '../../harness/run/results-schema.js';
+import type { z } from 'zod';
+import { median, quantile, seededRandom } from '../bootstrap.js';
+
+type Role = z.infer<typeof ProcessRole>;
+
+/** One variant of a synthetic run. */
+export interface SyntheticVariant {
+  nodes: number;
+  services: number;
+  /** [leaseDurationMs, renewDeadlineMs, retryPeriodMs]; default 15 s / 5 s / 2 s. */
+  lease?: readonly [number, number, number];
+  strategy?: string;
+  implementation?: string;
+  faults?: readonly FaultKind[];
+  trialsPerFault?: number;
+}
+
+/** What to generate. Every number is drawn from a seeded generator, so the same options give the same run. */
+export interface SyntheticOptions {
+  variants: readonly SyntheticVariant[];
+  seed?: number;
+  runId?: string;
+  scenario?: string;
+  repetitions?: number;
+  windowSeconds?: number;
+  /** Control-plane mCPU per lease request/s (default 0.4); raise it to make a run "cost more". */
+  mcpuPerRequest?: number;
+  /** Relative noise of window CPU figures (default 0.05). */
+  noise?: number;
+  coresK?: number;
+  startMs?: number;
+}
+
+/** A whole results directory in memory. */
+export interface SyntheticRun {
+  summary: Summary;
+  environment: Environment;
+  samples: SampleLine[];
+}
+
+const BASE_APISERVER = 70;
+const BASE_ETCD = 30;
+
+/**
+ * Builds a plausible run: 1 Hz CPU samples, phase spans, baseline/announce windows per repetition,
+ * failover trials, and a summary derived from them. Request rates follow the get-then-update model
+ * (every candidate GETs each lease once per retry period, the holder also UPDATEs it). For tests and
+ * the placeholder fixture only; it knows nothing about how the runner really measures.
+ */
+export function syntheticRun(options: SyntheticOptions): SyntheticRun {
+  const rand = seededRandom(options.seed ?? 7);
+  const jitter = (x: number, rel: number) => x * (1 + (rand() * 2 - 1) * rel);
+  const reps = options.repetitions ?? 3;
+  const windowS = options.windowSeconds ?? 20;
+  const noise = options.noise ?? 0.05;
+  const perReq = options.mcpuPerRequest ?? 0.4;
+  const startMs = options.startMs ?? Date.UTC(2025, 10, 24, 9, 0, 0);
+  const samples: SampleLine[] = [];
+  const variants: VariantSummary[] = [];
+  let t = startMs;
+
+  options.variants.forEach((sv, index) => {
+    const id = `v${String(index + 1).padStart(2, '0')}`;
+    const [leaseMs, renewMs, retryMs] = sv.lease ?? [15_000, 5_000, 2_000];
+    const model = { get: (sv.nodes * sv.services) / (retryMs / 1000), update: sv.services / (retryMs / 1000) };
+    const cum = new Map<string, number>();
+    const sampleCpu = (fromMs: number, toMs: number, rates: Record<string, number>) => {
+      for (let s = fromMs; s <= toMs; s += 1000) {
+        for (const [key, mcpu] of Object.entries(rates)) {
+          const prev = cum.get(key) ?? 0;
+          const next = prev + Math.max(0, jitter(mcpu, 0.15)) / 1000;
+          cum.set(key, next);
+          const [role, node] = key.split('@') as [Role, string?];
+          samples.push({ type: 'cpu', variantId: id, tMs: s, role, ...(node ? { node } : {}), cpuSeconds: next, rssBytes: 180e6 });
+        }
+      }
+    };
+    const announcerKeys = Array.from({ length: sv.nodes }, (_, i) => `announcer@node-${i}`);
+    const ratesFor = (apiserver: number, etcd: number, announcer: number) => ({
+      'kube-apiserver': apiserver,
+      etcd,
+      harness: 15,
+      ...Object.fromEntries(announcerKeys.map((k) => [k, announcer])),
+    });
+    samples.push({ type: 'phase', variantId: id, phase: 'setup', label: 'cluster up', startMs: t, endMs: t + 5000 });
+    sampleCpu(t, t + 5000, ratesFor(BASE_APISERVER * 2, BASE_ETCD * 2, 0));
+    t += 5000;
+    const windows: WindowRecord[] = [];
+    for (let r = 0; r < reps; r++) {
+      for (const phase of ['baseline', 'announce'] as const) {
+        const reqs = phase === 'announce' ? model.get + model.update : 0;
+        const apiserver = jitter(BASE_APISERVER + reqs * perReq * 0.7, noise);
+        const etcd = jitter(BASE_ETCD + reqs * perReq * 0.3, noise);
+        const announcers = phase === 'announce' ? jitter(sv.services * 0.05 * sv.nodes, noise) : 0;
+        samples.push({ type: 'phase', variantId: id, phase, label: `${phase} ${r + 1}`, repetition: r, startMs: t, endMs: t + windowS * 1000 });
+        sampleCpu(t, t + windowS * 1000, ratesFor(apiserver, etcd, announcers / sv.nodes));
+        const rates = phase === 'announce' ? model : { get: 0, update: 0 };
+        const w: WindowRecord = {
+          type: 'window',
+          variantId: id,
+          repetition: r,
+          phase,
+          startMs: t,
+          endMs: t + windowS * 1000,
+          cpuMillicores: { apiserver, etcd, controlPlane: apiserver + etcd, announcers, harness: jitter(15, noise) },
+          leaseRequests: [
+            { verb: 'get', code: '200', perSecond: jitter(rates.get, noise / 2) },
+            { verb: 'update', code: '200', perSecond: jitter(rates.update, noise / 2) },
+          ],
+          etcd: { writesPerSecond: jitter(rates.update + 1, noise), fsyncsPerSecond: jitter(rates.update + 1, noise), dbSizeGrowthBytes: null },
+          announcerRssBytes: 60e6,
+        };
+        windows.push(w);
+        samples.push(w);
+        t += windowS * 1000;
+      }
+    }
+    const trials: TrialRecord[] = [];
+    for (const fault of sv.faults ?? []) {
+      for (let k = 0; k < (sv.trialsPerFault ?? 5); k++) {
+        const faultAt = t + 2000;
+        const graceful = fault === 'graceful';
+        const takeover = graceful ? jitter(300, 0.5) : leaseMs - renewMs * rand() * 0.5 + retryMs * rand();
+        const arp = jitter(120, 0.5);
+        const lost = fault === 'partition' && k === 0;
+        const outage = lost ? null : takeover + arp + 250;
+        const trial: TrialRecord = {
+          type: 'trial',
+          variantId: id,
+          fault,
+          trial: k,
+          service: `svc-${k}`,
+          vip: `198.18.8.${k + 1}`,
+          fromNode: `node-${k % sv.nodes}`,
+          toNode: lost ? null : `node-${(k + 1) % sv.nodes}`,
+          faultAtMs: faultAt,
+          lastGoodBeforeMs: faultAt - 100,
+          firstGoodAfterMs: outage === null ? null : faultAt - 100 + outage,
+          outageMs: outage,
+          takeoverMs: lost ? null : takeover,
+          arpConvergenceMs: lost ? null : arp,
+          dualAnsweringMs: fault === 'partition' && !lost ? jitter(800, 0.5) : 0,
+          probesSent: 200,
+          probesFailed: Math.round((outage ?? 20_000) / 100),
+        };
+        const span = Math.ceil(((outage ?? 20_000) + 4000) / 1000) * 1000;
+        samples.push({ type: 'phase', variantId: id, phase: 'fault', label: `${fault} ${k + 1}`, startMs: t, endMs: t + span });
+        sampleCpu(t, t + span, ratesFor(BASE_APISERVER + (model.get + model.update) * perReq * 0.7, BASE_ETCD + (model.get + model.update) * perReq * 0.3, sv.services * 0.05));
+        samples.push(trial);
+        trials.push(trial);
+        t += span;
+      }
+    }
+    variants.push(summarize(id, sv, [leaseMs, renewMs, retryMs], windowS, reps, windows, trials, model, options.coresK ?? 2));
+    t += 10_000;
+  });
+
+  const environment: Environment = {
+    hostname: 'placeholder-host',
+    cpuModel: 'Intel(R) Xeon(R) CPU @ 2.20GHz',
+    cores: 8,
+    memoryBytes: 32 * 2 ** 30,
+    kernel: '6.1.0-placeholder',
+    node: 'v20.20.2',
+    l2benchVersion: '0.1.0',
+    backend: 'local',
+    tools: [
+      { name: 'kube-apiserver', version: 'v1.32.13', path: '/cache/kube-apiserver-v1.32.13', reported: 'Kubernetes v1.32.13' },
+      { name: 'etcd', version: 'v3.5.21', path: '/cache/etcd-v3.5.21', reported: 'etcd Version: 3.5.21' },
+    ],
+  };
+  const summary: Summary = {
+    formatVersion: 1,
+    runId: options.runId ?? 'synthetic',
+    scenario: options.scenario ?? 'synthetic',
+    startedAt: new Date(startMs).toISOString(),
+    finishedAt: new Date(t).toISOString(),
+    complete: true,
+    coresK: options.coresK ?? 2,
+    environment,
+    variants,
+  };
+  return { summary, environment, samples };
+}
+
+/** Writes a {@link SyntheticRun} as a results directory (summary.json, environment.json, samples.jsonl). */
+export async function writeSyntheticRun(dir: string, run: SyntheticRun): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'summary.json'), `${JSON.stringify(run.summary, null, 2)}\n`);
+  await writeFile(join(dir, 'environment.json'), `${JSON.stringify(run.environment, null, 2)}\n`);
+  await writeFile(join(dir, 'samples.jsonl'), run.samples.map((s) => `${JSON.stringify(s)}\n`).join(''));
+}
+
+function interval(values: readonly number[]): Interval {
+  if (values.length === 0) return { median: 0, lo: 0, hi: 0, n: 0 };
+  return { median: median(values), lo: Math.min(...values), hi: Math.max(...values), n: values.length };
+}
+
+function percentiles(values: readonly number[]) {
+  const none = values.length === 0;
+  return {
+    n: values.length,
+    p50: none ? null : quantile(values, 0.5),
+    p95: none ? null : quantile(values, 0.95),
+    min: none ? null : Math.min(...values),
+    max: none ? null : Math.max(...values),
+    values: [...values],
+  };
+}
+
+function summarize(
+  id: string,
+  sv: SyntheticVariant,
+  lease: readonly [number, number, number],
+  windowSeconds: number,
+  repetitions: number,
+  windows: readonly WindowRecord[],
+  trials: readonly TrialRecord[],
+  model: { get: number; update: number },
+  coresK: number,
+): VariantSummary {
+  const of = (phase: 'baseline' | 'announce') => windows.filter((w) => w.phase === phase);
+  const paired = (pick: (w: WindowRecord) => number) =>
+    of('announce').map((a) => pick(a) - pick(of('baseline').find((b) => b.repetition === a.repetition)!));
+  const overhead = paired((w) => w.cpuMillicores.controlPlane);
+  const rate = (verb: string) =>
+    of('announce').map((w) => w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0));
+  const faults = [...new Set(trials.map((x) => x.fault))];
+  return {
+    id,
+    label: `${sv.nodes} nodes × ${sv.services} services, lease ${lease.map((x) => x / 1000).join('/')} s`,
+    params: { nodes: sv.nodes, 'services.announced': sv.services, 'announcer.leaseDurationMs': lease[0] },
+    nodes: sv.nodes,
+    selectedNodes: sv.nodes,
+    announcedServices: sv.services,
+    implementation: sv.implementation ?? 'l2bench-announcer',
+    strategy: sv.strategy ?? 'lease-per-service',
+    renewMode: 'get-then-update',
+    selection: 'all-services',
+    leaseDurationMs: lease[0],
+    renewDeadlineMs: lease[1],
+    retryPeriodMs: lease[2],
+    windowSeconds,
+    repetitions,
+    announceTimeMs: 400 + sv.services * 12,
+    cpu: {
+      baselineMillicores: interval(of('baseline').map((w) => w.cpuMillicores.controlPlane)),
+      announceMillicores: interval(of('announce').map((w) => w.cpuMillicores.controlPlane)),
+      controlPlaneOverheadMillicores: interval(overhead),
+      apiserverOverheadMillicores: interval(paired((w) => w.cpuMillicores.apiserver)),
+      etcdOverheadMillicores: interval(paired((w) => w.cpuMillicores.etcd)),
+      controlPlaneOverheadPctOfNode: interval(overhead.map((m) => m / (coresK * 10))),
+      announcersMillicores: interval(of('announce').map((w) => w.cpuMillicores.announcers)),
+      harnessMillicores: interval(of('announce').map((w) => w.cpuMillicores.harness)),
+    },
+    requests: (['get', 'update'] as const).map((verb) => {
+      const measured = interval(rate(verb));
+      return { verb, measuredPerSecond: measured, modelPerSecond: model[verb], relativeError: (measured.median - model[verb]) / model[verb] };
+    }),
+    etcd: {
+      writesPerSecond: interval(of('announce').map((w) => w.etcd.writesPerSecond ?? 0)),
+      fsyncsPerSecond: interval(of('announce').map((w) => w.etcd.fsyncsPerSecond ?? 0)),
+      dbSizeGrowthBytes: null,
+    },
+    failover: faults.map((fault) => {
+      const ts = trials.filter((x) => x.fault === fault);
+      const vals = (pick: (x: TrialRecord) => number | null) => ts.map(pick).filter((v): v is number => v !== null);
+      return {
+        fault,
+        outageMs: percentiles(vals((x) => x.outageMs)),
+        takeoverMs: percentiles(vals((x) => x.takeoverMs)),
+        arpConvergenceMs: percentiles(vals((x) => x.arpConvergenceMs)),
+        dualAnsweringTrials: ts.filter((x) => x.dualAnsweringMs > 0).length,
+        failedTrials: ts.filter((x) => x.outageMs === null).length,
+      };
+    }),
+    notes: trials.some((x) => x.outageMs === null) ? ['one partition trial never recovered within the probe window'] : [],
+  };
+}
