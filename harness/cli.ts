@@ -3,6 +3,8 @@ import 'disposablestack/auto';
 import { Command, InvalidArgumentError } from 'commander';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { upCluster } from './commands/up-cluster.js';
+import { formatSummary } from './run/print-summary.js';
+import { runScenario } from './run/run-scenario.js';
 import { L2benchError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { installShutdownSignal } from './shutdown-signal.js';
@@ -21,23 +23,68 @@ function intArg(flag: string) {
 }
 
 const program = new Command('l2bench')
-  .description('What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?')
+  .description(
+    'What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?',
+  )
   .showHelpAfterError(false);
 
 program
   .command('up')
-  .description('bring up a local cluster (etcd + kube-apiserver + one network namespace per node) until Ctrl-C')
+  .description(
+    'bring up a local cluster (etcd + kube-apiserver + one network namespace per node) until Ctrl-C',
+  )
   .option('--nodes <M>', 'number of node namespaces (1..100)', intArg('--nodes'), 3)
-  .option('--label <k=v>', 'label for every node (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option(
+    '--label <k=v>',
+    'label for every node (repeatable)',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
   .option('--api-port <port>', 'fixed kube-apiserver port', intArg('--api-port'))
   .action(async (o: { nodes: number; label: string[]; apiPort?: number }) => {
     const labels = parseLabels(o.label.length > 0 ? o.label : ['homelab/role=worker']);
-    await upCluster({ nodes: o.nodes, labels, apiPort: o.apiPort, signal: installShutdownSignal(), out, progress });
+    await upCluster({
+      nodes: o.nodes,
+      labels,
+      apiPort: o.apiPort,
+      signal: installShutdownSignal(),
+      out,
+      progress,
+    });
+  });
+
+program
+  .command('run')
+  .description('run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/')
+  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
+  .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
+  .option('--resume <dir>', 'finish an interrupted run in this results directory')
+  .option('--results <dir>', 'where run directories are created', 'results')
+  .option('--no-report', 'skip rendering the report at the end')
+  .action(async (scenario: string, o: { quick?: boolean; resume?: string; results: string; report: boolean }) => {
+    const signal = installShutdownSignal();
+    const { dir, summary } = await runScenario({
+      scenario,
+      quick: o.quick,
+      resume: o.resume,
+      resultsRoot: o.results,
+      signal,
+      progress,
+    });
+    if (o.report && summary.variants.length > 0) {
+      const { writeReport } = await import('../reports/write-report.js');
+      await writeReport(dir);
+      out(`report: ${dir}/index.html, ${dir}/report.md`);
+    }
+    out(formatSummary(summary, dir));
+    if (signal.aborted) process.exitCode = 130;
   });
 
 program
   .command('cleanup')
-  .description('remove what crashed l2bench runs left behind (namespaces, links, processes, temp dirs), and only that')
+  .description(
+    'remove what crashed l2bench runs left behind (namespaces, links, processes, temp dirs), and only that',
+  )
   .action(async () => {
     const r = await cleanupStaleRuns();
     if (r.runs.length === 0) out('l2bench cleanup: nothing left behind by crashed runs');
@@ -56,7 +103,9 @@ program
   .argument('[names...]', `tools to provision (default: ${CORE_TOOLS.join(', ')})`)
   .action(async (names: string[]) => {
     const wanted = names.length > 0 ? names : [...CORE_TOOLS];
-    for (const n of wanted) if (!isToolName(n)) throw new L2benchError(`unknown tool '${n}': choose from ${CORE_TOOLS.join(', ')}, kind`);
+    for (const n of wanted)
+      if (!isToolName(n))
+        throw new L2benchError(`unknown tool '${n}': choose from ${CORE_TOOLS.join(', ')}, kind`);
     const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
     for (const r of results) out(JSON.stringify(r));
   });

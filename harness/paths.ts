@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 /** Root of everything l2bench caches across runs (built binaries, Go build dirs). Never committed. */
 export function cacheDir(): string {
-  return process.env.L2BENCH_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'l2bench');
+  return (
+    process.env.L2BENCH_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'l2bench')
+  );
 }
 
 /** Where provisioned binaries live: `<cacheDir>/bin/<name>-<version>`. */

@@ -3,7 +3,9 @@
  * step can stop and the owner's `await using` teardown runs in one place. A second signal exits at
  * once (what is left can be removed with `l2bench cleanup`).
  */
-export function installShutdownSignal(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): AbortSignal {
+export function installShutdownSignal(
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): AbortSignal {
   const ctl = new AbortController();
   let count = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -30,9 +32,13 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

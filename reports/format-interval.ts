@@ -2,18 +2,20 @@ import type { Interval } from '../harness/run/results-schema.js';
 
 /** How {@link formatInterval} prints a value. */
 export interface FormatOptions {
-  /** Appended to the median: `mCPU` prints `83 mCPU`, `%` prints `4.1%` (no space before `%`). */
+  /** Appended to the median: `mCPU` prints `83 mCPU`; `%` and `/s` follow without a space (`4.1%`, `12/s`). */
   unit?: string;
   /** Multiply all values first (e.g. 1/1000 to print ms as s). */
   scale?: number;
   /** Print a `+` on positive values (for differences). */
   signed?: boolean;
+  /** Append `, n=…` (default true). */
+  showN?: boolean;
 }
 
 /**
  * Formats a median with its interval, e.g. `83 mCPU [71, 95], n=3`.
  *
- * The number of decimals follows the interval's width (two significant digits of hi − lo), so the
+ * The number of decimals follows the interval's width (its first significant digit, two when that is 1), so the
  * text never claims more precision than the interval supports, and lo/hi are rounded outward so the
  * printed interval always contains the measured one. With n = 1 (or lo = hi) there is no width to go
  * by: three significant digits, and `n=1` says there is no interval.
@@ -28,13 +30,15 @@ export function formatInterval(iv: Interval, options: FormatOptions = {}): strin
   if (![m, lo, hi].every(Number.isFinite)) return `n/a, n=${iv.n}`;
   const width = hi - lo;
   const signed = options.signed ?? false;
+  const n = options.showN === false ? '' : `, n=${iv.n}`;
   if (width === 0) {
     const d = decimalsForSignificant(m, 3);
     const head = `${fixed(m, d, 'nearest', signed)}${unit}`;
-    return iv.n === 1 ? `${head}, n=1 (no interval)` : `${head} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}], n=${iv.n}`;
+    if (iv.n === 1) return `${head}${n ? ', n=1 (no interval)' : ' (no interval)'}`;
+    return `${head} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}]${n}`;
   }
   const d = decimalsForWidth(width);
-  return `${fixed(m, d, 'nearest', signed)}${unit} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}], n=${iv.n}`;
+  return `${fixed(m, d, 'nearest', signed)}${unit} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}]${n}`;
 }
 
 /** A plain value with three significant digits (at most `maxDecimals`), e.g. `1.23`, `1230`. */
@@ -60,11 +64,17 @@ export function formatRelative(ratio: number | null): string {
 
 function unitSuffix(unit: string | undefined): string {
   if (!unit) return '';
-  return unit === '%' ? '%' : ` ${unit}`;
+  return unit === '%' || unit.startsWith('/') ? unit : ` ${unit}`;
 }
 
+/**
+ * Decimals that keep one significant digit of the interval's width, two when that digit is 1
+ * (the particle-physics convention: 24 → `83 [71, 95]`, 1.2 → `4.1 [3.5, 4.7]`).
+ */
 function decimalsForWidth(width: number): number {
-  return clampDecimals(1 - Math.floor(Math.log10(width)));
+  const exponent = Math.floor(Math.log10(width));
+  const leading = Math.floor(width / 10 ** exponent + 1e-9);
+  return clampDecimals((leading === 1 ? 1 : 0) - exponent);
 }
 
 function decimalsForSignificant(value: number, digits: number): number {

@@ -40,7 +40,8 @@ export const electionMessages = {
   missingField: (field: string) => `${field} must not be empty`,
   renewMode: (mode: string) => `renewMode (${mode}) must be one of ${RENEW_MODES.join(', ')}`,
   notFinite: (field: string, value: number) => `${field} (${value}ms) must be a finite number`,
-  retryPeriodNotPositive: (retryPeriodMs: number) => `retryPeriod (${retryPeriodMs}ms) must be greater than 0`,
+  retryPeriodNotPositive: (retryPeriodMs: number) =>
+    `retryPeriod (${retryPeriodMs}ms) must be greater than 0`,
   renewDeadlineTooShort: (renewDeadlineMs: number, retryPeriodMs: number) =>
     `renewDeadline (${renewDeadlineMs}ms) must be greater than ${JITTER_FACTOR} × retryPeriod ` +
     `(${JITTER_FACTOR} × ${retryPeriodMs}ms = ${JITTER_FACTOR * retryPeriodMs}ms)`,
@@ -59,7 +60,8 @@ export function validateElectionConfig(cfg: ElectionConfig): void {
   for (const field of ['namespace', 'leaseName', 'identity'] as const) {
     if (!cfg[field]) throw new Error(electionMessages.missingField(field));
   }
-  if (!RENEW_MODES.includes(cfg.renewMode)) throw new Error(electionMessages.renewMode(String(cfg.renewMode)));
+  if (!RENEW_MODES.includes(cfg.renewMode))
+    throw new Error(electionMessages.renewMode(String(cfg.renewMode)));
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = cfg;
   for (const [field, value] of [
     ['leaseDuration', leaseDurationMs],
@@ -76,5 +78,6 @@ export function validateElectionConfig(cfg: ElectionConfig): void {
   if (renewDeadlineMs <= JITTER_FACTOR * retryPeriodMs) {
     throw new Error(electionMessages.renewDeadlineTooShort(renewDeadlineMs, retryPeriodMs));
   }
-  if (leaseDurationMs % 1000 !== 0) throw new Error(electionMessages.leaseDurationWholeSeconds(leaseDurationMs));
+  if (leaseDurationMs % 1000 !== 0)
+    throw new Error(electionMessages.leaseDurationWholeSeconds(leaseDurationMs));
 }

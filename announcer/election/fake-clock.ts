@@ -81,7 +81,8 @@ export class FakeClock implements Clock {
   #nextTimer(): Timer | undefined {
     let best: Timer | undefined;
     for (const t of this.#timers) {
-      if (best === undefined || t.dueMs < best.dueMs || (t.dueMs === best.dueMs && t.seq < best.seq)) best = t;
+      if (best === undefined || t.dueMs < best.dueMs || (t.dueMs === best.dueMs && t.seq < best.seq))
+        best = t;
     }
     return best;
   }

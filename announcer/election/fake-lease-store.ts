@@ -53,6 +53,8 @@ interface Stored {
 export class FakeLeaseStore {
   /** Requests that reached the server (not the `'unavailable'` ones). */
   readonly requests: Record<LeaseVerb, number> = { get: 0, create: 0, update: 0 };
+  /** Writes refused with 409 (create of an existing lease, update with a stale resourceVersion). */
+  conflicts = 0;
   readonly #clock: Clock;
   readonly #leases = new Map<string, Stored>();
   #revision = 0;
@@ -64,7 +66,6 @@ export class FakeLeaseStore {
   /** A new client with its own counters, latency and fault switch. */
   client(options: FakeLeaseClientOptions = {}): FakeLeaseClient {
     const { latencyMs = 0 } = options;
-    const store = this;
     const clock = this.#clock;
     const call = async <T>(client: FakeLeaseClient, verb: LeaseVerb, serve: () => T): Promise<T> => {
       client.requests[verb]++;
@@ -73,7 +74,7 @@ export class FakeLeaseStore {
       if (halfMs > 0) await clock.sleep(halfMs);
       if (fault === 'hang') return new Promise<T>(() => {});
       if (fault === 'unavailable') throw new Error(`fake ${verb}: API server unavailable`);
-      store.requests[verb]++;
+      this.requests[verb]++;
       let result: { value: T } | { error: unknown };
       try {
         result = { value: serve() };
@@ -81,31 +82,34 @@ export class FakeLeaseStore {
         result = { error };
       }
       if (halfMs > 0) await clock.sleep(halfMs);
-      if (fault === 'lost-response') throw new Error(`fake ${verb}: response lost after the server applied it`);
+      if (fault === 'lost-response')
+        throw new Error(`fake ${verb}: response lost after the server applied it`);
       if ('error' in result) throw result.error;
       return result.value;
     };
     const client: FakeLeaseClient = {
       requests: { get: 0, create: 0, update: 0 },
       fault: null,
-      get: (namespace, name) => call(client, 'get', () => store.peek(namespace, name)),
+      get: (namespace, name) => call(client, 'get', () => this.peek(namespace, name)),
       create: (namespace, name, rec, labels) =>
         call(client, 'create', () => {
-          if (store.#leases.has(key(namespace, name))) {
+          if (this.#leases.has(key(namespace, name))) {
+            this.conflicts++;
             throw new LeaseConflictError(`leases "${name}" already exists`);
           }
-          return store.#write(namespace, name, rec, labels ?? {});
+          return this.#write(namespace, name, rec, labels ?? {});
         }),
       update: (namespace, name, rec) =>
         call(client, 'update', () => {
-          const stored = store.#leases.get(key(namespace, name));
+          const stored = this.#leases.get(key(namespace, name));
           if (stored === undefined) throw new FakeApiError(404, `leases "${name}" not found`);
           if (rec.resourceVersion !== stored.rec.resourceVersion) {
+            this.conflicts++;
             throw new LeaseConflictError(
               `Operation cannot be fulfilled on leases "${name}": resourceVersion ${rec.resourceVersion} is stale (now ${stored.rec.resourceVersion})`,
             );
           }
-          return store.#write(namespace, name, rec, stored.labels);
+          return this.#write(namespace, name, rec, stored.labels);
         }),
     };
     return client;

@@ -1,19 +1,23 @@
 import {
   ApiException,
+  type ConfigurationOptions,
   CoordinationV1Api,
   type HttpLibrary,
   type KubeConfig,
-  type ConfigurationOptions,
-  V1MicroTime,
   type V1Lease,
   type V1LeaseSpec,
+  V1MicroTime,
 } from '@kubernetes/client-node';
 import { type LeaseClient, LeaseConflictError } from './lease-client.js';
 import type { LeaseRecord } from './lease-record.js';
 import { formatMicroTime, parseMicroTime } from './micro-time.js';
 
 /** Called once per API request: HTTP status (0 when no response arrived) and wall latency. */
-export type LeaseRequestObserver = (verb: 'get' | 'create' | 'update', code: number, latencyMs: number) => void;
+export type LeaseRequestObserver = (
+  verb: 'get' | 'create' | 'update',
+  code: number,
+  latencyMs: number,
+) => void;
 
 /** Test seam: requests go to `httpApi` instead of the network (client-node's `HttpLibrary`). */
 export interface K8sLeaseClientOptions {
@@ -146,7 +150,9 @@ export class K8sLeaseClient implements LeaseClient {
       const code = statusOf(err);
       this.#onRequest?.(verb, code, performance.now() - startMs);
       if (code === 409 && verb !== 'get') {
-        throw new LeaseConflictError(`${verb} lease: 409 Conflict (someone else wrote it first)`, { cause: err });
+        throw new LeaseConflictError(`${verb} lease: 409 Conflict (someone else wrote it first)`, {
+          cause: err,
+        });
       }
       throw err;
     }

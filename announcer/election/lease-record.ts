@@ -22,7 +22,10 @@ export interface LeaseRecord {
  * compares the serialized record, not the object version, to decide that it "saw a change"
  * and restart its local expiry timer; a label edit alone must not look like a renewal.
  */
-export function sameElectionState(a: Omit<LeaseRecord, 'resourceVersion'>, b: Omit<LeaseRecord, 'resourceVersion'>): boolean {
+export function sameElectionState(
+  a: Omit<LeaseRecord, 'resourceVersion'>,
+  b: Omit<LeaseRecord, 'resourceVersion'>,
+): boolean {
   return (
     a.holderIdentity === b.holderIdentity &&
     a.leaseDurationSeconds === b.leaseDurationSeconds &&

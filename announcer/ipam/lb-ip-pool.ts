@@ -1,3 +1,4 @@
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { LabelSelector } from '../k8s/label-selector.js';
 
 /** Where `CiliumLoadBalancerIPPool` lives in the API (cluster-scoped, like Cilium's). */
@@ -29,12 +30,8 @@ export interface PoolCondition {
 export interface LbIpPool {
   apiVersion?: string;
   kind?: string;
-  metadata?: {
-    name?: string;
-    uid?: string;
-    generation?: number;
-    creationTimestamp?: Date | string;
-  };
+  /** Note: objects from a watch carry `creationTimestamp` as a string despite the type. */
+  metadata?: V1ObjectMeta;
   spec?: {
     blocks?: LbIpPoolBlock[] | null;
     /** Cilium ≤ 1.14 spelling of `blocks`; both are read. */

@@ -101,7 +101,8 @@ export function planAllocations(input: IpamInput): IpamPlan {
 
   const services = [...input.services].sort(
     (a, b) =>
-      createdMs(a) - createdMs(b) || (serviceKey(a) < serviceKey(b) ? -1 : serviceKey(a) > serviceKey(b) ? 1 : 0),
+      createdMs(a) - createdMs(b) ||
+      (serviceKey(a) < serviceKey(b) ? -1 : serviceKey(a) > serviceKey(b) ? 1 : 0),
   );
   const lb = services.filter(wantsLbAddress);
   const selecting = (svc: V1Service, pool: ParsedPool): boolean =>
@@ -158,7 +159,14 @@ export function planAllocations(input: IpamInput): IpamPlan {
       const holder = used.get(ipKey(ip));
       if (holder) {
         const message = `requested address ${text} is already allocated to ${holder.holder}`;
-        outcomes.set(key, { kind: 'pending', key, reason: 'conflict', message, pools: [holder.pool], holder: holder.holder });
+        outcomes.set(key, {
+          kind: 'pending',
+          key,
+          reason: 'conflict',
+          message,
+          pools: [holder.pool],
+          holder: holder.holder,
+        });
         break;
       }
       const pool = usable.find((p) => !p.disabled && inPool(p, ip) && selecting(svc, p));
@@ -215,7 +223,12 @@ export function planAllocations(input: IpamInput): IpamPlan {
     if (svc.spec?.type === 'LoadBalancer') continue;
     const ips = ingressIps(svc).filter((t) => {
       const ip = parseIp(t);
-      return ip !== null && pools.some((p) => p.blocks.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last));
+      return (
+        ip !== null &&
+        pools.some((p) =>
+          p.blocks.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last),
+        )
+      );
     });
     if (ips.length > 0) outcomes.set(serviceKey(svc), { kind: 'release', key: serviceKey(svc), ips });
   }

@@ -46,7 +46,13 @@ export function mergePoolConditions(
     const old = byType.get(d.type);
     byType.delete(d.type);
     const same = old?.status === d.status;
-    if (!old || !same || old.reason !== d.reason || old.message !== d.message || old.observedGeneration !== generation) {
+    if (
+      !old ||
+      !same ||
+      old.reason !== d.reason ||
+      old.message !== d.message ||
+      old.observedGeneration !== generation
+    ) {
       changed = true;
     }
     return {

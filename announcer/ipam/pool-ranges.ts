@@ -32,7 +32,9 @@ function allowsFirstLast(pool: LbIpPool): boolean {
 }
 
 function describe(block: LbIpPoolBlock): string {
-  return block.cidr ? `cidr ${JSON.stringify(block.cidr)}` : `range ${block.start ?? '?'}-${block.stop ?? '?'}`;
+  return block.cidr
+    ? `cidr ${JSON.stringify(block.cidr)}`
+    : `range ${block.start ?? '?'}-${block.stop ?? '?'}`;
 }
 
 type BlockParse = { block: IpRange; usable: IpRange } | { error: string };
@@ -86,7 +88,8 @@ export function parsePools(pools: readonly LbIpPool[]): ParsedPool[] {
     const raw = [...(spec.blocks ?? []), ...(spec.cidrs ?? [])];
     const blocks: IpRange[] = [];
     const usable: IpRange[] = [];
-    let problem: PoolProblem | null = raw.length === 0 ? { kind: 'malformed', message: 'the pool has no blocks' } : null;
+    let problem: PoolProblem | null =
+      raw.length === 0 ? { kind: 'malformed', message: 'the pool has no blocks' } : null;
     for (const b of raw) {
       if (problem) break;
       const r = parseBlock(b, allowsFirstLast(pool));
@@ -96,7 +99,10 @@ export function parsePools(pools: readonly LbIpPool[]): ParsedPool[] {
       }
       const clash = blocks.find((other) => overlaps(other, r.block));
       if (clash) {
-        problem = { kind: 'malformed', message: `blocks ${rangeText(clash)} and ${rangeText(r.block)} overlap` };
+        problem = {
+          kind: 'malformed',
+          message: `blocks ${rangeText(clash)} and ${rangeText(r.block)} overlap`,
+        };
         break;
       }
       blocks.push(r.block);
@@ -105,7 +111,7 @@ export function parsePools(pools: readonly LbIpPool[]): ParsedPool[] {
     return {
       name: pool.metadata?.name ?? '',
       pool,
-      createdMs: toMs(pool.metadata?.creationTimestamp),
+      createdMs: toMs(pool.metadata?.creationTimestamp as Date | string | undefined),
       disabled: spec.disabled === true,
       serviceSelector: spec.serviceSelector ?? null,
       blocks: problem ? [] : blocks,

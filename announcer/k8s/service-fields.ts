@@ -5,7 +5,10 @@ import { canonicalIp } from '../ipam/ip-address.js';
 export const requestedIpsAnnotation = 'io.cilium/lb-ipam-ips';
 
 /** Load balancer classes Cilium's LB IPAM serves; a service with any other class is someone else's. */
-export const servedLoadBalancerClasses: readonly string[] = ['io.cilium/l2-announcer', 'io.cilium/bgp-control-plane'];
+export const servedLoadBalancerClasses: readonly string[] = [
+  'io.cilium/l2-announcer',
+  'io.cilium/bgp-control-plane',
+];
 
 /** `namespace/name`, the key used for services everywhere in the announcer. */
 export function serviceKey(svc: V1Service): string {

@@ -1,3 +1,4 @@
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { LabelSelector } from '../k8s/label-selector.js';
 
 /** Where `CiliumL2AnnouncementPolicy` lives in the API (cluster-scoped, like Cilium's). */
@@ -12,7 +13,7 @@ export const l2AnnouncementPolicyResource = {
 export interface L2AnnouncementPolicy {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; uid?: string; creationTimestamp?: Date | string };
+  metadata?: V1ObjectMeta;
   spec?: {
     /** Nodes that take part; nil selects every node. */
     nodeSelector?: LabelSelector | null;

@@ -1,7 +1,7 @@
-import { StartedLocalCluster } from '../backends/local/local-cluster.js';
 import { checkNodeCount } from '../backends/local/address-plan.js';
-import { ensureDebianPackages } from '../tools/debian-packages.js';
+import { StartedLocalCluster } from '../backends/local/local-cluster.js';
 import { untilAborted } from '../shutdown-signal.js';
+import { ensureDebianPackages } from '../tools/debian-packages.js';
 
 export interface UpOptions {
   nodes: number;

@@ -6,7 +6,8 @@ test('ipv4ToNumber converts dotted quads and rejects the rest', () => {
   assert.equal(ipv4ToNumber('0.0.0.0'), 0);
   assert.equal(ipv4ToNumber('198.18.0.1'), 198 * 2 ** 24 + 18 * 2 ** 16 + 1);
   assert.equal(ipv4ToNumber('255.255.255.255'), 2 ** 32 - 1);
-  for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d', '1.2.3.4.5', '']) assert.equal(ipv4ToNumber(bad), undefined);
+  for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d', '1.2.3.4.5', ''])
+    assert.equal(ipv4ToNumber(bad), undefined);
 });
 
 test('ipv4Range covers CIDRs (host bits ignored) and start/stop pairs', () => {

@@ -6,6 +6,8 @@ export function dottedPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
+    // Sweep keys are dotted paths themselves; brackets keep them one segment.
+    else if (String(key).includes('.')) text += `[${JSON.stringify(String(key))}]`;
     else text += text === '' ? String(key) : `.${String(key)}`;
   }
   return text === '' ? '(top level)' : text;
@@ -18,6 +20,17 @@ export function showValue(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 60 ? `${json.slice(0, 57)}…` : json;
 }
+
+/** zod's type names in YAML words. */
+const EXPECTED: Record<string, string> = {
+  object: 'a map',
+  record: 'a map',
+  array: 'a list',
+  number: 'a number',
+  int: 'a whole number',
+  string: 'a string',
+  boolean: 'true or false',
+};
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -55,7 +68,9 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): strin
     }
     case 'invalid_type': {
       if (input === undefined) return [`${field} is required`];
-      const expected = issue.expected === 'int' ? 'a whole number' : issue.expected;
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (issue.expected === 'int' && typeof input === 'number')
+        return [`${field} (${input}) must be ${expected}`];
       const hint =
         issue.expected === 'string' && (typeof input === 'boolean' || typeof input === 'number')
           ? `: quote it ("${String(input)}")`
@@ -76,6 +91,11 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): strin
         return [`${field} (${showValue(value)}) must be one of ${options.map(String).join(', ')}`];
       }
       return [`${field} (${showValue(input)}): ${issue.message}`];
+    }
+    case 'invalid_key': {
+      // A record key that fails its pattern: the nested issue carries our message.
+      const nested = issue.issues[0]?.message ?? issue.message;
+      return [`${dottedPath(issue.path.slice(0, -1))} key ${showValue(input)} ${nested}`];
     }
     case 'invalid_format':
       return [`${field} (${showValue(input)}) ${issue.message}`];

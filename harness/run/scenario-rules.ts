@@ -12,11 +12,24 @@ export const DEFAULT_POOL_ADDRESSES = 1024;
 /** The network rule: benchmark addresses come from 198.18.0.0/15 (RFC 2544 benchmarking) only. */
 export const BENCHMARK_NETWORK = '198.18.0.0/15';
 
+/** Most nodes one scenario may ask for: the local backend's /20 per run leaves room for more, CPU does not. */
+export const MAX_NODES = 100;
+
 /** client-go leaderelection.JitterFactor: candidates wait retryPeriod × (1 + rand × 1.2). */
 export const CLIENT_GO_JITTER_FACTOR = 1.2;
 
-/** Paths a sweep may not vary: they describe the sweep itself or name the run. */
-const UNSWEEPABLE = new Set(['name', 'sweep', 'sweepMode']);
+/**
+ * Paths a sweep may not vary: they name or describe the run, pick its backend, set the unit of its
+ * summary (`coresK` is one number per run) or define the sweep itself.
+ */
+export const UNSWEEPABLE_PATHS: ReadonlySet<string> = new Set([
+  'name',
+  'description',
+  'backend',
+  'coresK',
+  'sweep',
+  'sweepMode',
+]);
 
 type Ctx = z.RefinementCtx<ScenarioFieldsOutput>;
 
@@ -46,14 +59,16 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   const totalNodes = s.nodes.count + s.nodes.unselected.count;
-  if (totalNodes > 100) {
+  if (totalNodes > MAX_NODES) {
     fail(
       ['nodes'],
       `nodes.count + nodes.unselected.count (${s.nodes.count} + ${s.nodes.unselected.count} = ${totalNodes}) ` +
-        'must be at most 100: use fewer nodes',
+        `must be at most ${MAX_NODES}: use fewer nodes`,
     );
   }
-  const selectsUnselected = Object.entries(s.nodes.labels).every(([k, v]) => s.nodes.unselected.labels[k] === v);
+  const selectsUnselected = Object.entries(s.nodes.labels).every(
+    ([k, v]) => s.nodes.unselected.labels[k] === v,
+  );
   if (s.nodes.unselected.count > 0 && selectsUnselected) {
     fail(
       ['nodes', 'unselected', 'labels'],
@@ -164,22 +179,34 @@ function checkSweep(
   const entries = Object.entries(s.sweep);
   for (const [key, values] of entries) {
     const path = key.split('.');
-    const target = UNSWEEPABLE.has(key) ? undefined : schemaAtPath(fields, path);
+    if (UNSWEEPABLE_PATHS.has(key)) {
+      fail(
+        ['sweep', key],
+        `sweep key ${key} applies to the whole run and cannot be swept: remove it from sweep`,
+      );
+      continue;
+    }
+    const target = schemaAtPath(fields, path);
     if (!target) {
       const parent = path.slice(0, -1);
-      const known = objectKeysAt(fields, parent).filter((k) => !UNSWEEPABLE.has(k));
+      const known = objectKeysAt(fields, parent).filter((k) => !UNSWEEPABLE_PATHS.has(k));
       const under = parent.length > 0 ? `fields under ${parent.join('.')}` : 'top-level fields';
       const hint = known.length > 0 ? ` (${under}: ${known.join(', ')})` : '';
-      fail(['sweep', key], `sweep key ${key} is not a scenario field: use a dotted path like services.announced${hint}`);
+      fail(
+        ['sweep', key],
+        `sweep key ${key} is not a scenario field: use a dotted path like services.announced${hint}`,
+      );
       continue;
     }
     if (!isScalarSchema(target)) {
       const children = objectKeysAt(fields, path);
-      const what = children.length > 0 ? `one of its fields (${children.join(', ')})` : 'a single-valued field';
+      const what =
+        children.length > 0 ? `one of its fields (${children.join(', ')})` : 'a single-valued field';
       fail(['sweep', key], `sweep key ${key} names a section or list, not a single value: sweep ${what}`);
       continue;
     }
-    if (values.length === 0) fail(['sweep', key], `sweep key ${key} has no values: list at least one or remove it`);
+    if (values.length === 0)
+      fail(['sweep', key], `sweep key ${key} has no values: list at least one or remove it`);
   }
   if (s.sweepMode === 'zip' && entries.length > 1) {
     const lengths = entries.map(([key, values]) => `${key} has ${values.length}`);
@@ -188,4 +215,3 @@ function checkSweep(
     }
   }
 }
-

@@ -7,7 +7,8 @@ import { repoRoot } from '../paths.js';
 import { DURATION_PATTERN, parseDurationMs } from './duration.js';
 import { FaultKind } from './results-schema.js';
 import { formatIssues } from './scenario-issues.js';
-import { scenarioRules } from './scenario-rules.js';
+import { MAX_NODES, scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
+import { scalarPaths } from './schema-path.js';
 
 const DURATION_HINT = 'is not a duration: write a number or a string like "15s", "500ms", "0.25s"';
 
@@ -38,12 +39,16 @@ const Labels = z.record(
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const Port = z.number().int().min(1).max(65535);
 
-/** Most nodes one scenario may ask for: the local backend's /20 per run leaves room for more, CPU does not. */
-export const MAX_NODES = 100;
-
 const Nodes = z.strictObject({
-  count: z.number().int().min(1).max(MAX_NODES).describe('Nodes the announcement policy selects (candidates).'),
-  labels: Labels.default({ 'homelab/role': 'worker' }).describe("Labels of selected nodes; the policy's nodeSelector."),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_NODES)
+    .describe('Nodes the announcement policy selects (candidates).'),
+  labels: Labels.default({ 'homelab/role': 'worker' }).describe(
+    "Labels of selected nodes; the policy's nodeSelector.",
+  ),
   unselected: z
     .strictObject({
       count: z.number().int().min(0).max(MAX_NODES).default(0),
@@ -56,15 +61,27 @@ const Nodes = z.strictObject({
 const Services = z.strictObject({
   announced: z.number().int().min(0).max(5000).describe('LoadBalancer services carrying the policy label.'),
   clusterIP: z.number().int().min(0).max(5000).default(0).describe('Unlabelled ClusterIP services.'),
-  unannounced: z.number().int().min(0).max(5000).default(0).describe('LoadBalancer services without the label.'),
+  unannounced: z
+    .number()
+    .int()
+    .min(0)
+    .max(5000)
+    .default(0)
+    .describe('LoadBalancer services without the label.'),
   labels: Labels.default({ 'homelab/public-service': 'true' }).describe("The policy's serviceSelector."),
-  namespace: z.string().regex(DNS_LABEL, { error: 'is not a Kubernetes namespace name' }).max(63).default('default'),
+  namespace: z
+    .string()
+    .regex(DNS_LABEL, { error: 'is not a Kubernetes namespace name' })
+    .max(63)
+    .default('default'),
   echo: z.strictObject({ port: Port.default(80), targetPort: Port.default(8080) }).prefault({}),
 });
 
 const Pool = z
   .strictObject({ cidr: z.cidrv4().optional(), start: z.ipv4().optional(), stop: z.ipv4().optional() })
-  .describe('VIP pool (CiliumLoadBalancerIPPool block): cidr, or start and stop. Unset: the backend default.');
+  .describe(
+    'VIP pool (CiliumLoadBalancerIPPool block): cidr, or start and stop. Unset: the backend default.',
+  );
 
 const Strategy = z
   .discriminatedUnion('kind', [
@@ -94,7 +111,10 @@ const Measurement = z.strictObject({
   warmupSeconds: durationSeconds(0, 3600).default(20).describe('Default 20.'),
   windowSeconds: durationSeconds(1, 3600).default(60).describe('Default 60.'),
   repetitions: z.number().int().min(1).max(50).default(3),
-  baseline: z.boolean().default(true).describe('Measure a window without announcers before each announce window.'),
+  baseline: z
+    .boolean()
+    .default(true)
+    .describe('Measure a window without announcers before each announce window.'),
   sampleHz: z.number().gt(0).max(10).default(1),
 });
 
@@ -113,7 +133,9 @@ const Faults = z.strictObject({
 const Probes = z.strictObject({
   ratePerSecond: z.number().gt(0).max(200).default(20).describe('Probes per second per VIP (at most 200).'),
   timeoutMs: durationMs(1, 10_000).default(200).describe('Default 200.'),
-  maxDurationSeconds: durationSeconds(1, 600).default(120).describe('Longest probe run per trial. Default 120.'),
+  maxDurationSeconds: durationSeconds(1, 600)
+    .default(120)
+    .describe('Longest probe run per trial. Default 120.'),
 });
 
 /** A swept value: the scalars a `params` record of results can hold. */
@@ -144,8 +166,12 @@ export const ScenarioFields = z.strictObject({
 export type ScenarioFieldsOutput = z.output<typeof ScenarioFields>;
 
 /** The scenario file format. Cross-field rules live in scenario-rules.ts. */
-export const ScenarioSchema = ScenarioFields.superRefine((scenario, ctx) =>
-  scenarioRules(scenario, ctx, ScenarioFields),
+export const ScenarioSchema = ScenarioFields.superRefine(
+  (scenario, ctx) => scenarioRules(scenario, ctx, ScenarioFields),
+  {
+    // Rules compare fields, so they need every field valid; out-of-range values would repeat as rule errors.
+    when: (payload) => payload.issues.length === 0,
+  },
 );
 
 /** A validated scenario with defaults filled in. `faults.freezeSeconds`/`partitionSeconds` may be unset. */
@@ -187,17 +213,20 @@ export function validateScenario(document: unknown, source: string): Scenario {
  * `<source>: <first problem, its value and the fix> (+N more)`.
  */
 export function parseScenario(text: string, source: string): Scenario {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const where = yamlError.linePos?.[0];
     const at = where ? `:${where.line}:${where.col}` : '';
-    const firstLine = yamlError.message.split('\n')[0] ?? yamlError.message;
+    // prettyErrors adds " at line L, column C:" and a code excerpt; the position is already in `at`.
+    const firstLine = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:$/, '');
     throw new ScenarioError(`${source}${at}: invalid YAML: ${firstLine}`, { cause: yamlError });
   }
   const document: unknown = doc.toJS();
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new ScenarioError(`${source}: a scenario must be a YAML map with at least name, nodes and services`);
+    throw new ScenarioError(
+      `${source}: a scenario must be a YAML map with at least name, nodes and services`,
+    );
   }
   return validateScenario(document, source);
 }
@@ -219,15 +248,18 @@ export async function loadScenario(pathOrBundledName: string): Promise<Scenario>
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const hint = isPath ? '' : ` (a bundled name: the file ${join('scenarios', `${pathOrBundledName}.yaml`)})`;
+    const hint = isPath
+      ? ''
+      : ` (a bundled name: the file ${join('scenarios', `${pathOrBundledName}.yaml`)})`;
     throw new ScenarioError(`cannot read scenario ${pathOrBundledName}${hint}: ${code}`, { cause: err });
   }
   return parseScenario(text, source);
 }
 
 /**
- * `--quick`: the same scenario with short windows, for a smoke run. Only shrinks (a scenario
- * already shorter keeps its values) and re-validates.
+ * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run.
+ * Only shrinks (a scenario already shorter keeps its values) and re-validates. Probe limits stay:
+ * they bound a trial, they do not set its length.
  */
 export function quickScenario(scenario: Scenario): Scenario {
   const quick = {
@@ -243,14 +275,21 @@ export function quickScenario(scenario: Scenario): Scenario {
       trialsPerKind: 1,
       settleSeconds: Math.min(scenario.faults.settleSeconds, 5),
     },
-    probes: { ...scenario.probes, maxDurationSeconds: Math.min(scenario.probes.maxDurationSeconds, 60) },
   };
   return validateScenario(quick, `${scenario.name} (--quick)`);
+}
+
+/** The dotted paths a sweep may vary: every scalar field except name, sweep and sweepMode. */
+export function sweepablePaths(): string[] {
+  return scalarPaths(ScenarioFields).filter((path) => !UNSWEEPABLE_PATHS.has(path));
 }
 
 /** The JSON Schema of the scenario file (input side: what editors should accept). */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioFields, { io: 'input', unrepresentable: 'any' });
+  // Offer the sweepable paths to editors; zod cannot express "a key that is a path of this schema".
+  const sweep = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.sweep;
+  if (sweep) sweep.propertyNames = { enum: sweepablePaths() };
   return {
     ...schema,
     title: 'l2bench scenario',

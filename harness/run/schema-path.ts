@@ -78,3 +78,20 @@ export function isScalarSchema(schema: z.ZodType): boolean {
     bare instanceof z.ZodLiteral
   );
 }
+
+/** Every dotted path to a scalar field, depth first in declaration order (for sweeps and editors). */
+export function scalarPaths(schema: z.ZodType, prefix: readonly string[] = []): string[] {
+  const bare = unwrap(schema);
+  const options = bare instanceof z.ZodUnion ? (bare.options as readonly z.ZodType[]) : [bare];
+  const paths: string[] = [];
+  for (const option of options) {
+    const object = unwrap(option);
+    if (!(object instanceof z.ZodObject)) continue;
+    for (const [key, child] of Object.entries(object.shape as Record<string, z.ZodType>)) {
+      const path = [...prefix, key];
+      if (isScalarSchema(child)) paths.push(path.join('.'));
+      else paths.push(...scalarPaths(child, path));
+    }
+  }
+  return [...new Set(paths)];
+}

@@ -36,7 +36,8 @@ export interface BuildResult {
 /** The `GOVERSION` of the go command on PATH; a ToolError naming the tool's env var if there is none. */
 export async function goVersion(pin: ToolPin): Promise<string> {
   try {
-    const r = await runCommand('go', ['env', 'GOVERSION'], { allowFailure: true, timeoutMs: 60_000 });
+    // No timeoutMs: runCommand's spawn timer outlives a spawn that fails with ENOENT and holds the process.
+    const r = await runCommand('go', ['env', 'GOVERSION'], { allowFailure: true });
     if (r.code !== 0) throw new ToolError(`go env GOVERSION failed: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout.trim();
   } catch (err) {
@@ -107,7 +108,8 @@ async function buildOnce(
   log: WriteStream,
 ): Promise<StreamingResult> {
   const go = (args: string[], goEnv = env): Promise<StreamingResult> => {
-    progress.phase(`go ${args[0]}${env.GOTOOLCHAIN ? ` (GOTOOLCHAIN=${env.GOTOOLCHAIN})` : ''}`);
+    const step = args[0] === 'mod' ? args.slice(0, 2).join(' ') : args[0];
+    progress.phase(`go ${step}${env.GOTOOLCHAIN ? ` (GOTOOLCHAIN=${env.GOTOOLCHAIN})` : ''}`);
     log.write(`\n$ go ${args.join(' ')}\n`);
     return runStreaming('go', args, { cwd: workDir, env: goEnv, log, onLine: (l) => progress.line(l) });
   };
@@ -131,6 +133,7 @@ async function buildOnce(
     const last = basename(pkg);
     const binName = /^v\d+$/.test(last) ? basename(pkg.slice(0, -last.length - 1)) : last;
     await copyFile(join(gobin, binName), tmpPath);
+    await rm(gobin, { recursive: true, force: true });
   }
   return r;
 }

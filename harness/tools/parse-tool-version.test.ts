@@ -12,6 +12,8 @@ test('each tool version output parses to the v-prefixed version', () => {
     'v3.5.35',
   );
   assert.equal(parseReportedVersion('k6', 'k6 v1.8.1 (commit/devel, go1.26.8, linux/amd64)\n'), 'v1.8.1');
+  // k6 names itself after argv[0].
+  assert.equal(parseReportedVersion('k6', 'k6-v1.8.1.tmp v1.8.1 (go1.26.8, linux/amd64)\n'), 'v1.8.1');
   assert.equal(parseReportedVersion('kind', 'kind v0.30.0 go1.26.8 linux/amd64'), 'v0.30.0');
 });
 
@@ -22,4 +24,5 @@ test('an unpinned build and foreign output are told apart from the pin', () => {
   );
   assert.equal(parseReportedVersion('etcd', 'Kubernetes v1.32.13'), undefined);
   assert.equal(parseReportedVersion('k6', 'unknown flag: --version'), undefined);
+  assert.equal(parseReportedVersion('k6', 'etcd Version: 3.5.35'), undefined);
 });

@@ -3,12 +3,13 @@ import type { ToolName } from './tool-versions.js';
 // What each binary prints for its version arguments:
 //   kube-apiserver --version  → `Kubernetes v1.32.13`
 //   etcd --version            → `etcd Version: 3.5.35` (then Git SHA, Go Version, Go OS/Arch lines)
-//   k6 version                → `k6 v1.8.1 (commit/devel, go1.26.8, linux/amd64)`
+//   k6 version                → `k6 v1.8.1 (go1.26.8, linux/amd64)`, where `k6` is the basename the
+//                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
-  k6: /^k6 (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
 };
 

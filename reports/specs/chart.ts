@@ -6,6 +6,9 @@ import type { RunResults } from '../load-results.js';
 /** What a spec function reads: a loaded run without its location and warnings. */
 export type RunData = Pick<RunResults, 'summary' | 'environment' | 'cpuSamples' | 'phases' | 'windows' | 'trials'>;
 
+/** One layer of a layered vega-lite spec (derived from TopLevelSpec, which does not export it by name). */
+export type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
 /** A chart that has data: its vega-lite spec and the caption printed under it. */
 export interface DrawnChart {
   kind: 'chart';
@@ -62,7 +65,7 @@ export interface ChartFrame {
   title: string;
   /** First sentence(s) of the caption: what was measured and how to read the marks. */
   measured: string;
-  /** Context line for the subtitle (default: windows and repetitions). */
+  /** Context line for the subtitle instead of windows and repetitions (which the caption keeps). */
   context?: string;
   /** Sentences appended to the caption (e.g. trials that could not be plotted). */
   extra?: readonly string[];
@@ -73,9 +76,11 @@ export interface ChartFrame {
  * `description` (the caption, used as the SVG's ARIA description) and `usermeta.caption`.
  */
 export function drawnChart(run: RunData, frame: ChartFrame, body: TopLevelSpec): DrawnChart {
-  const context = frame.context ?? windowsText(run.summary.variants);
+  const windows = windowsText(run.summary.variants);
+  const context = frame.context ?? windows;
   const machine = `Machine: ${machineText(run.environment)}`;
-  const caption = [frame.measured, `${context}.`, `${machine}.`, ...(frame.extra ?? [])].join(' ');
+  const sentences = [frame.measured, ...(frame.context ? [`${frame.context}.`] : []), `Run: ${windows}.`, `${machine}.`];
+  const caption = [...sentences, ...(frame.extra ?? [])].join(' ');
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...body,

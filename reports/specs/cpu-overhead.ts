@@ -64,7 +64,13 @@ export function cpuOverheadSpec(run: RunData, unit: OverheadUnit): Chart {
     title: 'announced services (M)',
     scale: { type: scaleTypeFor(points.map((p) => p.services)) },
   } as const;
-  const color = { field: 'series', type: 'nominal', title: 'nodes' } as const;
+  // The band layer would lend the legend its 15% opacity; draw legend symbols as solid strokes.
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: 'nodes',
+    legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
+  } as const;
   const tooltip = [
     { field: 'variant', title: 'variant' },
     { field: 'text', title: 'overhead' },
@@ -83,15 +89,22 @@ export function cpuOverheadSpec(run: RunData, unit: OverheadUnit): Chart {
       width: 480,
       height: 300,
       data: { values: points },
-      encoding: { x, color },
+      encoding: { x },
       layer: [
-        { mark: { type: 'area', opacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
-        { mark: { type: 'rule' }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+        {
+          mark: { type: 'area', opacity: 0.15 },
+          encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+        },
+        {
+          mark: { type: 'rule' },
+          encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+        },
         {
           params: [{ name: 'pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' }],
           mark: { type: 'line', point: true },
           encoding: {
             y: { field: 'median', type: 'quantitative', title: yTitle },
+            color,
             opacity: { condition: { param: 'pick', value: 1 }, value: 0.25 },
             tooltip,
           },

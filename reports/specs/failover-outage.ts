@@ -63,7 +63,7 @@ export function failoverOutageSpec(run: RunData): Chart {
   for (const p of points) perGroup.set(`${p.fault} ${p.setting}`, (perGroup.get(`${p.fault} ${p.setting}`) ?? 0) + 1);
   const counts = [...perGroup.values()];
   const trialsText = `${Math.min(...counts)}${Math.max(...counts) === Math.min(...counts) ? '' : `–${Math.max(...counts)}`}`;
-  const x = { field: 'setting', type: 'nominal', title: 'lease duration/renew deadline/retry period', axis: { labelAngle: 0 } } as const;
+  const x = { field: 'setting', type: 'nominal', title: 'lease setting', axis: { labelAngle: 0 } } as const;
   const y = { field: 'outageSeconds', type: 'quantitative', title: 'outage seen by probes (s)' } as const;
   return drawnChart(
     run,
@@ -72,7 +72,7 @@ export function failoverOutageSpec(run: RunData): Chart {
       title,
       measured:
         'Time between the last probe answered by the faulted node and the first answered by its successor, per trial. ' +
-        'Boxes: quartiles, whiskers: min–max; dots: individual trials.',
+        'Lease setting: lease duration/renew deadline/retry period. Boxes: quartiles, whiskers: min–max; dots: individual trials.',
       context: `${trialsText} recovered trials per fault kind and setting, ${trials.length} trials in all`,
       extra:
         lost > 0

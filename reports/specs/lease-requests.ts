@@ -1,7 +1,7 @@
 import type { VariantSummary } from '../../harness/run/results-schema.js';
 import { formatInterval, formatRelative, formatValue } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, type RunData, scaleTypeFor } from './chart.js';
+import { type Chart, configText, drawnChart, type Layer, type RunData, scaleTypeFor } from './chart.js';
 
 /** One verb of one variant: measured lease request rate and the model's. */
 export interface RequestPoint {
@@ -66,6 +66,19 @@ export function leaseRequestsSpec(run: RunData): Chart {
   const yScale = { type: scaleTypeFor(positive) };
   const color = { field: 'verb', type: 'nominal', title: 'verb' } as const;
   const hasModel = points.some((p) => p.model !== null);
+  const modelLayer: Layer[] = hasModel
+    ? [
+        {
+          transform: [{ filter: 'datum.model != null' }],
+          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5, point: { filled: false, size: 70 } },
+          encoding: {
+            y: { field: 'model', type: 'quantitative', scale: yScale },
+            detail: { field: 'modelSeries' },
+            order: { field: 'nm' },
+          },
+        },
+      ]
+    : [];
   return drawnChart(
     run,
     {
@@ -74,7 +87,7 @@ export function leaseRequestsSpec(run: RunData): Chart {
       measured:
         'Lease API requests per second seen by kube-apiserver during the announce windows, per verb. ' +
         'Points: median over repetitions; bars: 95% bootstrap interval' +
-        (hasModel ? '; dashed lines: the analytic model.' : '; no variant has an analytic model figure.'),
+        (hasModel ? '; open circles on dashed lines: the analytic model.' : '; no variant has an analytic model figure.'),
     },
     {
       width: 480,
@@ -82,19 +95,7 @@ export function leaseRequestsSpec(run: RunData): Chart {
       data: { values: points },
       encoding: { x, color },
       layer: [
-        ...(hasModel
-          ? [
-              {
-                transform: [{ filter: 'datum.model != null' }],
-                mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 },
-                encoding: {
-                  y: { field: 'model', type: 'quantitative', scale: yScale },
-                  detail: { field: 'modelSeries' },
-                  order: { field: 'nm' },
-                },
-              } as const,
-            ]
-          : []),
+        ...modelLayer,
         { mark: { type: 'rule' }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } } },
         {
           mark: { type: 'point', filled: true, size: 50 },

@@ -13,6 +13,7 @@ import type {
 } from '../../harness/run/results-schema.js';
 import type { z } from 'zod';
 import { median, quantile, seededRandom } from '../bootstrap.js';
+import type { RunData } from '../specs/chart.js';
 
 type Role = z.infer<typeof ProcessRole>;
 
@@ -84,7 +85,8 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           const next = prev + Math.max(0, jitter(mcpu, 0.15)) / 1000;
           cum.set(key, next);
           const [role, node] = key.split('@') as [Role, string?];
-          samples.push({ type: 'cpu', variantId: id, tMs: s, role, ...(node ? { node } : {}), cpuSeconds: next, rssBytes: 180e6 });
+          const cpuSeconds = Math.round(next * 1e4) / 1e4;
+          samples.push({ type: 'cpu', variantId: id, tMs: s, role, ...(node ? { node } : {}), cpuSeconds, rssBytes: 180e6 });
         }
       }
     };
@@ -290,3 +292,31 @@ function summarize(
     notes: trials.some((x) => x.outageMs === null) ? ['one partition trial never recovered within the probe window'] : [],
   };
 }
+
+/** Splits a {@link SyntheticRun}'s samples the way loadResults does, for spec tests that skip the disk. */
+export function runDataOf(run: SyntheticRun): RunData {
+  const data: RunData = { summary: run.summary, environment: run.environment, cpuSamples: [], phases: [], windows: [], trials: [] };
+  for (const s of run.samples) {
+    if (s.type === 'cpu') data.cpuSamples.push(s);
+    else if (s.type === 'phase') data.phases.push(s);
+    else if (s.type === 'window') data.windows.push(s);
+    else data.trials.push(s);
+  }
+  return data;
+}
+
+/** The placeholder fixture's shape: nodes × services at the default lease, one faster lease, failover trials. */
+export const SMALL_RUN: SyntheticOptions = {
+  runId: '20251124T090000Z-small',
+  scenario: 'small',
+  seed: 11,
+  repetitions: 3,
+  windowSeconds: 15,
+  variants: [
+    { nodes: 3, services: 10 },
+    { nodes: 3, services: 100, faults: ['crash', 'freeze'], trialsPerFault: 4 },
+    { nodes: 5, services: 10 },
+    { nodes: 5, services: 100 },
+    { nodes: 3, services: 100, lease: [5000, 3000, 1000], faults: ['crash', 'freeze', 'partition'], trialsPerFault: 4 },
+  ],
+};

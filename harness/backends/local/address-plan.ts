@@ -40,7 +40,8 @@ export function addressPlan(slot: number): AddressPlan {
     gateway: `198.18.${third}.1`,
     client: `198.18.${third}.2`,
     node(i: number): string {
-      if (!Number.isInteger(i) || i < 0 || i >= MAX_NODES) throw new RangeError(`node index ${i} out of range`);
+      if (!Number.isInteger(i) || i < 0 || i >= MAX_NODES)
+        throw new RangeError(`node index ${i} out of range`);
       return `198.18.${third + 1}.${i + 1}`;
     },
     vipCidr: `198.18.${third + 8}.0/22`,

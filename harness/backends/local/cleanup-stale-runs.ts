@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { runCommand } from '../../util/run-command.js';
 import { deleteLink, deleteNetns } from './node-network.js';
-import { registrationPath, type RunRecord, staleRuns } from './run-registry.js';
+import { type RunRecord, registrationPath, staleRuns } from './run-registry.js';
 
 /** What `cleanup` removed, for the CLI to print. */
 export interface CleanupReport {

@@ -18,7 +18,10 @@ export function writeKubeconfig(spec: KubeconfigSpec): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
-      { name: spec.clusterName, cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) } },
+      {
+        name: spec.clusterName,
+        cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) },
+      },
     ],
     users: [
       {

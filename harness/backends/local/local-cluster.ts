@@ -4,16 +4,22 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
+import { assertPortFree, freePort } from '../../util/free-port.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
 import { runCommand } from '../../util/run-command.js';
-import { addressPlan, checkNodeCount, freeSlot, SERVICE_CLUSTER_IP_RANGE, type AddressPlan } from './address-plan.js';
+import {
+  type AddressPlan,
+  addressPlan,
+  checkNodeCount,
+  freeSlot,
+  SERVICE_CLUSTER_IP_RANGE,
+} from './address-plan.js';
 import { apiserverArgs, etcdArgs } from './control-plane-args.js';
 import { writeKubeconfig } from './kubeconfig-file.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
 import { type NamespaceHost, NodeNetwork } from './node-network.js';
 import { RunPki } from './pki.js';
 import { RunRegistration } from './run-registry.js';
-import { assertPortFree, freePort } from '../../util/free-port.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
 
 export interface LocalClusterSpec {
   /** Number of node namespaces (1..100). */
@@ -109,16 +115,37 @@ export class StartedLocalCluster implements AsyncDisposable {
     const pkiDir = join(workDir, 'pki');
     const pki = await RunPki.create(pkiDir, `l2bench-ca-${runId}`);
     const [etcdCert, apiCert, apiEtcdClient, admin, sa] = await Promise.all([
-      pki.issue({ stem: 'etcd', commonName: 'etcd', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: ['server', 'client'] }),
+      pki.issue({
+        stem: 'etcd',
+        commonName: 'etcd',
+        dnsNames: ['localhost'],
+        ipAddresses: ['127.0.0.1'],
+        usage: ['server', 'client'],
+      }),
       pki.issue({
         stem: 'apiserver',
         commonName: 'kube-apiserver',
-        dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
+        dnsNames: [
+          'kubernetes',
+          'kubernetes.default',
+          'kubernetes.default.svc',
+          'kubernetes.default.svc.cluster.local',
+          'localhost',
+        ],
         ipAddresses: [plan.gateway, '127.0.0.1', '198.18.240.1'],
         usage: ['server'],
       }),
-      pki.issue({ stem: 'apiserver-etcd-client', commonName: 'kube-apiserver-etcd-client', usage: ['client'] }),
-      pki.issue({ stem: 'admin', commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: ['client'] }),
+      pki.issue({
+        stem: 'apiserver-etcd-client',
+        commonName: 'kube-apiserver-etcd-client',
+        usage: ['client'],
+      }),
+      pki.issue({
+        stem: 'admin',
+        commonName: 'kubernetes-admin',
+        organizations: ['system:masters'],
+        usage: ['client'],
+      }),
       pki.serviceAccountKeys(),
     ]);
 
@@ -210,8 +237,11 @@ export class StartedLocalCluster implements AsyncDisposable {
   private async startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     // The run id in the environment lets `l2bench cleanup` find this process (and its children)
     // after a crash without trusting a PID that may have been reused.
-    const proc = await ManagedProcess.start({ ...spec, env: { ...(spec.env ?? process.env), L2BENCH_RUN: this.runId } });
-    this.registration.add('pids', proc.pid);
+    const proc = await ManagedProcess.start({
+      ...spec,
+      env: { ...(spec.env ?? process.env), L2BENCH_RUN: this.runId },
+    });
+    this.registration.addPid(proc.pid);
     return proc;
   }
 
@@ -221,9 +251,12 @@ export class StartedLocalCluster implements AsyncDisposable {
     let last = '';
     while (Date.now() < deadline) {
       if (!this.apiserver.running) {
-        throw new BackendError(`kube-apiserver exited during start: see ${join(this.workDir, 'logs', 'kube-apiserver.log')}`);
+        throw new BackendError(
+          `kube-apiserver exited during start: see ${join(this.workDir, 'logs', 'kube-apiserver.log')}`,
+        );
       }
-      if (!this.etcd.running) throw new BackendError(`etcd exited during start: see ${join(this.workDir, 'logs', 'etcd.log')}`);
+      if (!this.etcd.running)
+        throw new BackendError(`etcd exited during start: see ${join(this.workDir, 'logs', 'etcd.log')}`);
       try {
         const r = await httpsGet(`${this.apiServerUrl}/readyz`, this.adminTls, 2000);
         if (r.status === 200) return;
@@ -248,7 +281,11 @@ export class StartedLocalCluster implements AsyncDisposable {
    * is the process's own); it is stopped with the cluster unless the caller stops it earlier.
    */
   async startInNamespace(netns: string, spec: ProcessSpec): Promise<ManagedProcess> {
-    const proc = await this.startProcess({ ...spec, command: 'ip', args: ['netns', 'exec', netns, spec.command, ...spec.args] });
+    const proc = await this.startProcess({
+      ...spec,
+      command: 'ip',
+      args: ['netns', 'exec', netns, spec.command, ...spec.args],
+    });
     this.stack.use(proc);
     return proc;
   }
@@ -273,7 +310,12 @@ function nodeObject(name: string, labels: Record<string, string>, ip: string): V
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels },
-    status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: name },
+      ],
+    },
   };
 }
 

@@ -8,6 +8,7 @@ export interface ProcessSpec {
   command: string;
   args: readonly string[];
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** File that receives stdout and stderr. */
   logFile: string;
   /** Called with every complete stdout line (the announcer's JSON log). */
@@ -30,7 +31,8 @@ export class ManagedProcess implements AsyncDisposable {
     this.child = child;
     this.name = spec.name;
     this.log = log;
-    if (child.pid === undefined) throw new BackendError(`${spec.name} did not start: ${spec.command} not runnable`);
+    if (child.pid === undefined)
+      throw new BackendError(`${spec.name} did not start: ${spec.command} not runnable`);
     this.pid = child.pid;
     let buf = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -58,13 +60,16 @@ export class ManagedProcess implements AsyncDisposable {
     const log = createWriteStream(spec.logFile, { flags: 'a' });
     const child = spawn(spec.command, spec.args, {
       env: spec.env ?? process.env,
+      cwd: spec.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => resolve());
       child.once('error', (err) =>
-        reject(new BackendError(`cannot start ${spec.name} (${spec.command}): ${err.message}`, { cause: err })),
+        reject(
+          new BackendError(`cannot start ${spec.name} (${spec.command}): ${err.message}`, { cause: err }),
+        ),
       );
     });
     return new ManagedProcess(spec, child, log);

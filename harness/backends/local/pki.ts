@@ -41,7 +41,9 @@ async function publicPem(key: CryptoKey): Promise<string> {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(12)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 function subject(commonName: string, organizations: string[] = []): string {
@@ -87,14 +89,19 @@ export class RunPki {
   async issue(spec: LeafSpec): Promise<KeyPairFiles> {
     const keys = await newKeys();
     const now = Date.now();
-    const usages = spec.usage.map((u) => (u === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth));
+    const usages = spec.usage.map((u) =>
+      u === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+    );
     const san = [
       ...(spec.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
       ...(spec.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
     ];
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension(usages),
       await x509.AuthorityKeyIdentifierExtension.create(this.caKeys.publicKey),
     ];

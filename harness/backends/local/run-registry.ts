@@ -37,14 +37,19 @@ export class RunRegistration {
     this.flush();
   }
 
-  add(kind: 'netns' | 'links' | 'dirs', name: string): void;
-  add(kind: 'pids', pid: number): void;
-  add(kind: keyof Pick<RunRecord, 'netns' | 'links' | 'pids' | 'dirs'>, value: string | number): void {
-    (this.record[kind] as (string | number)[]).push(value);
+  /** Records a namespace, link or dir the run created. */
+  add(kind: 'netns' | 'links' | 'dirs', name: string): void {
+    this.record[kind].push(name);
     this.flush();
   }
 
-  remove(kind: 'pids', pid: number): void {
+  /** Records a process the run started. */
+  addPid(pid: number): void {
+    this.record.pids.push(pid);
+    this.flush();
+  }
+
+  removePid(pid: number): void {
     this.record.pids = this.record.pids.filter((p) => p !== pid);
     this.flush();
   }

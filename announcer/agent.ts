@@ -1,0 +1,379 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type V1Node,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { AgentConfig } from './config.js';
+import type { DesiredVip, VipDataplane } from './dataplane/vip-dataplane.js';
+import type { ElectorFactory, ElectorHandle } from './elector-factory.js';
+import { ipamK8sApi } from './ipam/ipam-k8s-api.js';
+import { IpamOperator } from './ipam/ipam-operator.js';
+import { type LbIpPool, lbIpPoolResource } from './ipam/lb-ip-pool.js';
+import { parsePools } from './ipam/pool-ranges.js';
+import type { JsonLogger } from './json-logger.js';
+import { WatchCache } from './k8s/watch-cache.js';
+import type { AgentMetrics } from './metrics/agent-metrics.js';
+import { type L2AnnouncementPolicy, l2AnnouncementPolicyResource } from './policy/l2-announcement-policy.js';
+import { type Announcement, selectAnnouncements } from './policy/select-announcements.js';
+
+/** Lease of the IPAM operator role, in `--lease-namespace`. */
+export const ipamOperatorLease = 'l2bench-ipam-operator';
+
+/** How often the agent re-reads interfaces and re-checks VIPs even without API changes. */
+const resyncIntervalMs = 10_000;
+
+/** What the agent is built from; `main.ts` makes the real ones. */
+export interface AgentDeps {
+  kc: KubeConfig;
+  log: JsonLogger;
+  metrics: AgentMetrics;
+  dataplane: VipDataplane;
+  makeElector: ElectorFactory;
+}
+
+interface ManagedElector {
+  announcement: Announcement;
+  handle: ElectorHandle;
+  leading: boolean;
+}
+
+const leaseKey = (a: Announcement): string => `${a.lease.namespace}/${a.lease.name}`;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The per-node announcer: watches Services, pools, policies and its own Node; runs one leader
+ * election per service it should announce (started and stopped as that set changes); binds a
+ * service's VIPs while it leads and unbinds them when it stops; optionally runs the IPAM
+ * operator role. Construct, `start()`, and `stop()` on SIGTERM.
+ */
+export class Agent {
+  private readonly services: WatchCache<V1Service>;
+  private readonly pools: WatchCache<LbIpPool>;
+  private readonly policies: WatchCache<L2AnnouncementPolicy>;
+  private readonly node: WatchCache<V1Node>;
+  private readonly electors = new Map<string, ManagedElector>();
+  private readonly operator: IpamOperator | null = null;
+  private reconcileQueued = false;
+  private shuttingDown = false;
+  private stopping: Promise<void> | null = null;
+  private tick: NodeJS.Timeout | undefined;
+  private announced = false;
+  private lastProblems = '';
+  private lastDataplane = '';
+  private managedFingerprint = '';
+  private warnedNoNode = false;
+
+  constructor(
+    private readonly cfg: AgentConfig,
+    private readonly deps: AgentDeps,
+  ) {
+    const { kc, log } = deps;
+    const core = kc.makeApiClient(CoreV1Api);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const onChange = (): void => this.scheduleReconcile();
+    const onError = (what: string) => (err: unknown, retryInMs: number) =>
+      log.error(err, { msg: `watch ${what} failed; retrying in ${retryInMs} ms` });
+    const crdList = (r: { group: string; version: string; plural: string }) => () =>
+      custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural });
+
+    this.services = new WatchCache<V1Service>(kc, {
+      name: 'services',
+      path: '/api/v1/services',
+      list: () => core.listServiceForAllNamespaces(),
+      onChange: () => {
+        onChange();
+        this.operator?.notify();
+      },
+      onError: onError('services'),
+    });
+    this.pools = new WatchCache<LbIpPool>(kc, {
+      name: 'pools',
+      path: `/apis/${lbIpPoolResource.group}/${lbIpPoolResource.version}/${lbIpPoolResource.plural}`,
+      list: crdList(lbIpPoolResource) as () => Promise<KubernetesListObject<LbIpPool>>,
+      onChange: () => {
+        onChange();
+        this.operator?.notify();
+      },
+      onError: onError('pools'),
+    });
+    this.policies = new WatchCache<L2AnnouncementPolicy>(kc, {
+      name: 'policies',
+      path: `/apis/${l2AnnouncementPolicyResource.group}/${l2AnnouncementPolicyResource.version}/${l2AnnouncementPolicyResource.plural}`,
+      list: crdList(l2AnnouncementPolicyResource) as () => Promise<
+        KubernetesListObject<L2AnnouncementPolicy>
+      >,
+      onChange,
+      onError: onError('policies'),
+    });
+    const fieldSelector = `metadata.name=${cfg.nodeName}`;
+    this.node = new WatchCache<V1Node>(kc, {
+      name: 'node',
+      path: '/api/v1/nodes',
+      fieldSelector,
+      list: () => core.listNode({ fieldSelector }),
+      onChange,
+      onError: onError('node'),
+    });
+
+    if (cfg.operator) {
+      this.operator = new IpamOperator({
+        api: ipamK8sApi({
+          kc,
+          node: cfg.nodeName,
+          listPools: () => this.pools.list(),
+          listServices: () => this.services.list(),
+        }),
+        makeElector: (events) =>
+          deps.makeElector(this.electionConfig(cfg.leaseNamespace, ipamOperatorLease), events),
+        log,
+      });
+    }
+  }
+
+  /** Health for `/healthz`: ready once Services, policies and the Node have been listed. */
+  health(): { ok: boolean; reason?: string } {
+    const caches = { services: this.services, policies: this.policies, node: this.node, pools: this.pools };
+    const waiting = Object.entries(caches)
+      .filter(([, c]) => !c.isSynced())
+      .map(([name]) => name);
+    if (this.shuttingDown) return { ok: false, reason: 'shutting down' };
+    return waiting.length === 0 ? { ok: true } : { ok: false, reason: `waiting for ${waiting.join(', ')}` };
+  }
+
+  /** Reads the interfaces, starts the watches and the periodic resync. Throws if `ip` fails. */
+  async start(): Promise<void> {
+    const { log, dataplane } = this.deps;
+    const snap = await dataplane.refresh();
+    log.log('start', {
+      msg: `selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
+      interfaces: snap.interfaces,
+    });
+    for (const c of [this.services, this.pools, this.policies, this.node]) c.start();
+    this.operator?.start();
+    this.tick = setInterval(() => {
+      dataplane
+        .reconcile()
+        .catch((err: unknown) => log.error(err, { msg: 'periodic dataplane reconcile' }))
+        .finally(() => this.scheduleReconcile());
+    }, resyncIntervalMs);
+  }
+
+  /**
+   * Graceful shutdown within `budgetMs` even if the API server is unreachable: stop every
+   * elector releasing its lease (so a peer takes over at its next retry instead of waiting
+   * for expiry), unbind every VIP, stop the watches.
+   */
+  stop(budgetMs = 2500): Promise<void> {
+    this.stopping ??= (async () => {
+      const { log, dataplane } = this.deps;
+      const deadline = Date.now() + budgetMs;
+      this.shuttingDown = true;
+      clearInterval(this.tick);
+      const stops = [...this.electors.values()].map((e) => e.handle.stop({ release: true }));
+      if (this.operator) stops.push(this.operator.stop());
+      const released = await withTimeout(Promise.allSettled(stops), (deadline - Date.now()) * 0.6);
+      if (released === undefined) log.log('warn', { msg: 'lease release timed out; unbinding anyway' });
+      await withTimeout(
+        dataplane.unbindAll().catch((err: unknown) => log.error(err, { msg: 'unbind on shutdown' })),
+        deadline - Date.now() - 100,
+      );
+      await withTimeout(
+        Promise.allSettled([this.services, this.pools, this.policies, this.node].map((c) => c.stop())),
+        Math.min(100, deadline - Date.now()),
+      );
+      log.log('stop', {
+        msg: released === undefined ? 'stopped (leases not confirmed released)' : 'stopped',
+      });
+    })();
+    return this.stopping;
+  }
+
+  private electionConfig(namespace: string, leaseName: string) {
+    return {
+      namespace,
+      leaseName,
+      identity: this.cfg.nodeName,
+      leaseDurationMs: this.cfg.leaseDurationMs,
+      renewDeadlineMs: this.cfg.renewDeadlineMs,
+      retryPeriodMs: this.cfg.retryPeriodMs,
+      renewMode: this.cfg.renewMode,
+      labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
+    };
+  }
+
+  private scheduleReconcile(): void {
+    if (this.reconcileQueued || this.shuttingDown) return;
+    this.reconcileQueued = true;
+    // Coalesces a burst of watch events (a relist delivers hundreds) into one pass.
+    setImmediate(() => {
+      this.reconcileQueued = false;
+      try {
+        this.reconcile();
+      } catch (err) {
+        this.deps.log.error(err, { msg: 'reconcile' });
+      }
+    });
+  }
+
+  private reconcile(): void {
+    if (this.shuttingDown) return;
+    const { log, dataplane } = this.deps;
+    if (this.pools.isSynced()) {
+      const ranges = parsePools(this.pools.list()).flatMap((p) => p.blocks);
+      dataplane.setManagedRanges(ranges);
+      this.managedFingerprint = ranges.map((r) => `${r.first}-${r.last}`).join(',');
+    }
+    if (!this.services.isSynced() || !this.policies.isSynced() || !this.node.isSynced()) return;
+    if (!this.announced) {
+      this.announced = true;
+      log.log('ready', { msg: 'caches synced; electing' });
+    }
+    const node = this.node.list().find((n) => n.metadata?.name === this.cfg.nodeName);
+    if (!node && !this.warnedNoNode) {
+      this.warnedNoNode = true;
+      log.log('warn', {
+        msg: `Node ${this.cfg.nodeName} does not exist; policies with a nodeSelector skip this node`,
+      });
+    }
+    const plan = selectAnnouncements({
+      services: this.services.list(),
+      policies: this.policies.list(),
+      nodeLabels: node?.metadata?.labels ?? {},
+      interfaces: dataplane.interfaces(),
+      selection: this.cfg.selection,
+      leaseNameStyle: this.cfg.leaseNameStyle,
+      leaseNamespace: this.cfg.leaseNamespace,
+    });
+    const problems = plan.problems.join('; ');
+    if (problems !== this.lastProblems && problems !== '') log.log('warn', { msg: problems });
+    this.lastProblems = problems;
+
+    const wanted = new Map<string, Announcement>();
+    for (const a of plan.announcements) {
+      const key = leaseKey(a);
+      const other = wanted.get(key);
+      if (other)
+        log.log('warn', {
+          lease: a.lease.name,
+          msg: `services ${other.service} and ${a.service} map to the same lease; announcing ${other.service}`,
+        });
+      else wanted.set(key, a);
+    }
+    for (const [key, e] of this.electors) if (!wanted.has(key)) this.retire(key, e);
+    for (const [key, a] of wanted) {
+      const e = this.electors.get(key);
+      if (e) e.announcement = a;
+      else this.elect(key, a);
+    }
+    this.syncDataplane();
+  }
+
+  private elect(key: string, a: Announcement): void {
+    const { log, metrics, makeElector } = this.deps;
+    const fields = { lease: a.lease.name, leaseNamespace: a.lease.namespace, service: a.service };
+    let entry: ManagedElector;
+    try {
+      entry = {
+        announcement: a,
+        leading: false,
+        handle: makeElector(this.electionConfig(a.lease.namespace, a.lease.name), {
+          onStartedLeading: () => {
+            entry.leading = true;
+            metrics.leaseAcquisitions.inc();
+            metrics.leasesHeld.inc();
+            const cur = entry.announcement;
+            log.log('acquire', { ...fields, vip: cur.vips[0] ?? null, vips: cur.vips, iface: cur.iface });
+            this.syncDataplane();
+          },
+          onStoppedLeading: () => {
+            if (!entry.leading) return;
+            entry.leading = false;
+            metrics.leaseTransitions.inc();
+            metrics.leasesHeld.dec();
+            const cur = entry.announcement;
+            log.log('lose', { ...fields, vip: cur.vips[0] ?? null, vips: cur.vips, iface: cur.iface });
+            this.syncDataplane();
+          },
+          onNewLeader: (holder) => {
+            if (holder !== this.cfg.nodeName) log.log('leader', { ...fields, holder });
+          },
+          onAttempt: (result, latencyMs) => {
+            if (result === 'renewed') metrics.renewLatency.observe(latencyMs / 1000);
+            else if ((result === 'error' || result === 'conflict') && entry.leading)
+              metrics.renewFailures.inc();
+          },
+        }),
+      };
+    } catch (err) {
+      log.error(err, { ...fields, msg: 'cannot start election' });
+      return;
+    }
+    this.electors.set(key, entry);
+    log.log('elect', { ...fields, vip: a.vips[0] ?? null, vips: a.vips, iface: a.iface });
+    entry.handle
+      .run()
+      .catch((err: unknown) => log.error(err, { ...fields, msg: 'election stopped with an error' }));
+  }
+
+  /** Stops campaigning for a service; its VIPs go first so no two nodes ever answer for them. */
+  private retire(key: string, e: ManagedElector): void {
+    const { log } = this.deps;
+    const fields = {
+      lease: e.announcement.lease.name,
+      leaseNamespace: e.announcement.lease.namespace,
+      service: e.announcement.service,
+    };
+    this.electors.delete(key);
+    this.syncDataplane();
+    log.log('retire', fields);
+    e.handle
+      .stop({ release: true })
+      .catch((err: unknown) => log.error(err, { ...fields, msg: 'releasing lease' }))
+      .finally(() => {
+        // An elector that did not report losing on stop still lost: keep the metrics honest.
+        if (e.leading) {
+          e.leading = false;
+          this.deps.metrics.leaseTransitions.inc();
+          this.deps.metrics.leasesHeld.dec();
+          log.log('lose', { ...fields, vip: e.announcement.vips[0] ?? null, iface: e.announcement.iface });
+        }
+      });
+  }
+
+  /** Pushes the leading electors' VIPs to the dataplane (only when they changed). */
+  private syncDataplane(): void {
+    if (this.shuttingDown) return;
+    const { dataplane, log } = this.deps;
+    const desired = new Map<string, DesiredVip>();
+    for (const e of this.electors.values()) {
+      if (!e.leading) continue;
+      const a = e.announcement;
+      for (const vip of a.vips) {
+        if (!desired.has(vip)) {
+          desired.set(vip, {
+            iface: a.iface,
+            lease: a.lease.name,
+            leaseNamespace: a.lease.namespace,
+            service: a.service,
+          });
+        }
+      }
+    }
+    // The pools' ranges are in it so a new pool's stale VIPs are swept without waiting for the tick.
+    const fingerprint = JSON.stringify([[...desired].map(([v, d]) => [v, d.iface]), this.managedFingerprint]);
+    dataplane.setDesired(desired);
+    if (fingerprint === this.lastDataplane) return;
+    this.lastDataplane = fingerprint;
+    dataplane.reconcile().catch((err: unknown) => log.error(err, { msg: 'dataplane reconcile' }));
+  }
+}

@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { BackendError } from '../../errors.js';
+import { repoRoot } from '../../paths.js';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
+import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { announcementObjects, planServices, RUN_LABEL, type ServicePlan, serviceObject } from '../../run/scenario-objects.js';
+import { runCommand } from '../../util/run-command.js';
+import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
+import type { ManagedProcess } from './managed-process.js';
+
+/** A service as deployed: its plan and, once IPAM assigned one, its VIP. */
+export interface DeployedService extends ServicePlan {
+  vip: string | null;
+  leaseName: string;
+  leaseNamespace: string;
+}
+
+/**
+ * The announcer deployed on a local cluster: CRDs, RBAC, pool, policy and services applied through
+ * the API server; one echo backend and one agent process per node namespace.
+ */
+export class LocalDeployment implements AsyncDisposable {
+  readonly events = new AnnouncerEventLog();
+  readonly agents = new Map<number, ManagedProcess>();
+  readonly echoes = new Map<number, ManagedProcess>();
+  services: DeployedService[] = [];
+  private readonly kc: KubeConfig;
+
+  constructor(
+    readonly cluster: StartedLocalCluster,
+    readonly scenario: ResolvedScenario,
+  ) {
+    this.kc = cluster.kubeConfig();
+  }
+
+  /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
+  async prepare(): Promise<void> {
+    const { cluster, scenario } = this;
+    const deployDir = join(repoRoot, 'announcer', 'deploy');
+    await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
+    await applyManifests(
+      this.kc,
+      readManifestDir(deployDir).map((o) => withLabel(o, RUN_LABEL, cluster.runId)),
+    );
+    await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
+    for (const node of cluster.nodes) await this.startEcho(node);
+  }
+
+  /** Creates the scenario's services (the operator assigns VIPs once agents run). */
+  async createServices(): Promise<void> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const plans = planServices(this.scenario);
+    for (const p of plans) {
+      await core.createNamespacedService({ namespace: p.namespace, body: serviceObject(p, this.scenario, this.cluster.runId) });
+    }
+    const style = this.scenario.announcer.leaseNameStyle;
+    this.services = plans.map((p) => ({
+      ...p,
+      vip: null,
+      leaseName: style === 'kube-vip' ? `kubevip-${p.name}` : `cilium-l2announce-${p.namespace}-${p.name}`,
+      leaseNamespace: style === 'kube-vip' ? p.namespace : 'kube-system',
+    }));
+  }
+
+  /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
+  async waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const deadline = Date.now() + timeoutMs;
+    const wanted = this.services.filter((s) => s.announced);
+    while (Date.now() < deadline && !signal?.aborted) {
+      const list = await core.listNamespacedService({ namespace: this.scenario.services.namespace, labelSelector: `${RUN_LABEL}=${this.cluster.runId}` });
+      const byName = new Map(list.items.map((s: V1Service) => [s.metadata?.name ?? '', s]));
+      for (const s of wanted) s.vip = byName.get(s.name)?.status?.loadBalancer?.ingress?.[0]?.ip ?? null;
+      if (wanted.every((s) => s.vip)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const missing = wanted.filter((s) => !s.vip).map((s) => s.name);
+    if (missing.length > 0) {
+      throw new BackendError(`no LoadBalancer address after ${timeoutMs}ms for ${missing.length} services (${missing.slice(0, 3).join(', ')}…): is the IPAM operator running?`);
+    }
+  }
+
+  /** The agent command line for a node, from the scenario's announcer settings. */
+  agentArgs(node: LocalNode): string[] {
+    const a = this.scenario.announcer;
+    return [
+      '--import',
+      'tsx',
+      join(repoRoot, 'announcer', 'main.ts'),
+      '--kubeconfig',
+      node.kubeconfigPath,
+      '--node-name',
+      node.name,
+      '--metrics-port',
+      '9090',
+      '--lease-duration-ms',
+      String(a.leaseDurationMs),
+      '--renew-deadline-ms',
+      String(a.renewDeadlineMs),
+      '--retry-period-ms',
+      String(a.retryPeriodMs),
+      '--selection',
+      a.selection,
+      '--renew-mode',
+      a.renewMode,
+      '--lease-name-style',
+      a.leaseNameStyle,
+      // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
+      ...(node.index === 0 ? ['--operator'] : []),
+    ];
+  }
+
+  /** Starts (or restarts) the agent in node i's namespace. */
+  async startAgent(i: number): Promise<ManagedProcess> {
+    const node = this.cluster.nodes[i];
+    if (!node) throw new BackendError(`no node ${i}`);
+    const old = this.agents.get(i);
+    if (old?.running) return old;
+    const proc = await this.cluster.startInNamespace(node.netns, {
+      name: `announcer-${node.name}`,
+      command: process.execPath,
+      args: this.agentArgs(node),
+      cwd: repoRoot,
+      logFile: join(this.cluster.workDir, 'logs', `announcer-${i}.log`),
+      onLine: (line) => {
+        const e = parseAnnouncerLine(line, node.name);
+        if (e) this.events.push(e);
+      },
+    });
+    this.agents.set(i, proc);
+    return proc;
+  }
+
+  async startAllAgents(): Promise<void> {
+    await Promise.all(this.cluster.nodes.map((n) => this.startAgent(n.index)));
+  }
+
+  /** Stops every agent gracefully (SIGTERM: leases released, VIPs unbound). */
+  async stopAllAgents(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((p) => p.stop(5000)));
+    this.agents.clear();
+  }
+
+  async startEcho(node: LocalNode): Promise<ManagedProcess> {
+    const s = this.scenario.services.echo;
+    const proc = await this.cluster.startInNamespace(node.netns, {
+      name: `echo-${node.name}`,
+      command: process.execPath,
+      args: ['--import', 'tsx', join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'), node.name, String(s.port), String(s.targetPort)],
+      cwd: repoRoot,
+      logFile: join(this.cluster.workDir, 'logs', `echo-${node.index}.log`),
+    });
+    this.echoes.set(node.index, proc);
+    return proc;
+  }
+
+  /** Removes every VIP (/32 in the pool range) bound in a node's namespace: the kernel state a crash loses. */
+  async flushVips(node: LocalNode): Promise<void> {
+    for (const s of this.services) {
+      if (s.vip) await runCommand('ip', ['-n', node.netns, 'addr', 'del', `${s.vip}/32`, 'dev', node.ifname], { allowFailure: true });
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stopAllAgents();
+    await Promise.all([...this.echoes.values()].map((p) => p.stop(2000)));
+  }
+}

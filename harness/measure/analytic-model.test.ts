@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { stringify } from 'yaml';
+import { parseScenario } from '../run/scenario-schema.js';
+import { mulberry32 } from '../run/statistics.js';
+import { JITTER_FACTOR, leaseModelInputFor, leaseRequestModel, relativeError } from './analytic-model.js';
+
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
+
+test('the seed: 5 services, 3 nodes, 2 s retry, GET then PUT', () => {
+  const model = leaseRequestModel({
+    services: 5,
+    candidateNodes: 3,
+    retryPeriodMs: 2000,
+    renewMode: 'get-then-update',
+  });
+  const [services, operator] = model.lines;
+  // Per lease: holder 1 GET + 1 PUT per 2 s; 2 others 1 GET per 3.2 s each.
+  close(services!.getPerSecond, 5 * (0.5 + 2 / 3.2), 'service GETs');
+  close(services!.updatePerSecond, 5 * 0.5, 'service PUTs');
+  close(operator!.getPerSecond, 0.5 + 2 / 3.2, 'operator GETs');
+  close(operator!.updatePerSecond, 0.5, 'operator PUTs');
+  close(model.getPerSecond, 6.75, 'total GETs');
+  close(model.updatePerSecond, 3, 'total PUTs');
+  assert.equal(model.createPerSecond, 0);
+});
+
+test('update-first drops the holder GET and keeps the candidates’ GETs', () => {
+  const model = leaseRequestModel({
+    services: 5,
+    candidateNodes: 3,
+    retryPeriodMs: 2000,
+    renewMode: 'update-first',
+  });
+  close(model.getPerSecond, 6 * (2 / 3.2), 'GETs');
+  close(model.updatePerSecond, 3, 'PUTs');
+});
+
+test('one candidate: only the holder talks; no operator line when it has no candidates', () => {
+  const model = leaseRequestModel({
+    services: 4,
+    candidateNodes: 1,
+    retryPeriodMs: 500,
+    renewMode: 'get-then-update',
+    operatorCandidates: 0,
+  });
+  assert.equal(model.lines.length, 1);
+  close(model.getPerSecond, 8, 'GETs');
+  close(model.updatePerSecond, 8, 'PUTs');
+  const none = leaseRequestModel({
+    services: 0,
+    candidateNodes: 3,
+    retryPeriodMs: 2000,
+    renewMode: 'update-first',
+  });
+  close(none.lines[0]!.getPerSecond, 0, 'no services, no service GETs');
+});
+
+test("candidates' mean retry wait is 1.6 periods: a simulated client-go JitterUntil agrees", () => {
+  const random = mulberry32(7);
+  const periodSeconds = 2;
+  let elapsed = 0;
+  let tries = 0;
+  while (elapsed < 200_000) {
+    elapsed += periodSeconds * (1 + random() * JITTER_FACTOR);
+    tries += 1;
+  }
+  const model = leaseRequestModel({
+    services: 1,
+    candidateNodes: 2,
+    retryPeriodMs: 2000,
+    renewMode: 'update-first',
+    operatorCandidates: 0,
+  });
+  const simulated = tries / elapsed;
+  assert.ok(
+    Math.abs(relativeError(simulated, model.getPerSecond)!) < 0.01,
+    `${simulated} vs ${model.getPerSecond}`,
+  );
+});
+
+test('scenario input: policy elects announced services, all-services elects every service', () => {
+  const base = { name: 'x', nodes: { count: 3, unselected: { count: 1 } } };
+  const text = (selection: string) =>
+    stringify({
+      ...base,
+      services: { announced: 5, clusterIP: 5, unannounced: 2 },
+      announcer: { selection },
+    });
+  const policy = leaseModelInputFor(parseScenario(text('policy'), 'x'));
+  assert.deepEqual(policy, {
+    services: 5,
+    candidateNodes: 3,
+    retryPeriodMs: 2000,
+    renewMode: 'get-then-update',
+  });
+  assert.equal(leaseModelInputFor(parseScenario(text('all-services'), 'x')).services, 5 + 5 + 2 + 1);
+  assert.equal(
+    leaseModelInputFor(parseScenario(text('all-services'), 'x'), { systemServices: 0 }).services,
+    12,
+  );
+});
+
+test('relativeError is signed and handles a zero model', () => {
+  close(relativeError(11, 10)!, 0.1, 'over');
+  close(relativeError(9, 10)!, -0.1, 'under');
+  assert.equal(relativeError(0, 0), 0);
+  assert.equal(relativeError(1, 0), null);
+});

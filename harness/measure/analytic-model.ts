@@ -1,0 +1,125 @@
+import type { Scenario } from '../run/scenario-schema.js';
+
+/**
+ * client-go `leaderelection.JitterFactor`. A candidate that does not hold a lease retries through
+ * `wait.JitterUntil(retryPeriod, 1.2)`, so it waits retryPeriod × (1 + rand × 1.2) between tries:
+ * uniformly between 1 and 2.2 retry periods, 1.6 on average. The holder renews on a plain
+ * `wait.Until(retryPeriod)`, without jitter.
+ */
+export const JITTER_FACTOR = 1.2;
+
+/** Mean wait of a non-holder between tries, in retry periods: 1 + JITTER_FACTOR / 2. */
+export const MEAN_CANDIDATE_PERIODS = 1 + JITTER_FACTOR / 2;
+
+/**
+ * How the holder renews.
+ * - `get-then-update`: client-go before 0.30 (Cilium 1.14): every try GETs the Lease and, when it
+ *   is ours, PUTs it back with a fresh renewTime: 1 GET + 1 PUT per retry period.
+ * - `update-first`: client-go 0.30+ (kubernetes/kubernetes#122069): the leader PUTs its cached
+ *   Lease first and GETs only when that fails: 1 PUT per retry period in steady state.
+ * Candidates that do not hold the lease GET it in both modes.
+ */
+export type RenewMode = 'get-then-update' | 'update-first';
+
+export interface LeaseModelInput {
+  /** Leases elected per service: the announced services (or every service in all-services mode). */
+  services: number;
+  /** Nodes contending for each lease (M): the nodes the policy selects. */
+  candidateNodes: number;
+  retryPeriodMs: number;
+  renewMode: RenewMode;
+  /** Candidates for the IPAM operator's own lease; default `candidateNodes`, 0 leaves the line out. */
+  operatorCandidates?: number;
+}
+
+/** One source of lease traffic. */
+export interface LeaseModelLine {
+  name: 'service-leases' | 'operator-lease';
+  leases: number;
+  candidates: number;
+  getPerSecond: number;
+  updatePerSecond: number;
+}
+
+/** Expected steady-state lease request rates at the kube-apiserver. */
+export interface LeaseModel {
+  getPerSecond: number;
+  updatePerSecond: number;
+  /** Leases are created once, at acquisition; none in steady state. */
+  createPerSecond: 0;
+  lines: LeaseModelLine[];
+}
+
+function line(
+  name: LeaseModelLine['name'],
+  leases: number,
+  candidates: number,
+  retryPeriodMs: number,
+  renewMode: RenewMode,
+): LeaseModelLine {
+  const retrySeconds = retryPeriodMs / 1000;
+  const holderGets = renewMode === 'get-then-update' ? 1 : 0;
+  const others = Math.max(0, candidates - 1);
+  const perLeaseGets = holderGets / retrySeconds + others / (MEAN_CANDIDATE_PERIODS * retrySeconds);
+  const perLeaseUpdates = candidates > 0 ? 1 / retrySeconds : 0;
+  return {
+    name,
+    leases,
+    candidates,
+    getPerSecond: leases * perLeaseGets,
+    updatePerSecond: leases * perLeaseUpdates,
+  };
+}
+
+/**
+ * Lease GETs and PUTs per second from N leases and M candidates: per lease, the holder renews
+ * every retry period (GET + PUT, or a bare PUT in update-first mode) and each of the M − 1 others
+ * GETs it every 1.6 retry periods on average. The IPAM operator's lease is a separate line with
+ * the same arithmetic (1 lease, `operatorCandidates` candidates). Pure.
+ */
+export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
+  const lines = [
+    line('service-leases', input.services, input.candidateNodes, input.retryPeriodMs, input.renewMode),
+  ];
+  const operatorCandidates = input.operatorCandidates ?? input.candidateNodes;
+  if (operatorCandidates > 0) {
+    lines.push(line('operator-lease', 1, operatorCandidates, input.retryPeriodMs, input.renewMode));
+  }
+  return {
+    getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
+    updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
+    createPerSecond: 0,
+    lines,
+  };
+}
+
+/**
+ * The model's input for a scenario. In all-services mode every Service is elected (the Cilium bug
+ * the seed hit): announced, unannounced and ClusterIP services plus `systemServices`, the ones
+ * the cluster brings itself (default 1: `default/kubernetes`, which every kube-apiserver creates).
+ */
+export function leaseModelInputFor(
+  scenario: Scenario,
+  options: { systemServices?: number } = {},
+): LeaseModelInput {
+  const { announced, unannounced, clusterIP } = scenario.services;
+  const services =
+    scenario.announcer.selection === 'policy'
+      ? announced
+      : announced + unannounced + clusterIP + (options.systemServices ?? 1);
+  return {
+    services,
+    candidateNodes: scenario.nodes.count,
+    retryPeriodMs: scenario.announcer.retryPeriodMs,
+    renewMode: scenario.announcer.renewMode,
+  };
+}
+
+/**
+ * (measured − model) / model: +0.1 means 10% more requests than predicted. 0 when both are 0,
+ * null when only the model is 0 (no scale to compare against).
+ */
+export function relativeError(measured: number, model: number): number | null {
+  if (model === 0) return measured === 0 ? 0 : null;
+  return (measured - model) / model;
+}

@@ -1,0 +1,60 @@
+import { type CpuReading, type CpuSampler, millicoresBetween, type SampledProcess } from '../measure/cpu-sampler.js';
+import { controlPlaneRates, type MetricsEndpoints, scrapeControlPlane } from '../measure/control-plane-metrics.js';
+import { sleep } from '../shutdown-signal.js';
+import type { WindowRecord } from './results-schema.js';
+
+export interface WindowSpec {
+  variantId: string;
+  repetition: number;
+  phase: 'baseline' | 'announce';
+  windowSeconds: number;
+  processes: SampledProcess[];
+  endpoints: MetricsEndpoints;
+  sampler: CpuSampler;
+  signal?: AbortSignal;
+}
+
+/**
+ * Measures one window: CPU of every watched process from /proc at both edges (exact deltas, not
+ * the 1 Hz series), and request/etcd counters from two scrapes of /metrics. The scrapes themselves
+ * cost the API server a little; they happen in both baseline and announce windows, so they cancel
+ * in the difference.
+ */
+export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null> {
+  w.sampler.watch(w.processes);
+  const scrapeBefore = await scrapeControlPlane(w.endpoints);
+  const before = w.sampler.sampleNow();
+  const startMs = Date.now();
+  await sleep(w.windowSeconds * 1000, w.signal);
+  if (w.signal?.aborted) return null;
+  const after = w.sampler.sampleNow();
+  const endMs = Date.now();
+  const scrapeAfter = await scrapeControlPlane(w.endpoints);
+  const mc = millicoresBetween(before, after);
+  const rates = controlPlaneRates(scrapeBefore, scrapeAfter);
+  const apiserver = mc['kube-apiserver'] ?? 0;
+  const etcd = mc.etcd ?? 0;
+  const agents = after.filter((r: CpuReading) => r.role === 'announcer');
+  return {
+    type: 'window',
+    variantId: w.variantId,
+    repetition: w.repetition,
+    phase: w.phase,
+    startMs,
+    endMs,
+    cpuMillicores: {
+      apiserver,
+      etcd,
+      controlPlane: apiserver + etcd,
+      announcers: mc.announcer ?? 0,
+      harness: mc.harness ?? 0,
+    },
+    leaseRequests: rates.leaseRequests,
+    etcd: {
+      writesPerSecond: rates.writesPerSecond,
+      fsyncsPerSecond: rates.fsyncsPerSecond,
+      dbSizeGrowthBytes: rates.dbSizeGrowthBytes,
+    },
+    announcerRssBytes: agents.length > 0 ? agents.reduce((s, r) => s + r.rssBytes, 0) : null,
+  };
+}

@@ -1,0 +1,140 @@
+import { LocalDeployment } from '../backends/local/local-deployment.js';
+import { StartedLocalCluster } from '../backends/local/local-cluster.js';
+import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
+import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
+import { waitUntilAllAnswer } from '../measure/vip-probe.js';
+import { sleep } from '../shutdown-signal.js';
+import type { Variant } from './expand-variants.js';
+import { runFailoverTrial } from './failover-trial.js';
+import { measureWindow } from './measure-window.js';
+import type { ResultsWriter } from './results-writer.js';
+import type { TrialRecord, WindowRecord } from './results-schema.js';
+
+export interface VariantRun {
+  windows: WindowRecord[];
+  trials: TrialRecord[];
+  announceTimeMs: number | null;
+  notes: string[];
+}
+
+export interface VariantRunOptions {
+  variant: Variant;
+  writer: ResultsWriter;
+  k6Path: string;
+  signal: AbortSignal;
+  progress: (line: string) => void;
+}
+
+/** Seconds between stopping the agents and a baseline window, so their last writes settle. */
+const SETTLE_SECONDS = 3;
+
+/**
+ * Runs one variant on a fresh local cluster: alternating baseline (no agents) and announce windows
+ * per repetition, then failover trials of every fault kind. Every record is appended to the
+ * results as soon as it exists.
+ */
+export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
+  const s = o.variant.scenario;
+  const id = o.variant.id;
+  const out: VariantRun = { windows: [], trials: [], announceTimeMs: null, notes: [] };
+  const selected = s.nodes.count;
+  await using cluster = await StartedLocalCluster.start({
+    nodes: selected + s.nodes.unselected.count,
+    nodeLabels: (i) => (i < selected ? s.nodes.labels : s.nodes.unselected.labels),
+    onProgress: (l) => o.progress(`  ${l}`),
+  });
+  using sampler = new CpuSampler(
+    (r) => o.writer.append({ type: 'cpu', variantId: id, ...r }),
+    1000 / s.measurement.sampleHz,
+  );
+  await using deployment = new LocalDeployment(cluster, s);
+  await deployment.prepare();
+  const endpoints: MetricsEndpoints = {
+    apiserverUrl: cluster.apiServerUrl,
+    apiserverTls: cluster.adminTls,
+    etcdUrl: cluster.etcdMetricsUrl,
+  };
+  const controlPlane: SampledProcess[] = [
+    { role: 'kube-apiserver', pid: cluster.apiserver.pid },
+    { role: 'etcd', pid: cluster.etcd.pid },
+  ];
+  const agentProcesses = (): SampledProcess[] =>
+    [...deployment.agents.entries()]
+      .filter(([, p]) => p.running)
+      .map(([i, p]) => ({ role: 'announcer', node: cluster.nodes[i]?.name, pid: p.pid }));
+  sampler.watch(controlPlane);
+  sampler.start();
+  const phase = (p: 'baseline' | 'announce' | 'warmup' | 'fault' | 'setup', label: string, startMs: number, endMs: number, repetition?: number) =>
+    o.writer.append({ type: 'phase', variantId: id, phase: p, label, startMs, endMs, ...(repetition === undefined ? {} : { repetition }) });
+
+  const announcedVips = () => deployment.services.flatMap((x) => (x.vip ? [x.vip] : []));
+  let servicesCreated = false;
+  const reps = s.measurement.repetitions;
+  for (let rep = 0; rep < reps && !o.signal.aborted; rep++) {
+    if (s.measurement.baseline) {
+      await deployment.stopAllAgents();
+      await sleep(SETTLE_SECONDS * 1000, o.signal);
+      o.progress(`  rep ${rep + 1}/${reps}: baseline window ${s.measurement.windowSeconds}s (no agents)`);
+      const w = await measureWindow({ variantId: id, repetition: rep, phase: 'baseline', windowSeconds: s.measurement.windowSeconds, processes: controlPlane, endpoints, sampler, signal: o.signal });
+      if (!w) break;
+      o.writer.append(w);
+      out.windows.push(w);
+      phase('baseline', `baseline ${rep + 1}`, w.startMs, w.endMs, rep);
+    }
+    const t0 = Date.now();
+    await deployment.startAllAgents();
+    if (!servicesCreated) {
+      const created = Date.now();
+      await deployment.createServices();
+      await deployment.waitForAddresses(60_000, o.signal);
+      servicesCreated = true;
+      const ms = await waitUntilAllAnswer(cluster.network.client.netns, announcedVips(), s.services.echo.port, 120_000, o.signal);
+      out.announceTimeMs = ms === null ? null : Date.now() - created;
+      if (ms === null) out.notes.push('not every VIP answered within 120 s of creating the services');
+      o.progress(`  services: ${deployment.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`);
+    } else {
+      await waitUntilAllAnswer(cluster.network.client.netns, announcedVips(), s.services.echo.port, 120_000, o.signal);
+    }
+    await sleep(s.measurement.warmupSeconds * 1000, o.signal);
+    phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
+    o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
+    const w = await measureWindow({ variantId: id, repetition: rep, phase: 'announce', windowSeconds: s.measurement.windowSeconds, processes: [...controlPlane, ...agentProcesses()], endpoints, sampler, signal: o.signal });
+    if (!w) break;
+    o.writer.append(w);
+    out.windows.push(w);
+    phase('announce', `announce ${rep + 1}`, w.startMs, w.endMs, rep);
+  }
+
+  const targets = deployment.services.filter((x) => x.announced && x.vip);
+  let n = 0;
+  for (const fault of s.faults.kinds) {
+    for (let trial = 0; trial < s.faults.trialsPerKind && !o.signal.aborted; trial++) {
+      const service = targets[n++ % Math.max(1, targets.length)];
+      if (!service) {
+        out.notes.push(`no announced service: ${fault} trials skipped`);
+        break;
+      }
+      sampler.watch([...controlPlane, ...agentProcesses()]);
+      o.progress(`  ${fault} trial ${trial + 1}/${s.faults.trialsPerKind} on ${service.name} (${service.vip})`);
+      const rec = await runFailoverTrial({
+        deployment,
+        kc: cluster.kubeConfig(),
+        k6Path: o.k6Path,
+        variantId: id,
+        fault,
+        trial,
+        service,
+        signal: o.signal,
+        onPhase: (label, a, b) => phase('fault', label, a, b),
+      });
+      if (!rec) {
+        out.notes.push(`${fault} trial ${trial + 1}: no holder found for ${service.name}; skipped`);
+        continue;
+      }
+      o.writer.append(rec);
+      out.trials.push(rec);
+      o.progress(`    outage ${rec.outageMs ?? '—'} ms, takeover ${rec.takeoverMs ?? '—'} ms, ${rec.fromNode} → ${rec.toNode ?? '—'}`);
+    }
+  }
+  return out;
+}

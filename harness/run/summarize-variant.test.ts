@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { stringify } from 'yaml';
+import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { Summary, type TrialRecord, VariantSummary, type WindowRecord } from './results-schema.js';
+import { parseScenario, type Scenario } from './scenario-schema.js';
+import { summarizeRun, summarizeVariant, type VariantMeta } from './summarize-variant.js';
+
+function scenario(extra: Record<string, unknown> = {}): Scenario {
+  const doc = {
+    name: 'seed',
+    nodes: { count: 3, unselected: { count: 1 } },
+    services: { announced: 5 },
+    faults: { kinds: ['crash', 'graceful'], trialsPerKind: 2 },
+    ...extra,
+  };
+  return parseScenario(stringify(doc), 'test');
+}
+
+function meta(s: Scenario, id = 'v01-base'): VariantMeta {
+  return { id, label: 'base', params: {}, scenario: s, announceTimeMs: 1200 };
+}
+
+function window(
+  repetition: number,
+  phase: 'baseline' | 'announce',
+  controlPlane: number,
+  leaseRequests: WindowRecord['leaseRequests'],
+  variantId = 'v01-base',
+): WindowRecord {
+  return {
+    type: 'window',
+    variantId,
+    repetition,
+    phase,
+    startMs: repetition * 1000,
+    endMs: repetition * 1000 + 60_000,
+    cpuMillicores: {
+      apiserver: controlPlane * 0.75,
+      etcd: controlPlane * 0.25,
+      controlPlane,
+      announcers: phase === 'announce' ? 30 : 0,
+      harness: 5,
+    },
+    leaseRequests,
+    etcd: {
+      writesPerSecond: phase === 'announce' ? 3.1 : 0.2,
+      fsyncsPerSecond: null,
+      dbSizeGrowthBytes: null,
+    },
+    announcerRssBytes: null,
+  };
+}
+
+const baselineRequests = [
+  { verb: 'GET', code: '200', perSecond: 0.1 },
+  { verb: 'PUT', code: '200', perSecond: 0.1 },
+];
+const announceRequests = [
+  { verb: 'GET', code: '200', perSecond: 6.85 },
+  { verb: 'PUT', code: '200', perSecond: 3.0 },
+  { verb: 'PUT', code: '409', perSecond: 0.1 },
+  { verb: 'WATCH', code: '200', perSecond: 0.05 },
+];
+
+/** The seed's figures: ~80 millicores over a ~100 millicore baseline on a 4-core node. */
+function seedWindows(): WindowRecord[] {
+  return [
+    window(0, 'baseline', 100, baselineRequests),
+    window(0, 'announce', 180, announceRequests),
+    window(1, 'baseline', 110, baselineRequests),
+    window(1, 'announce', 195, announceRequests),
+    window(2, 'baseline', 90, baselineRequests),
+    window(2, 'announce', 168, announceRequests),
+    window(0, 'announce', 9999, announceRequests, 'v02-other'),
+  ];
+}
+
+function trial(
+  fault: TrialRecord['fault'],
+  n: number,
+  outageMs: number | null,
+  dualAnsweringMs = 0,
+): TrialRecord {
+  return {
+    type: 'trial',
+    variantId: 'v01-base',
+    fault,
+    trial: n,
+    service: 'public-0',
+    vip: '198.18.8.0',
+    fromNode: 'n0',
+    toNode: outageMs === null ? null : 'n1',
+    faultAtMs: 10_000,
+    lastGoodBeforeMs: 9_990,
+    firstGoodAfterMs: outageMs === null ? null : 9_990 + outageMs,
+    outageMs,
+    takeoverMs: outageMs === null ? null : outageMs - 200,
+    arpConvergenceMs: outageMs === null ? null : 50,
+    dualAnsweringMs,
+    probesSent: 100,
+    probesFailed: 10,
+  };
+}
+
+test('CPU overhead is announce − baseline per repetition, and % of a K-core node', () => {
+  const s = scenario();
+  const summary = summarizeVariant(meta(s), seedWindows(), [], null, 4);
+  assert.doesNotThrow(() => VariantSummary.parse(summary));
+  const { cpu } = summary;
+  // Differences 80, 85, 78: median 80.
+  assert.equal(cpu.controlPlaneOverheadMillicores.median, 80);
+  assert.equal(cpu.controlPlaneOverheadMillicores.n, 3);
+  assert.ok(cpu.controlPlaneOverheadMillicores.lo >= 78 && cpu.controlPlaneOverheadMillicores.hi <= 85);
+  assert.equal(cpu.controlPlaneOverheadPctOfNode.median, 2, '80 millicores of 4 cores is 2%');
+  assert.equal(cpu.apiserverOverheadMillicores.median, 60);
+  assert.equal(cpu.etcdOverheadMillicores.median, 20);
+  assert.equal(cpu.baselineMillicores.median, 100);
+  assert.equal(cpu.announceMillicores.median, 180);
+  assert.equal(cpu.announcersMillicores.median, 30);
+  assert.equal(summary.nodes, 4);
+  assert.equal(summary.selectedNodes, 3);
+  assert.equal(summary.strategy, 'per-service');
+  assert.equal(summary.announceTimeMs, 1200);
+  assert.equal(
+    summarizeVariant(meta(s), seedWindows(), [], null, 8).cpu.controlPlaneOverheadPctOfNode.median,
+    1,
+  );
+});
+
+test('request rates: summed over codes, baseline subtracted, compared with the model', () => {
+  const s = scenario();
+  const model = leaseRequestModel(leaseModelInputFor(s));
+  const { requests, notes } = summarizeVariant(meta(s), seedWindows(), [], model, 4);
+  assert.deepEqual(
+    requests.map((r) => r.verb),
+    ['GET', 'PUT', 'WATCH'],
+  );
+  const [get, put, watch] = requests;
+  assert.ok(Math.abs(get!.measuredPerSecond.median - 6.75) < 1e-9);
+  assert.equal(get!.modelPerSecond, 6.75);
+  assert.ok(Math.abs(get!.relativeError!) < 1e-9);
+  assert.ok(Math.abs(put!.measuredPerSecond.median - 3.0) < 1e-9, 'PUT 200 + 409 − baseline');
+  assert.equal(put!.modelPerSecond, 3);
+  assert.equal(watch!.modelPerSecond, null);
+  assert.equal(watch!.relativeError, null);
+  assert.ok(!notes.some((n) => n.includes('model')));
+});
+
+test('baseline disabled: no overhead, raw rates, and a note saying so', () => {
+  const s = scenario({ measurement: { baseline: false } });
+  const windows = seedWindows().filter((w) => w.phase === 'announce');
+  const summary = summarizeVariant(meta(s), windows, [], null, 4);
+  assert.equal(summary.cpu.controlPlaneOverheadMillicores.n, 0);
+  assert.equal(summary.cpu.announceMillicores.median, 180);
+  assert.ok(
+    summary.notes.includes(
+      'baseline disabled: overhead not measured; request rates include non-announcer lease traffic',
+    ),
+  );
+  assert.ok(summary.notes.includes('no analytic model for this variant: request rates not compared'));
+  assert.ok(Math.abs(summary.requests[0]!.measuredPerSecond.median - 6.85) < 1e-9);
+});
+
+test('missing windows are notes, not crashes', () => {
+  const s = scenario();
+  const windows = seedWindows().filter((w) => !(w.repetition === 2 && w.phase === 'baseline'));
+  const summary = summarizeVariant(meta(s), windows, [], null, 4);
+  assert.equal(summary.cpu.controlPlaneOverheadMillicores.n, 2);
+  assert.ok(summary.notes.includes('repetition 2 has no baseline window: left out of the overhead'));
+  const empty = summarizeVariant(meta(s), [], [], null, 4);
+  assert.doesNotThrow(() => VariantSummary.parse(empty));
+  assert.equal(empty.requests.length, 0);
+  assert.ok(empty.notes.includes('no announce windows recorded: CPU and request rates not measured'));
+  assert.equal(empty.etcd.writesPerSecond, null);
+});
+
+test('failover: percentiles per fault kind, failed and dual-answering trials counted and noted', () => {
+  const s = scenario();
+  const trials = [trial('crash', 0, 17_000), trial('crash', 1, null), trial('graceful', 0, 900, 120)];
+  const summary = summarizeVariant(meta(s), seedWindows(), trials, null, 4);
+  const [crash, graceful] = summary.failover;
+  assert.equal(crash?.fault, 'crash');
+  assert.equal(crash?.outageMs.n, 1);
+  assert.equal(crash?.outageMs.p50, 17_000);
+  assert.equal(crash?.takeoverMs.p50, 16_800);
+  assert.equal(crash?.failedTrials, 1);
+  assert.equal(graceful?.dualAnsweringTrials, 1);
+  assert.ok(summary.notes.includes('crash: 1 of 2 trials never recovered (no good probe after the fault)'));
+  assert.ok(summary.notes.includes('graceful: 1 of 2 trials recorded'));
+  assert.ok(summary.notes.includes('graceful: 1 of 1 trials had two nodes answering (longest 120 ms)'));
+});
+
+test('summarizeRun assembles a valid summary and tells complete from partial', () => {
+  const s = scenario();
+  const variant = summarizeVariant(meta(s), seedWindows(), [], null, 4);
+  const environment = {
+    hostname: 'h',
+    cpuModel: 'cpu',
+    cores: 8,
+    memoryBytes: 1,
+    kernel: 'k',
+    node: 'v20',
+    l2benchVersion: '0.1.0',
+    backend: 'local',
+    tools: [],
+  };
+  const run = {
+    runId: 'r1',
+    scenario: s,
+    startedAt: '2026-01-01T00:00:00Z',
+    environment,
+    expectedVariants: 2,
+  };
+  const partial = summarizeRun({ ...run, finishedAt: null }, [variant]);
+  assert.doesNotThrow(() => Summary.parse(partial));
+  assert.equal(partial.complete, false);
+  assert.equal(partial.coresK, 4);
+  assert.equal(partial.scenario, 'seed');
+  assert.equal(
+    summarizeRun({ ...run, finishedAt: '2026-01-01T01:00:00Z' }, [variant, variant]).complete,
+    true,
+  );
+  assert.equal(summarizeRun({ ...run, finishedAt: '2026-01-01T01:00:00Z' }, [variant]).complete, false);
+});

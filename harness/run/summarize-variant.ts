@@ -1,0 +1,273 @@
+import { type LeaseModel, relativeError } from '../measure/analytic-model.js';
+import type {
+  Environment,
+  FaultKind,
+  Interval,
+  Summary,
+  TrialRecord,
+  VariantSummary,
+  WindowRecord,
+} from './results-schema.js';
+import type { Scenario } from './scenario-schema.js';
+import { bootstrapMedian, percentiles } from './statistics.js';
+
+/** What the runner knows about a variant besides its samples. */
+export interface VariantMeta {
+  id: string;
+  label: string;
+  params: VariantSummary['params'];
+  scenario: Scenario;
+  /** Time from creating the services until every VIP answered a probe; null when not measured. */
+  announceTimeMs: number | null;
+}
+
+interface RepetitionWindows {
+  baseline?: WindowRecord;
+  announce?: WindowRecord;
+}
+
+type CpuKey = keyof WindowRecord['cpuMillicores'];
+
+/** Verbs in a fixed order first (the model's), the rest alphabetically. */
+const VERB_ORDER = ['GET', 'PUT', 'POST'];
+
+function scaleInterval(interval: Interval, factor: number): Interval {
+  return {
+    median: interval.median * factor,
+    lo: interval.lo * factor,
+    hi: interval.hi * factor,
+    n: interval.n,
+  };
+}
+
+/** Lease request rates of one window by verb (uppercase), summed over response codes. */
+function ratesByVerb(window: WindowRecord | undefined): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const rate of window?.leaseRequests ?? []) {
+    const verb = rate.verb.toUpperCase();
+    rates.set(verb, (rates.get(verb) ?? 0) + rate.perSecond);
+  }
+  return rates;
+}
+
+function modelRate(model: LeaseModel | null, verb: string): number | null {
+  if (!model) return null;
+  if (verb === 'GET') return model.getPerSecond;
+  if (verb === 'PUT') return model.updatePerSecond;
+  if (verb === 'POST') return model.createPerSecond;
+  return null;
+}
+
+function nullableInterval(values: readonly (number | null)[]): Interval | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : bootstrapMedian(present);
+}
+
+/**
+ * One variant's results from its windows and trials. Pure: the runner passes every record it
+ * wrote (records of other variants are ignored) and the analytic model (null when there is none).
+ *
+ * - CPU: windows pair by repetition; the overhead is announce − baseline of kube-apiserver + etcd
+ *   (`controlPlane`) per repetition, summarized as a median with a bootstrap interval, and as a
+ *   % of a `coresK`-core node (millicores / (10 × K)), the seed's unit.
+ * - Lease requests: by verb, summed over codes. With a baseline, each repetition's baseline rate
+ *   is subtracted, so only the announcers' traffic is compared with the model (the apiserver's own
+ *   identity lease keeps renewing in baseline windows). GET is compared with the model's gets,
+ *   PUT with its updates, POST with its creates.
+ * - Failover: percentiles per fault kind.
+ * - `notes` say what is missing and why a figure is absent.
+ */
+export function summarizeVariant(
+  meta: VariantMeta,
+  windows: readonly WindowRecord[],
+  trials: readonly TrialRecord[],
+  model: LeaseModel | null,
+  coresK: number,
+): VariantSummary {
+  const s = meta.scenario;
+  const notes: string[] = [];
+
+  const byRepetition = new Map<number, RepetitionWindows>();
+  for (const window of windows) {
+    if (window.variantId !== meta.id) continue;
+    const entry = byRepetition.get(window.repetition) ?? {};
+    if (entry[window.phase]) {
+      notes.push(`repetition ${window.repetition} has two ${window.phase} windows: the later one is used`);
+    }
+    entry[window.phase] = window;
+    byRepetition.set(window.repetition, entry);
+  }
+  const repetitions = [...byRepetition.keys()].sort((a, b) => a - b);
+  const announced = repetitions.flatMap((r) => byRepetition.get(r)?.announce ?? []);
+  const baselines = repetitions.flatMap((r) => byRepetition.get(r)?.baseline ?? []);
+  const paired = repetitions.flatMap((r) => {
+    const { baseline, announce } = byRepetition.get(r) ?? {};
+    return baseline && announce ? [{ baseline, announce }] : [];
+  });
+
+  if (announced.length === 0) {
+    notes.push('no announce windows recorded: CPU and request rates not measured');
+  } else if (announced.length < s.measurement.repetitions) {
+    notes.push(`${announced.length} of ${s.measurement.repetitions} repetitions measured`);
+  }
+  if (!s.measurement.baseline) {
+    notes.push('baseline disabled: overhead not measured; request rates include non-announcer lease traffic');
+  } else {
+    for (const r of repetitions) {
+      const { baseline, announce } = byRepetition.get(r) ?? {};
+      if (announce && !baseline)
+        notes.push(`repetition ${r} has no baseline window: left out of the overhead`);
+      if (baseline && !announce)
+        notes.push(`repetition ${r} has no announce window: left out of the overhead`);
+    }
+  }
+
+  const cpuOf = (list: readonly WindowRecord[], key: CpuKey) =>
+    bootstrapMedian(list.map((w) => w.cpuMillicores[key]));
+  const overheadOf = (key: CpuKey) =>
+    bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
+  const controlPlaneOverhead = overheadOf('controlPlane');
+
+  return {
+    id: meta.id,
+    label: meta.label,
+    params: meta.params,
+    nodes: s.nodes.count + s.nodes.unselected.count,
+    selectedNodes: s.nodes.count,
+    announcedServices: s.services.announced,
+    implementation: s.announcer.implementation,
+    strategy: s.announcer.strategy.kind,
+    renewMode: s.announcer.renewMode,
+    selection: s.announcer.selection,
+    leaseDurationMs: s.announcer.leaseDurationMs,
+    renewDeadlineMs: s.announcer.renewDeadlineMs,
+    retryPeriodMs: s.announcer.retryPeriodMs,
+    windowSeconds: s.measurement.windowSeconds,
+    repetitions: s.measurement.repetitions,
+    announceTimeMs: meta.announceTimeMs,
+    cpu: {
+      baselineMillicores: cpuOf(baselines, 'controlPlane'),
+      announceMillicores: cpuOf(announced, 'controlPlane'),
+      controlPlaneOverheadMillicores: controlPlaneOverhead,
+      apiserverOverheadMillicores: overheadOf('apiserver'),
+      etcdOverheadMillicores: overheadOf('etcd'),
+      controlPlaneOverheadPctOfNode: scaleInterval(controlPlaneOverhead, 1 / (10 * coresK)),
+      announcersMillicores: cpuOf(announced, 'announcers'),
+      harnessMillicores: cpuOf(announced, 'harness'),
+    },
+    requests: summarizeRequests(
+      s.measurement.baseline ? paired : announced.map((announce) => ({ announce })),
+      model,
+      notes,
+    ),
+    etcd: {
+      writesPerSecond: nullableInterval(announced.map((w) => w.etcd.writesPerSecond)),
+      fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
+      dbSizeGrowthBytes: nullableInterval(announced.map((w) => w.etcd.dbSizeGrowthBytes)),
+    },
+    failover: summarizeFailover(
+      s,
+      trials.filter((t) => t.variantId === meta.id),
+      notes,
+    ),
+    notes,
+  };
+}
+
+function summarizeRequests(
+  windows: readonly { announce: WindowRecord; baseline?: WindowRecord }[],
+  model: LeaseModel | null,
+  notes: string[],
+): VariantSummary['requests'] {
+  if (!model) notes.push('no analytic model for this variant: request rates not compared');
+  const net = windows.map(({ announce, baseline }) => {
+    const rates = ratesByVerb(announce);
+    for (const [verb, perSecond] of ratesByVerb(baseline))
+      rates.set(verb, (rates.get(verb) ?? 0) - perSecond);
+    return rates;
+  });
+  const verbs = new Set(net.flatMap((rates) => [...rates.keys()]));
+  if (model && net.length > 0) {
+    if (model.getPerSecond > 0) verbs.add('GET');
+    if (model.updatePerSecond > 0) verbs.add('PUT');
+  }
+  const rank = (verb: string) => (VERB_ORDER.includes(verb) ? VERB_ORDER.indexOf(verb) : VERB_ORDER.length);
+  const ordered = [...verbs].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return ordered.map((verb) => {
+    // A verb absent from a window was not requested in it: 0, not missing.
+    const measuredPerSecond = bootstrapMedian(net.map((rates) => rates.get(verb) ?? 0));
+    const modelPerSecond = modelRate(model, verb);
+    return {
+      verb,
+      measuredPerSecond,
+      modelPerSecond,
+      relativeError: modelPerSecond === null ? null : relativeError(measuredPerSecond.median, modelPerSecond),
+    };
+  });
+}
+
+function summarizeFailover(
+  s: Scenario,
+  trials: readonly TrialRecord[],
+  notes: string[],
+): VariantSummary['failover'] {
+  const kinds: FaultKind[] = [...s.faults.kinds];
+  for (const trial of trials) if (!kinds.includes(trial.fault)) kinds.push(trial.fault);
+  return kinds.map((fault) => {
+    const ofKind = trials.filter((t) => t.fault === fault).sort((a, b) => a.trial - b.trial);
+    const present = (pick: (t: TrialRecord) => number | null) =>
+      ofKind.map(pick).filter((v): v is number => v !== null);
+    const failedTrials = ofKind.filter((t) => t.outageMs === null).length;
+    const dual = ofKind.filter((t) => t.dualAnsweringMs > 0);
+    if (ofKind.length < s.faults.trialsPerKind) {
+      notes.push(`${fault}: ${ofKind.length} of ${s.faults.trialsPerKind} trials recorded`);
+    }
+    if (failedTrials > 0) {
+      notes.push(
+        `${fault}: ${failedTrials} of ${ofKind.length} trials never recovered (no good probe after the fault)`,
+      );
+    }
+    if (dual.length > 0) {
+      const longest = Math.max(...dual.map((t) => t.dualAnsweringMs));
+      notes.push(
+        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering (longest ${longest} ms)`,
+      );
+    }
+    return {
+      fault,
+      outageMs: percentiles(present((t) => t.outageMs)),
+      takeoverMs: percentiles(present((t) => t.takeoverMs)),
+      arpConvergenceMs: percentiles(present((t) => t.arpConvergenceMs)),
+      dualAnsweringTrials: dual.length,
+      failedTrials,
+    };
+  });
+}
+
+/** Everything `summary.json` holds besides the variants. */
+export interface RunInfo {
+  runId: string;
+  scenario: Scenario;
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601; null while the run is going (the summary is rewritten after every variant). */
+  finishedAt: string | null;
+  environment: Environment;
+  /** Variants the sweep has; the run is complete when all of them are summarized and it finished. */
+  expectedVariants: number;
+}
+
+/** Assembles `summary.json` from the variants summarized so far. Pure. */
+export function summarizeRun(run: RunInfo, variants: readonly VariantSummary[]): Summary {
+  return {
+    formatVersion: 1,
+    runId: run.runId,
+    scenario: run.scenario.name,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    complete: run.finishedAt !== null && variants.length === run.expectedVariants,
+    coresK: run.scenario.coresK,
+    environment: run.environment,
+    variants: [...variants],
+  };
+}

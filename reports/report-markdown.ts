@@ -1,0 +1,33 @@
+import { isOmitted, type ReportModel, runFacts } from './report-model.js';
+import { type TextTable, variantTable } from './variant-table.js';
+
+/** A GitHub-flavoured Markdown table; pipes and line breaks inside cells are escaped. */
+export function markdownTable(table: TextTable): string {
+  const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') || ' ';
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(table.columns), line(table.columns.map(() => '---')), ...table.rows.map(line)].join('\n');
+}
+
+/** `report.md`: facts, warnings, the variant table, then each chart as `![…](charts/<name>.png)` with its caption. */
+export function reportMarkdown(model: ReportModel): string {
+  const { summary } = model.run;
+  const out: string[] = [`# l2bench report: ${summary.scenario}`, ''];
+  out.push(markdownTable({ columns: ['', ''], rows: runFacts(model) }), '');
+  for (const w of model.run.warnings) out.push(`> **Note:** ${w}`, '');
+  out.push('## Variants', '');
+  out.push(
+    summary.variants.length === 0
+      ? 'No variant finished in this run.'
+      : markdownTable(variantTable(summary.variants, summary.coresK)),
+    '',
+  );
+  out.push('## Charts', '');
+  for (const c of model.charts) {
+    if (isOmitted(c)) {
+      out.push(`### ${c.title}`, '', c.reason, '');
+    } else {
+      out.push(`### ${c.chart.title}`, '', `![${c.chart.title}](charts/${c.chart.name}.png)`, '', `*${c.chart.caption}*`, '');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,54 @@
+import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/run/results-schema.js';
+import { median, quantile } from './bootstrap.js';
+
+/** The per-repetition (or per-trial) values behind one metric of one variant, and how to summarise them. */
+export interface MetricSample {
+  metric: string;
+  unit: string;
+  values: number[];
+  statistic: (values: readonly number[]) => number;
+}
+
+/**
+ * The comparable metrics of a variant, from its raw records:
+ * - `cpu.overhead`: announce − baseline control-plane mCPU, paired by repetition (median);
+ * - `requests.<verb>`: lease requests/s of that verb (all codes) per announce window (median);
+ * - `failover.<kind>.p50|p95`: outage of each recovered trial, ms (the quantile).
+ */
+export function variantMetrics(
+  variant: VariantSummary,
+  windows: readonly WindowRecord[],
+  trials: readonly TrialRecord[],
+): MetricSample[] {
+  const own = windows.filter((w) => w.variantId === variant.id);
+  const announce = own.filter((w) => w.phase === 'announce');
+  const baseline = new Map(own.filter((w) => w.phase === 'baseline').map((w) => [w.repetition, w]));
+  const out: MetricSample[] = [];
+
+  const overhead = announce.flatMap((a) => {
+    const b = baseline.get(a.repetition);
+    return b ? [a.cpuMillicores.controlPlane - b.cpuMillicores.controlPlane] : [];
+  });
+  if (overhead.length > 0) out.push({ metric: 'cpu.overhead', unit: 'mCPU', values: overhead, statistic: median });
+
+  const verbs = [...new Set(announce.flatMap((w) => w.leaseRequests.map((r) => r.verb)))].sort();
+  for (const verb of verbs) {
+    const values = announce.map((w) =>
+      w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0),
+    );
+    out.push({ metric: `requests.${verb}`, unit: '/s', values, statistic: median });
+  }
+
+  const ownTrials = trials.filter((t) => t.variantId === variant.id);
+  for (const fault of [...new Set(ownTrials.map((t) => t.fault))].sort()) {
+    const values = ownTrials.filter((t) => t.fault === fault && t.outageMs !== null).map((t) => t.outageMs!);
+    if (values.length === 0) continue;
+    for (const [name, q] of [
+      ['p50', 0.5],
+      ['p95', 0.95],
+    ] as const) {
+      out.push({ metric: `failover.${fault}.${name}`, unit: 'ms', values, statistic: (xs) => quantile(xs, q) });
+    }
+  }
+  return out;
+}

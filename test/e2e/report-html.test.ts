@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { writeReport, type WrittenReport } from '../../reports/write-report.js';
+
+// The report of the results fixture, opened in headless Chromium: the page must draw every chart
+// (statically and live) without console errors. Data-driven: expected charts and mark counts come
+// from writeReport's own output, so the fixture can be replaced by a real run.
+const CHROMIUM = '/usr/bin/chromium';
+const FIXTURE = new URL('../fixtures/results-small/', import.meta.url).pathname;
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+if (skip) console.log(`# skipping report-html: ${skip}`);
+
+let dir: string;
+let report: WrittenReport;
+let browser: Browser | undefined;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'l2bench-report-'));
+  await cp(FIXTURE, dir, { recursive: true });
+  report = await writeReport(dir);
+  if (!skip) {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+// Data-mark elements vega's SVG renderer drew in a figure: the children of its `role-mark` groups.
+// (Written out in each page callback: playwright serialises the callback, not its closure.)
+
+test('the report page draws every chart live, with the marks the static render had, and logs no errors', { skip }, async () => {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(report.indexHtml).href);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+
+  const charts = await page.$$eval('figure.chart', (figs) =>
+    figs.map((f) => ({
+      name: (f as HTMLElement).dataset.chart ?? '',
+      interactive: (f as HTMLElement).dataset.interactive ?? '',
+      expected: Number((f as HTMLElement).dataset.marks),
+      drawn: Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce((n, g) => n + g.children.length, 0),
+    })),
+  );
+  assert.deepEqual(
+    charts.map((c) => c.name),
+    report.charts.map((c) => c.name),
+    'one figure per drawn chart, in report order',
+  );
+  assert.ok(charts.length > 0, 'the fixture yields at least one chart');
+  for (const c of charts) {
+    assert.equal(c.interactive, 'true', `${c.name} was redrawn live`);
+    assert.ok(c.drawn > 0, `${c.name} has marks in the DOM`);
+    assert.equal(c.drawn, c.expected, `${c.name}: live marks equal the headless render's`);
+  }
+  const omitted = await page.$$eval('p.omitted', (ps) => ps.map((p) => (p as HTMLElement).dataset.omitted));
+  assert.deepEqual(omitted, report.omitted.map((o) => o.name), 'omitted charts are explained, not drawn empty');
+  assert.deepEqual(errors, [], 'no console errors or network requests');
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+  await page.close();
+});
+
+test('without JavaScript the page still shows every chart as static SVG', { skip }, async () => {
+  const context = await browser!.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(report.indexHtml).href);
+  const drawn = await page.$$eval('figure.chart', (figs) =>
+    figs.map((f) => Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce((n, g) => n + g.children.length, 0)),
+  );
+  assert.deepEqual(drawn, report.charts.map((c) => c.markCount));
+  await context.close();
+});
+
+test('report.md links each drawn chart as a relative PNG that exists', async () => {
+  const md = await readFile(report.reportMd, 'utf8');
+  for (const c of report.charts) {
+    assert.match(md, new RegExp(`!\\[[^\\]]+\\]\\(charts/${c.name}\\.png\\)`));
+    assert.ok(existsSync(c.png), `${c.png} written`);
+  }
+  for (const o of report.omitted) assert.ok(md.includes(o.reason), `${o.name} omission explained`);
+});
