@@ -70,11 +70,23 @@ test('errors are one line and name the flag and the value', () => {
   fails(['--node-name', 'n0'], {}, /^--kubeconfig is required$/);
   fails(['--kubeconfig', 'k'], {}, /^--node-name is required$/);
   fails([...required, '--node-name', 'Node_0'], {}, /^--node-name must be a Node name .* \(got "Node_0"\)$/);
-  fails([...required, '--metrics-port', '70000'], {}, /^--metrics-port must be at most 65535 \(got "70000"\)$/);
-  fails([...required, '--lease-duration-ms', 'soon'], {}, /^--lease-duration-ms must be an integer \(got "soon"\)$/);
+  fails(
+    [...required, '--metrics-port', '70000'],
+    {},
+    /^--metrics-port must be at most 65535 \(got "70000"\)$/,
+  );
+  fails(
+    [...required, '--lease-duration-ms', 'soon'],
+    {},
+    /^--lease-duration-ms must be an integer \(got "soon"\)$/,
+  );
   fails([...required, '--selection', 'some'], {}, /^--selection must be one of policy, all-services/);
   fails([...required, '--renew-mode', 'x'], {}, /^--renew-mode must be one of get-then-update, update-first/);
-  fails([...required, '--lease-name-style', 'metallb'], {}, /^--lease-name-style must be one of cilium, kube-vip/);
+  fails(
+    [...required, '--lease-name-style', 'metallb'],
+    {},
+    /^--lease-name-style must be one of cilium, kube-vip/,
+  );
   fails([...required, '--bogus'], {}, /Unknown option '--bogus'/);
   fails(required, { L2A_METRICS_PORT: 'x' }, /^L2A_METRICS_PORT must be an integer/);
   fails(required, { L2A_OPERATOR: 'maybe' }, /^L2A_OPERATOR must be true or false/);
@@ -91,7 +103,11 @@ test('timings follow client-go: leaseDuration > renewDeadline > 1.2 × retryPeri
     {},
     /^--renew-deadline-ms \(2400\) must be greater than 1\.2 × --retry-period-ms \(2000 → 2400\)$/,
   );
-  fails([...required, '--lease-duration-ms', '15500'], {}, /^--lease-duration-ms \(15500\) must be a whole number of seconds/);
+  fails(
+    [...required, '--lease-duration-ms', '15500'],
+    {},
+    /^--lease-duration-ms \(15500\) must be a whole number of seconds/,
+  );
 });
 
 test('--help is not an error', () => {

@@ -107,7 +107,7 @@ program
       if (!isToolName(n))
         throw new L2benchError(`unknown tool '${n}': choose from ${CORE_TOOLS.join(', ')}, kind`);
     const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
-    for (const r of results) out(JSON.stringify(r));
+    for (const r of results) out(r.summary);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

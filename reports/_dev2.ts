@@ -1,5 +1,6 @@
-import { writeReport } from './write-report.js';
 import { cp } from 'node:fs/promises';
+import { writeReport } from './write-report.js';
+
 await cp('test/fixtures/results-small', '/tmp/l2b/run', { recursive: true });
 console.time('report');
 const r = await writeReport('/tmp/l2b/run');

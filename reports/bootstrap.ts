@@ -1,35 +1,4 @@
-/**
- * A small seeded bootstrap for comparing two runs. Kept here rather than importing
- * harness/run/statistics.ts so reports/ depends on the results format only.
- */
-
-/** A deterministic uniform [0, 1) generator (mulberry32): the same seed gives the same intervals. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The q-quantile (0..1) with linear interpolation between order statistics (R type 7, numpy default). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((x, y) => x - y);
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * (pos - lo);
-}
-
-export function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
+import { mulberry32, median, quantile } from '../harness/run/statistics.js';
 
 /** A statistic's difference between two samples, `stat(b) − stat(a)`, with a percentile bootstrap interval. */
 export interface DifferenceInterval {
@@ -49,7 +18,8 @@ export interface BootstrapOptions {
 }
 
 /**
- * Bootstraps `stat(b) − stat(a)` by resampling `a` and `b` independently with replacement.
+ * Bootstraps `stat(b) − stat(a)` by resampling `a` and `b` independently with replacement
+ * (seeded mulberry32 from harness/run/statistics.ts, so the same inputs give the same interval).
  * Returns undefined when either side is empty. With very few values (n < 5) the percentile interval
  * is narrower than the truth; callers decide how much n they require before calling a change real.
  */
@@ -62,7 +32,7 @@ export function bootstrapDifference(
   const stat = options.statistic ?? median;
   const resamples = options.resamples ?? 4000;
   const confidence = options.confidence ?? 0.95;
-  const rand = seededRandom(options.seed ?? 1);
+  const rand = mulberry32(options.seed ?? 1);
   const draw = (xs: readonly number[]): number[] => xs.map(() => xs[Math.floor(rand() * xs.length)]!);
   const diffs: number[] = [];
   for (let i = 0; i < resamples; i++) diffs.push(stat(draw(b)) - stat(draw(a)));

@@ -42,7 +42,18 @@ export function comparisonMarkdown(c: RunComparison): string {
     out.push(
       rows.length === 0
         ? 'No variant of the two runs matches (variants match by label and params).'
-        : markdownTable({ columns: ['variant', 'metric', 'baseline', 'candidate', 'difference [95% CI]', 'relative', 'verdict'], rows }),
+        : markdownTable({
+            columns: [
+              'variant',
+              'metric',
+              'baseline',
+              'candidate',
+              'difference [95% CI]',
+              'relative',
+              'verdict',
+            ],
+            rows,
+          }),
       '',
     );
     if (p.onlyInBaseline.length > 0) out.push(`Only in the baseline: ${p.onlyInBaseline.join('; ')}.`, '');

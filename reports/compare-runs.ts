@@ -84,7 +84,10 @@ export function variantKey(v: Pick<VariantSummary, 'label' | 'params'>): string 
  * variant; see {@link evaluateGate} for when a gate counts as violated.
  * @throws ScenarioError for a malformed gate or fewer than two runs; ResultsError for unreadable runs.
  */
-export async function compareRuns(dirs: readonly string[], options: CompareOptions = {}): Promise<RunComparison> {
+export async function compareRuns(
+  dirs: readonly string[],
+  options: CompareOptions = {},
+): Promise<RunComparison> {
   const gates = (options.failIf ?? []).map(parseGate);
   if (dirs.length < 2) throw new ScenarioError(msg.tooFewRuns(dirs.length));
   const runs: RunResults[] = [];
@@ -106,12 +109,24 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
     return { expr: g.expr, checked: checked.length, violations, withinNoise };
   });
   const violations = gateResults.flatMap((g) => g.violations);
-  return { baseline: ref(base), pairs, gates: gateResults, violations, exitCode: violations.length > 0 ? 1 : 0 };
+  return {
+    baseline: ref(base),
+    pairs,
+    gates: gateResults,
+    violations,
+    exitCode: violations.length > 0 ? 1 : 0,
+  };
 }
 
 function ref(run: RunResults): RunRef {
   const s = run.summary;
-  return { dir: run.dir, runId: s.runId, scenario: s.scenario, startedAt: s.startedAt, machine: machineText(run.environment) };
+  return {
+    dir: run.dir,
+    runId: s.runId,
+    scenario: s.scenario,
+    startedAt: s.startedAt,
+    machine: machineText(run.environment),
+  };
 }
 
 function comparePair(base: RunResults, cand: RunResults, options: CompareOptions): PairComparison {
@@ -166,7 +181,10 @@ function comparePair(base: RunResults, cand: RunResults, options: CompareOptions
 }
 
 /** What a gate concluded about one metric of one variant. */
-export type GateOutcome = { kind: 'holds' } | { kind: 'violated'; text: string } | { kind: 'within noise'; text: string };
+export type GateOutcome =
+  | { kind: 'holds' }
+  | { kind: 'violated'; text: string }
+  | { kind: 'within noise'; text: string };
 
 /**
  * Evaluates a gate on one metric. A `level` gate compares the candidate's value. A `relative` or
@@ -185,7 +203,8 @@ export function evaluateGate(gate: Gate, m: MetricComparison): GateOutcome {
   const delta = m.candidate.value - m.baseline.value;
   const value = gate.mode === 'relative' ? (m.relative === null ? null : m.relative * 100) : delta;
   if (value === null || !crosses(value, gate.op, gate.threshold)) return { kind: 'holds' };
-  const change = gate.mode === 'relative' ? formatRelative(m.relative) : `${delta > 0 ? '+' : ''}${fmt(delta)}`;
+  const change =
+    gate.mode === 'relative' ? formatRelative(m.relative) : `${delta > 0 ? '+' : ''}${fmt(delta)}`;
   const text = `changed ${change} (${fmt(m.baseline.value)} → ${fmt(m.candidate.value)}; ${differenceText(m)})`;
   return m.verdict === 'within noise' ? { kind: 'within noise', text } : { kind: 'violated', text };
 }

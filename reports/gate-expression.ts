@@ -26,7 +26,8 @@ export function metricUnit(metric: string): { unit: string; suffixes: Record<str
   if (metric === 'cpu.overhead') return { unit: 'mCPU', suffixes: { '': 1, m: 1, mcpu: 1 } };
   if (/^requests\.[a-z]+$/.test(metric)) return { unit: '/s', suffixes: { '': 1, '/s': 1 } };
   const f = /^failover\.([a-z]+)\.(p50|p95)$/.exec(metric);
-  if (f && FaultKind.options.includes(f[1] as FaultKind)) return { unit: 'ms', suffixes: { '': 1, ms: 1, s: 1000 } };
+  if (f && FaultKind.options.includes(f[1] as FaultKind))
+    return { unit: 'ms', suffixes: { '': 1, ms: 1, s: 1000 } };
   return undefined;
 }
 
@@ -46,7 +47,8 @@ export function parseGate(expr: string): Gate {
   const m = SHAPE.exec(expr);
   if (!m) {
     const metricOnly = /^\s*([A-Za-z0-9_.]+)/.exec(expr)?.[1];
-    if (metricOnly && !metricUnit(metricOnly)) fail(`unknown metric '${metricOnly}' (known: ${KNOWN_METRICS})`);
+    if (metricOnly && !metricUnit(metricOnly))
+      fail(`unknown metric '${metricOnly}' (known: ${KNOWN_METRICS})`);
     if (!/(>=|<=|>|<)/.test(expr)) fail('no comparator (one of >, >=, <, <=)');
     fail('the value must be a number, optionally signed, with % or a unit');
   }

@@ -52,7 +52,16 @@ export async function loadResults(dir: string): Promise<RunResults> {
 
   const known = new Set(summary.variants.map((v) => v.id));
   const unknown = new Set<string>();
-  const run: RunResults = { dir, summary, environment, cpuSamples: [], phases: [], windows: [], trials: [], warnings };
+  const run: RunResults = {
+    dir,
+    summary,
+    environment,
+    cpuSamples: [],
+    phases: [],
+    windows: [],
+    trials: [],
+    warnings,
+  };
   for await (const line of readSampleLines(dir, warnings)) {
     if (!known.has(line.variantId)) {
       unknown.add(line.variantId);

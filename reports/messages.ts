@@ -46,7 +46,8 @@ export const msg = {
   tooFewRuns: (n: number) => `compare needs at least two run directories, got ${n}`,
   gateSyntax: (expr: string, problem: string) =>
     `--fail-if '${expr}': ${problem} (expected '<metric> <op> <value>', e.g. 'cpu.overhead > +20%')`,
-  gateNoData: (expr: string) => `${expr}: no matched variant has this metric in both runs, so the gate checked nothing`,
+  gateNoData: (expr: string) =>
+    `${expr}: no matched variant has this metric in both runs, so the gate checked nothing`,
   duplicateRunId: (id: string, a: string, b: string) =>
     `runs ${a} and ${b} have the same runId ${id}; publish needs each run once`,
 } as const;

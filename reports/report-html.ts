@@ -68,7 +68,10 @@ p.omitted { color: #555; font-style: italic; }
 /** `index.html`: facts, notes, variant table, and every chart as inline SVG plus its spec for live rendering. */
 export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
   const { summary } = model.run;
-  const facts = htmlTable({ columns: ['', ''], rows: runFacts(model) }, 'facts').replace(/<thead>.*?<\/thead>/, '');
+  const facts = htmlTable({ columns: ['', ''], rows: runFacts(model) }, 'facts').replace(
+    /<thead>.*?<\/thead>/,
+    '',
+  );
   const notes = model.run.warnings.map((w) => `<p class="note">${escapeHtml(w)}</p>`).join('\n');
   const variants =
     summary.variants.length === 0
@@ -77,7 +80,8 @@ export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
   const specs: Record<string, unknown> = {};
   const charts = model.charts
     .map((c) => {
-      if (isOmitted(c)) return `<h3>${escapeHtml(c.title)}</h3>\n<p class="omitted" data-omitted="${c.name}">${escapeHtml(c.reason)}</p>`;
+      if (isOmitted(c))
+        return `<h3>${escapeHtml(c.title)}</h3>\n<p class="omitted" data-omitted="${c.name}">${escapeHtml(c.reason)}</p>`;
       specs[c.chart.name] = c.chart.spec;
       return [
         `<h3>${escapeHtml(c.chart.title)}</h3>`,

@@ -26,7 +26,14 @@ export function reportMarkdown(model: ReportModel): string {
     if (isOmitted(c)) {
       out.push(`### ${c.title}`, '', c.reason, '');
     } else {
-      out.push(`### ${c.chart.title}`, '', `![${c.chart.title}](charts/${c.chart.name}.png)`, '', `*${c.chart.caption}*`, '');
+      out.push(
+        `### ${c.chart.title}`,
+        '',
+        `![${c.chart.title}](charts/${c.chart.name}.png)`,
+        '',
+        `*${c.chart.caption}*`,
+        '',
+      );
     }
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -24,7 +24,10 @@ export function runFacts(model: ReportModel): [string, string][] {
     ['started', summary.startedAt],
     ['finished', summary.finishedAt ?? 'not finished'],
     ['complete', summary.complete ? 'yes' : 'no (interrupted)'],
-    ['machine', `${machineText(env)}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, kernel ${env.kernel}, host ${env.hostname}`],
+    [
+      'machine',
+      `${machineText(env)}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, kernel ${env.kernel}, host ${env.hostname}`,
+    ],
     ['backend', env.backend],
     ['tools', env.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'none recorded'],
     ['l2bench', `${env.l2benchVersion} on node ${env.node}`],

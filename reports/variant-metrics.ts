@@ -1,5 +1,5 @@
 import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/run/results-schema.js';
-import { median, quantile } from './bootstrap.js';
+import { median, quantile } from '../harness/run/statistics.js';
 
 /** The per-repetition (or per-trial) values behind one metric of one variant, and how to summarise them. */
 export interface MetricSample {
@@ -12,7 +12,9 @@ export interface MetricSample {
 /**
  * The comparable metrics of a variant, from its raw records:
  * - `cpu.overhead`: announce − baseline control-plane mCPU, paired by repetition (median);
- * - `requests.<verb>`: lease requests/s of that verb (all codes) per announce window (median);
+ * - `requests.<verb>`: lease requests/s of that verb (all codes) per announce window, minus the same
+ *   repetition's baseline window when the run has baselines, as summary.json does (median); the
+ *   verb is named as Kubernetes does (`get`, `update`, `create`), not by HTTP method;
  * - `failover.<kind>.p50|p95`: outage of each recovered trial, ms (the quantile).
  */
 export function variantMetrics(
@@ -29,13 +31,22 @@ export function variantMetrics(
     const b = baseline.get(a.repetition);
     return b ? [a.cpuMillicores.controlPlane - b.cpuMillicores.controlPlane] : [];
   });
-  if (overhead.length > 0) out.push({ metric: 'cpu.overhead', unit: 'mCPU', values: overhead, statistic: median });
+  if (overhead.length > 0)
+    out.push({ metric: 'cpu.overhead', unit: 'mCPU', values: overhead, statistic: median });
 
-  const verbs = [...new Set(announce.flatMap((w) => w.leaseRequests.map((r) => r.verb)))].sort();
+  const hasBaselines = baseline.size > 0;
+  const netRates = announce.flatMap((a) => {
+    const b = baseline.get(a.repetition);
+    if (hasBaselines && !b) return [];
+    const rates = new Map<string, number>();
+    for (const r of a.leaseRequests) rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) + r.perSecond);
+    for (const r of b?.leaseRequests ?? []) rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) - r.perSecond);
+    return [rates];
+  });
+  const verbs = [...new Set(netRates.flatMap((rates) => [...rates.keys()]))].sort();
   for (const verb of verbs) {
-    const values = announce.map((w) =>
-      w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0),
-    );
+    // A verb absent from a window was not requested in it: 0, not missing.
+    const values = netRates.map((rates) => rates.get(verb) ?? 0);
     out.push({ metric: `requests.${verb}`, unit: '/s', values, statistic: median });
   }
 
@@ -47,8 +58,20 @@ export function variantMetrics(
       ['p50', 0.5],
       ['p95', 0.95],
     ] as const) {
-      out.push({ metric: `failover.${fault}.${name}`, unit: 'ms', values, statistic: (xs) => quantile(xs, q) });
+      out.push({
+        metric: `failover.${fault}.${name}`,
+        unit: 'ms',
+        values,
+        statistic: (xs) => quantile(xs, q),
+      });
     }
   }
   return out;
+}
+
+const VERB_NAMES: Record<string, string> = { GET: 'get', PUT: 'update', POST: 'create', PATCH: 'patch', DELETE: 'delete' };
+
+/** The Kubernetes verb for an apiserver_request_total `verb` label (HTTP method): PUT → `update`. */
+export function verbName(verb: string): string {
+  return VERB_NAMES[verb.toUpperCase()] ?? verb.toLowerCase();
 }

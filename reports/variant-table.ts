@@ -16,7 +16,8 @@ export function requestText(r: VariantSummary['requests'][number]): string {
   if (r.modelPerSecond === null) return `${measured}; no model`;
   const m = r.measuredPerSecond;
   const inside = m.n > 1 && m.lo <= r.modelPerSecond && r.modelPerSecond <= m.hi;
-  const rel = r.relativeError ?? (r.modelPerSecond === 0 ? null : (m.median - r.modelPerSecond) / r.modelPerSecond);
+  const rel =
+    r.relativeError ?? (r.modelPerSecond === 0 ? null : (m.median - r.modelPerSecond) / r.modelPerSecond);
   return `${measured}; model ${formatValue(r.modelPerSecond, '/s')} (${formatRelative(rel)}${inside ? ', inside the interval' : ''})`;
 }
 

@@ -1,17 +1,19 @@
-import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadResults } from './load-results.js';
+import { loadResults, type RunResults } from './load-results.js';
 import { renderChart } from './render.js';
-import { reportHtml, type InlineScripts } from './report-html.js';
+import { type InlineScripts, reportHtml } from './report-html.js';
 import { reportMarkdown } from './report-markdown.js';
-import type { ReportModel, RenderedReportChart } from './report-model.js';
+import type { RenderedReportChart, ReportModel } from './report-model.js';
 import { buildCharts } from './specs/build-charts.js';
 import type { OmittedChart } from './specs/chart.js';
 
 export interface WriteReportOptions {
   /** Where to write (default: the run directory itself). */
   outDir?: string;
+  /** The run, when the caller has already loaded it (publish does). */
+  results?: RunResults;
 }
 
 /** What {@link writeReport} wrote. */
@@ -32,7 +34,7 @@ export interface WrittenReport {
  * @throws ResultsError when the results cannot be read.
  */
 export async function writeReport(runDir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
-  const run = await loadResults(runDir);
+  const run = options.results ?? (await loadResults(runDir));
   const outDir = options.outDir ?? runDir;
   const chartsDir = join(outDir, 'charts');
   await rm(chartsDir, { recursive: true, force: true });
@@ -63,7 +65,9 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   const reportMd = join(outDir, 'report.md');
   await writeFile(indexHtml, reportHtml(model, await inlineScripts()));
   await writeFile(reportMd, reportMarkdown(model));
-  const omitted = rendered.filter((c): c is OmittedChart => 'kind' in c).map((c) => ({ name: c.name, reason: c.reason }));
+  const omitted = rendered
+    .filter((c): c is OmittedChart => 'kind' in c)
+    .map((c) => ({ name: c.name, reason: c.reason }));
   return { outDir, indexHtml, reportMd, charts: written, omitted, warnings: run.warnings };
 }
 

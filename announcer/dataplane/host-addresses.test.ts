@@ -26,7 +26,17 @@ test('parses `ip -j addr show` (shape from iproute2 6.1)', () => {
 test('arping flavours: Habets needs -i/-S and exits 1 on a sent GARP; iputils uses -I/-s', () => {
   assert.equal(detectArpingFlavour('ARPing 2.23, by Thomas Habets <thomas@habets.se>'), 'habets');
   assert.equal(detectArpingFlavour('arping from iputils 20240117'), 'iputils');
-  assert.deepEqual(garpArgs('iputils', '198.18.8.1', 'eth0'), ['-q', '-U', '-c', '1', '-I', 'eth0', '-s', '198.18.8.1', '198.18.8.1']);
+  assert.deepEqual(garpArgs('iputils', '198.18.8.1', 'eth0'), [
+    '-q',
+    '-U',
+    '-c',
+    '1',
+    '-I',
+    'eth0',
+    '-s',
+    '198.18.8.1',
+    '198.18.8.1',
+  ]);
   assert.equal(garpSucceeded('habets', 1, ''), true);
   assert.equal(garpSucceeded('habets', 1, 'arping: libnet_init: No such device'), false);
   assert.equal(garpSucceeded('iputils', 1, ''), false);

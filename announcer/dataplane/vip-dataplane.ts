@@ -112,6 +112,11 @@ export class VipDataplane {
   private async reconcileNow(): Promise<void> {
     const snap = await this.snapshot();
     const errors: string[] = [];
+    // Forget bindings someone else removed behind our back (before binding: snap predates it).
+    for (const key of this.bound) {
+      const [ip, iface] = key.split('@');
+      if (!snap.addresses.some((a) => a.ip === ip && a.iface === iface)) this.bound.delete(key);
+    }
     for (const [vip, want] of this.desired) {
       const present = snap.addresses.some((a) => a.ip === vip && a.iface === want.iface);
       if (present && this.bound.has(`${vip}@${want.iface}`)) continue;
@@ -131,11 +136,6 @@ export class VipDataplane {
       } catch (err) {
         errors.push(err instanceof Error ? err.message : String(err));
       }
-    }
-    // Forget bindings someone else removed behind our back.
-    for (const key of this.bound) {
-      const [ip, iface] = key.split('@');
-      if (!snap.addresses.some((a) => a.ip === ip && a.iface === iface)) this.bound.delete(key);
     }
     if (errors.length > 0) throw new Error(`dataplane: ${errors.join('; ')}`);
   }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
-import type { ElectorHandle } from '../elector-factory.js';
 import type { ElectionEvents } from '../election/leader-elector.js';
+import type { ElectorHandle } from '../elector-factory.js';
 import { JsonLogger } from '../json-logger.js';
 import { type IpamEvent, IpamOperator, type IpamOperatorApi } from './ipam-operator.js';
 import type { LbIpPool, PoolCondition } from './lb-ip-pool.js';
@@ -65,7 +65,12 @@ function setup(pools: LbIpPool[], services: V1Service[]) {
 }
 
 const lb = (name: string): V1Service => ({
-  metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: new Date(name.charCodeAt(0)) },
+  metadata: {
+    name,
+    namespace: 'default',
+    uid: `uid-${name}`,
+    creationTimestamp: new Date(name.charCodeAt(0)),
+  },
   spec: { type: 'LoadBalancer' },
 });
 const onePool: LbIpPool = {

@@ -113,7 +113,10 @@ test('a requested address held by another service is a conflict, never shared', 
 test('a requested address outside every selecting pool, or not an address, is reported', () => {
   const plan = planAllocations({
     pools: [small],
-    services: [svc('outside', { loadBalancerIP: '198.18.9.9' }), svc('junk', { loadBalancerIP: 'not-an-ip' })],
+    services: [
+      svc('outside', { loadBalancerIP: '198.18.9.9' }),
+      svc('junk', { loadBalancerIP: 'not-an-ip' }),
+    ],
   });
   const outside = outcome(plan, 'default/outside');
   assert.equal(outside?.kind === 'pending' && outside.reason, 'no-pool');
@@ -123,7 +126,10 @@ test('a requested address outside every selecting pool, or not an address, is re
 
 test('a malformed pool hands out nothing and does not stop the others', () => {
   const plan = planAllocations({
-    pools: [pool('broken', { blocks: [{ cidr: '198.18.8.0/40' }] }), pool('ok', { blocks: [{ cidr: '198.18.9.0/30' }] })],
+    pools: [
+      pool('broken', { blocks: [{ cidr: '198.18.8.0/40' }] }),
+      pool('ok', { blocks: [{ cidr: '198.18.9.0/30' }] }),
+    ],
     services: [svc('a')],
   });
   assert.deepEqual(ips(plan, 'default/a'), ['198.18.9.1']);
@@ -188,7 +194,10 @@ test('pools are chosen by serviceSelector, including the namespace pseudo-label'
 
 test('a disabled pool keeps existing allocations but makes no new ones', () => {
   const disabled = pool('p', { blocks: [{ start: '198.18.8.1', stop: '198.18.8.2' }], disabled: true });
-  const plan = planAllocations({ pools: [disabled], services: [svc('old', { ingress: ['198.18.8.1'] }), svc('new')] });
+  const plan = planAllocations({
+    pools: [disabled],
+    services: [svc('old', { ingress: ['198.18.8.1'] }), svc('new')],
+  });
   assert.deepEqual(ips(plan, 'default/old'), ['198.18.8.1']);
   assert.equal(outcome(plan, 'default/new')?.kind, 'pending');
 });
@@ -205,8 +214,15 @@ test('previous (written, not yet echoed) assignments are kept over a newcomer', 
 });
 
 test('a service that stopped being a LoadBalancer has its pool address released', () => {
-  const plan = planAllocations({ pools: [small], services: [svc('was-lb', { type: 'NodePort', ingress: ['198.18.8.1'] })] });
-  assert.deepEqual(outcome(plan, 'default/was-lb'), { kind: 'release', key: 'default/was-lb', ips: ['198.18.8.1'] });
+  const plan = planAllocations({
+    pools: [small],
+    services: [svc('was-lb', { type: 'NodePort', ingress: ['198.18.8.1'] })],
+  });
+  assert.deepEqual(outcome(plan, 'default/was-lb'), {
+    kind: 'release',
+    key: 'default/was-lb',
+    ips: ['198.18.8.1'],
+  });
 });
 
 test('never one address for two services, even with duplicate statuses and requests', () => {

@@ -22,7 +22,9 @@ test('a CIDR block skips its network and broadcast addresses unless allowFirstLa
 });
 
 test('start/stop ranges are inclusive and keep their ends; start alone is one address', () => {
-  const [p] = parsePools([pool('a', { blocks: [{ start: '198.18.8.0', stop: '198.18.8.9' }, { start: '198.18.9.1' }] })]);
+  const [p] = parsePools([
+    pool('a', { blocks: [{ start: '198.18.8.0', stop: '198.18.8.9' }, { start: '198.18.9.1' }] }),
+  ]);
   assert.equal(p?.problem, null);
   assert.equal(p?.total, 11n);
 });

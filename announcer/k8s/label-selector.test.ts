@@ -12,12 +12,17 @@ test('nil and empty selectors select everything', () => {
 
 test('matchLabels needs every pair', () => {
   assert.equal(matchesLabelSelector({ matchLabels: { 'homelab/role': 'worker' } }, labels), true);
-  assert.equal(matchesLabelSelector({ matchLabels: { 'homelab/role': 'worker', tier: 'core' } }, labels), false);
+  assert.equal(
+    matchesLabelSelector({ matchLabels: { 'homelab/role': 'worker', tier: 'core' } }, labels),
+    false,
+  );
   assert.equal(matchesLabelSelector({ matchLabels: { missing: '' } }, labels), false);
 });
 
 test('matchExpressions: In, NotIn, Exists, DoesNotExist', () => {
-  const sel = (operator: string, values?: string[]) => ({ matchExpressions: [{ key: 'tier', operator, values }] });
+  const sel = (operator: string, values?: string[]) => ({
+    matchExpressions: [{ key: 'tier', operator, values }],
+  });
   assert.equal(matchesLabelSelector(sel('In', ['edge', 'core']), labels), true);
   assert.equal(matchesLabelSelector(sel('In', ['core']), labels), false);
   assert.equal(matchesLabelSelector(sel('In', ['edge']), {}), false);
@@ -40,5 +45,8 @@ test('matchLabels and matchExpressions are ANDed', () => {
 });
 
 test('an unknown operator selects nothing', () => {
-  assert.equal(matchesLabelSelector({ matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] }, labels), false);
+  assert.equal(
+    matchesLabelSelector({ matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] }, labels),
+    false,
+  );
 });

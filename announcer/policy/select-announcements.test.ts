@@ -8,7 +8,14 @@ import { type AnnouncementInput, selectAnnouncements } from './select-announceme
 
 function svc(
   name: string,
-  opts: { type?: string; labels?: Record<string, string>; ingress?: string[]; externalIPs?: string[]; ns?: string; cls?: string } = {},
+  opts: {
+    type?: string;
+    labels?: Record<string, string>;
+    ingress?: string[];
+    externalIPs?: string[];
+    ns?: string;
+    cls?: string;
+  } = {},
 ): V1Service {
   return {
     metadata: { name, namespace: opts.ns ?? 'testsetup', labels: opts.labels },
@@ -38,10 +45,16 @@ const base: AnnouncementInput = {
   leaseNamespace: 'kube-system',
 };
 
-const publicSvc = svc('testsetup-service', { labels: { 'homelab/public-service': 'true' }, ingress: ['198.18.8.1'] });
+const publicSvc = svc('testsetup-service', {
+  labels: { 'homelab/public-service': 'true' },
+  ingress: ['198.18.8.1'],
+});
 
 test('the seed policy announces the labelled LB service from a worker, with a cilium lease', () => {
-  const plan = selectAnnouncements({ ...base, services: [publicSvc, svc('unlabelled', { ingress: ['198.18.8.2'] })] });
+  const plan = selectAnnouncements({
+    ...base,
+    services: [publicSvc, svc('unlabelled', { ingress: ['198.18.8.2'] })],
+  });
   assert.deepEqual(plan.announcements, [
     {
       service: 'testsetup/testsetup-service',
@@ -54,13 +67,24 @@ test('the seed policy announces the labelled LB service from a worker, with a ci
 });
 
 test('nodeSelector: a control-plane node announces nothing; matchExpressions work', () => {
-  assert.deepEqual(selectAnnouncements({ ...base, services: [publicSvc], nodeLabels: { 'homelab/role': 'control-plane' } }).announcements, []);
+  assert.deepEqual(
+    selectAnnouncements({ ...base, services: [publicSvc], nodeLabels: { 'homelab/role': 'control-plane' } })
+      .announcements,
+    [],
+  );
   const expr = policy('expr', {
-    nodeSelector: { matchExpressions: [{ key: 'homelab/role', operator: 'NotIn', values: ['control-plane', 'ceph'] }] },
+    nodeSelector: {
+      matchExpressions: [{ key: 'homelab/role', operator: 'NotIn', values: ['control-plane', 'ceph'] }],
+    },
     loadBalancerIPs: true,
   });
   const on = (role: string) =>
-    selectAnnouncements({ ...base, policies: [expr], services: [publicSvc], nodeLabels: { 'homelab/role': role } }).announcements.length;
+    selectAnnouncements({
+      ...base,
+      policies: [expr],
+      services: [publicSvc],
+      nodeLabels: { 'homelab/role': role },
+    }).announcements.length;
   assert.equal(on('worker'), 1);
   assert.equal(on('ceph'), 0);
 });
@@ -90,7 +114,11 @@ test('all-services mode (cilium/cilium#28752) elects for every selected service,
     ],
   );
   // The policy's serviceSelector still applies in that mode, which is how the seed worked around it.
-  const selected = selectAnnouncements({ ...base, selection: 'all-services', services: [svc('other', { type: 'ClusterIP' }), publicSvc] });
+  const selected = selectAnnouncements({
+    ...base,
+    selection: 'all-services',
+    services: [svc('other', { type: 'ClusterIP' }), publicSvc],
+  });
   assert.deepEqual(
     selected.announcements.map((a) => a.service),
     ['testsetup/testsetup-service'],
@@ -102,7 +130,8 @@ test('loadBalancerIPs and externalIPs choose which addresses count; several poli
   const lbOnly = policy('a-lb', { loadBalancerIPs: true });
   const extOnly = policy('b-ext', { externalIPs: true, interfaces: ['^eth1$'] });
   const run = (policies: L2AnnouncementPolicy[]) =>
-    selectAnnouncements({ ...base, policies, services: [both], interfaces: ['lo', 'eth0', 'eth1'] }).announcements;
+    selectAnnouncements({ ...base, policies, services: [both], interfaces: ['lo', 'eth0', 'eth1'] })
+      .announcements;
   assert.deepEqual(run([lbOnly])[0]?.vips, ['198.18.8.1']);
   assert.deepEqual(run([extOnly])[0]?.vips, ['198.18.9.1']);
   assert.equal(run([extOnly])[0]?.iface, 'eth1');
@@ -115,7 +144,10 @@ test('IPv6 addresses are not announced (ARP only), and foreign LB classes are sk
   const plan = selectAnnouncements({
     ...base,
     policies: [policy('all', { loadBalancerIPs: true })],
-    services: [svc('v6', { ingress: ['2001:db8::1'] }), svc('foreign', { ingress: ['198.18.8.3'], cls: 'example.com/x' })],
+    services: [
+      svc('v6', { ingress: ['2001:db8::1'] }),
+      svc('foreign', { ingress: ['198.18.8.3'], cls: 'example.com/x' }),
+    ],
   });
   assert.deepEqual(plan.announcements, []);
 });
@@ -148,5 +180,8 @@ test('lease naming: cilium style in the lease namespace, kube-vip style in the s
     name: 'kubevip-web',
   });
   const plan = selectAnnouncements({ ...base, leaseNameStyle: 'kube-vip', services: [publicSvc] });
-  assert.deepEqual(plan.announcements[0]?.lease, { namespace: 'testsetup', name: 'kubevip-testsetup-service' });
+  assert.deepEqual(plan.announcements[0]?.lease, {
+    namespace: 'testsetup',
+    name: 'kubevip-testsetup-service',
+  });
 });

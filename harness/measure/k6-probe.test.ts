@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import {
   probeVus,
   readProbeResults,
   type StartProbesOptions,
+  startProbes,
   validateProbeOptions,
 } from './k6-probe.js';
 
@@ -67,9 +68,22 @@ const base: StartProbesOptions = {
 test('the command runs k6 quietly in the client namespace with the inputs as -e values', () => {
   const cmd = k6ProbeCommand(base);
   assert.deepEqual(cmd.slice(0, 6), ['ip', 'netns', 'exec', 'l2bad9737-c', '/opt/k6', 'run']);
-  for (const flag of ['--quiet', '--summary-mode=disabled', '--no-usage-report', '--address=', '--out=json=/tmp/probe.json'])
+  for (const flag of [
+    '--quiet',
+    '--summary-mode=disabled',
+    '--no-usage-report',
+    '--address=',
+    '--out=json=/tmp/probe.json',
+  ])
     assert.ok(cmd.includes(flag), flag);
-  for (const env of ['VIPS=198.18.8.3,198.18.8.4', 'RATE=20', 'DURATION_S=30', 'TIMEOUT_MS=200', 'VUS=7', 'MAX_VUS=27'])
+  for (const env of [
+    'VIPS=198.18.8.3,198.18.8.4',
+    'RATE=20',
+    'DURATION_S=30',
+    'TIMEOUT_MS=200',
+    'VUS=7',
+    'MAX_VUS=27',
+  ])
     assert.equal(cmd[cmd.indexOf(env) - 1], '-e', env);
   assert.match(cmd.at(-1) ?? '', /scenarios\/k6\/probe\.ts$/);
   assert.equal(k6ProbeCommand({ ...base, netns: null, vips: ['127.0.0.1'] })[0], '/opt/k6');
@@ -95,4 +109,33 @@ test('refuses unbounded probes and traffic outside loopback or the project range
   refuse({ netns: null }, /VIP 198\.18\.8\.3 is not in 127\.0\.0\.0\/8/);
   refuse({ netns: 'default' }, /netns default is not an l2bench namespace/);
   refuse({ ratePerSecond: 200, timeoutMs: 10_000, vips: ['198.18.8.3'] }, /need 2221 VUs, at most 2000/);
+});
+
+test("done rejects with k6's last log lines (not its per-request warnings) when k6 fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'l2b-k6-probe-'));
+  try {
+    // A stand-in for k6 that fails the way a bad script does (exit 107).
+    const fake = join(dir, 'k6');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\necho \'level=warning msg="Request Failed" error="refused"\' >&2\n' +
+        'echo \'level=error msg="probe.ts: RATE=x must be a number"\' >&2\nexit 107\n',
+    );
+    chmodSync(fake, 0o755);
+    const probes = await startProbes({
+      ...base,
+      k6Path: fake,
+      netns: null,
+      vips: ['127.0.0.1'],
+      outFile: join(dir, 'o.json'),
+    });
+    await assert.rejects(probes.done, (err: unknown) => {
+      assert.ok(err instanceof MeasureError);
+      assert.match(err.message, /exited with code 107: level=error msg="probe.ts: RATE=x must be a number"$/);
+      return true;
+    });
+    assert.deepEqual(await probes.stop(), { code: 107, signal: null });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

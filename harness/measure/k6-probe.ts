@@ -230,7 +230,9 @@ export function parseProbeJson(text: string, source = 'k6 output'): ProbeResult[
   const out: ProbeResult[] = [];
   const lines = text.split('\n');
   lines.pop(); // '' after the final newline, or a line k6 has not finished
-  lines.forEach((line, i) => pushProbe(out, line, source, i + 1));
+  lines.forEach((line, i) => {
+    pushProbe(out, line, source, i + 1);
+  });
   return out.sort((a, b) => a.tMs - b.tMs);
 }
 

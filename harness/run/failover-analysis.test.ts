@@ -8,7 +8,12 @@ const VIP = '198.18.8.3';
 const FAULT = 10_000;
 
 /** Probes every `stepMs` from `fromMs` to `toMs` (inclusive); `who` names the answering node or null for a failure. */
-function probes(fromMs: number, toMs: number, stepMs: number, who: (tMs: number, i: number) => string | null) {
+function probes(
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  who: (tMs: number, i: number) => string | null,
+) {
   const out: ProbeResult[] = [];
   for (let t = fromMs, i = 0; t <= toMs; t += stepMs, i++) {
     const node = who(t, i);
@@ -34,7 +39,13 @@ test('a clean crash takeover: outage, takeover from the Lease, ARP convergence, 
     ev(11_600, 'n2', 'bind', VIP),
     ev(11_610, 'n2', 'garp', VIP),
   ];
-  const r = analyzeTrial({ probes: p, faultAtMs: FAULT, fromNode: 'n1', events, newHolderAcquireTimeMs: 11_490 });
+  const r = analyzeTrial({
+    probes: p,
+    faultAtMs: FAULT,
+    fromNode: 'n1',
+    events,
+    newHolderAcquireTimeMs: 11_490,
+  });
   assert.deepEqual(r, {
     fromNode: 'n1',
     toNode: 'n2',
@@ -103,7 +114,11 @@ test('no probes at all: every probe figure is empty, the takeover still comes fr
     probes: [],
     faultAtMs: FAULT,
     fromNode: 'n1',
-    events: [ev(9_000, 'n2', 'acquire', VIP), ev(12_000, 'n2', 'acquire', VIP), ev(12_100, 'n2', 'bind', VIP)],
+    events: [
+      ev(9_000, 'n2', 'acquire', VIP),
+      ev(12_000, 'n2', 'acquire', VIP),
+      ev(12_100, 'n2', 'bind', VIP),
+    ],
   });
   assert.deepEqual(r, {
     fromNode: 'n1',
@@ -143,6 +158,9 @@ test('an acquireTime before the fault is not trusted; failed or anonymous answer
 test('dual answering is the union of pairwise overlaps, each instant counted once', () => {
   const at = (tMs: number, node: string): ProbeResult => ({ tMs, vip: VIP, ok: true, node });
   // Spans: a [0, 100], b [50, 150], c [60, 70] → overlaps [50,100], [60,70], [60,70] → union 50.
-  assert.equal(dualAnsweringMs([at(0, 'a'), at(50, 'b'), at(60, 'c'), at(70, 'c'), at(100, 'a'), at(150, 'b')]), 50);
+  assert.equal(
+    dualAnsweringMs([at(0, 'a'), at(50, 'b'), at(60, 'c'), at(70, 'c'), at(100, 'a'), at(150, 'b')]),
+    50,
+  );
   assert.equal(dualAnsweringMs([at(0, 'a'), at(10, 'a'), at(20, 'b'), at(30, 'b')]), 0);
 });

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { provisionTools, toolVersionsReport } from './provision-tools.js';
-import { withToolEnv, writeFakeBinary } from './test-env.js';
+import { removeTempDirs, tempDir, withToolEnv, writeFakeBinary } from './test-env.js';
+
+after(removeTempDirs);
 
 async function fakeCache(): Promise<string> {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
+  const cache = await tempDir('l2b-cache-');
   await writeFakeBinary(join(cache, 'bin', 'etcd-v3.5.35'), 'etcd Version: 3.5.35\nGo Version: go1.26.8');
   await writeFakeBinary(join(cache, 'bin', 'k6-v1.8.1'), 'k6 v1.8.1 (commit/devel, go1.26.8, linux/amd64)');
   await writeFakeBinary(join(cache, 'bin', 'kube-apiserver-v1.32.13'), 'Kubernetes v1.32.13');

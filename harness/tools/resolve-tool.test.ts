@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { toolMessages } from './messages.js';
 import { resolveTool } from './resolve-tool.js';
-import { withToolEnv, writeFakeBinary } from './test-env.js';
+import { removeTempDirs, tempDir, withToolEnv, writeFakeBinary } from './test-env.js';
+
+after(removeTempDirs);
 
 test('the cached binary is found without building', async () => {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
+  const cache = await tempDir('l2b-cache-');
   const etcd = await writeFakeBinary(join(cache, 'bin', 'etcd-v3.5.35'), 'etcd Version: 3.5.35');
   await withToolEnv({ L2BENCH_CACHE: cache, PATH: '/nonexistent' }, async () => {
     assert.equal(await resolveTool('etcd'), etcd);
@@ -16,7 +16,7 @@ test('the cached binary is found without building', async () => {
 });
 
 test('an env override wins over the cache', async () => {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
+  const cache = await tempDir('l2b-cache-');
   await writeFakeBinary(join(cache, 'bin', 'etcd-v3.5.35'), 'etcd Version: 3.5.35');
   const mine = await writeFakeBinary(join(cache, 'elsewhere', 'etcd'), 'etcd Version: 3.5.21');
   await withToolEnv({ L2BENCH_CACHE: cache, L2BENCH_ETCD: mine }, async () => {
@@ -25,7 +25,7 @@ test('an env override wins over the cache', async () => {
 });
 
 test('a missing override path fails even when a cached build exists', async () => {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
+  const cache = await tempDir('l2b-cache-');
   await writeFakeBinary(join(cache, 'bin', 'k6-v1.8.1'), 'k6 v1.8.1');
   await withToolEnv({ L2BENCH_CACHE: cache, L2BENCH_K6: '/no/such/k6' }, async () => {
     await assert.rejects(resolveTool('k6'), {
@@ -36,7 +36,7 @@ test('a missing override path fails even when a cached build exists', async () =
 });
 
 test('build: false with nothing cached says how to provision it', async () => {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
+  const cache = await tempDir('l2b-cache-');
   await withToolEnv({ L2BENCH_CACHE: cache }, async () => {
     await assert.rejects(resolveTool('kube-apiserver', { build: false }), {
       name: 'ToolError',
@@ -51,8 +51,8 @@ test('build: false with nothing cached says how to provision it', async () => {
 });
 
 test('without go on PATH a build fails with the install hint, before touching the cache', async () => {
-  const cache = await mkdtemp(join(tmpdir(), 'l2b-cache-'));
-  const emptyPath = await mkdtemp(join(tmpdir(), 'l2b-path-'));
+  const cache = await tempDir('l2b-cache-');
+  const emptyPath = await tempDir('l2b-path-');
   await withToolEnv({ L2BENCH_CACHE: cache, PATH: emptyPath }, async () => {
     await assert.rejects(resolveTool('etcd'), {
       name: 'ToolError',

@@ -1,5 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const TOOL_ENV = [
   'L2BENCH_KUBE_APISERVER',
@@ -34,4 +35,18 @@ export async function writeFakeBinary(path: string, output: string): Promise<str
   await writeFile(path, `#!/bin/sh\ncat <<'OUT'\n${output}\nOUT\n`);
   await chmod(path, 0o755);
   return path;
+}
+
+const created: string[] = [];
+
+/** Test helper: a fresh temp dir, removed by {@link removeTempDirs} (register it with `after`). */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every dir {@link tempDir} made in this process. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }

@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { ToolError } from '../errors.js';
 import { toolMessages } from './messages.js';
+import { removeTempDirs, tempDir } from './test-env.js';
 import { findToolOverride } from './tool-override.js';
+
+after(removeTempDirs);
 
 async function fakeBinary(dir: string, name: string, mode = 0o755): Promise<string> {
   const path = join(dir, name);
@@ -15,7 +17,7 @@ async function fakeBinary(dir: string, name: string, mode = 0o755): Promise<stri
 }
 
 test('L2BENCH_ETCD pointing at an executable is used as is', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'l2b-tools-'));
+  const dir = await tempDir('l2b-tools-');
   const etcd = await fakeBinary(dir, 'my-etcd');
   assert.deepEqual(await findToolOverride('etcd', { L2BENCH_ETCD: etcd }), {
     path: etcd,
@@ -35,7 +37,7 @@ test('a missing override path is a one-line ToolError naming the variable and th
 });
 
 test('an override that is not executable is rejected, not silently replaced by the cached build', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'l2b-tools-'));
+  const dir = await tempDir('l2b-tools-');
   const k6 = await fakeBinary(dir, 'k6', 0o644);
   const err = await findToolOverride('k6', { L2BENCH_K6: k6 }).catch((e: unknown) => e);
   assert.ok(err instanceof ToolError);
@@ -46,7 +48,7 @@ test('an override that is not executable is rejected, not silently replaced by t
 });
 
 test('a relative override path resolves to an absolute one', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'l2b-tools-'));
+  const dir = await tempDir('l2b-tools-');
   await fakeBinary(dir, 'etcd');
   const cwd = process.cwd();
   process.chdir(dir);
@@ -58,10 +60,10 @@ test('a relative override path resolves to an absolute one', async () => {
 });
 
 test('KUBEBUILDER_ASSETS provides kube-apiserver and etcd but not k6, and L2BENCH_* wins over it', async () => {
-  const assets = await mkdtemp(join(tmpdir(), 'l2b-assets-'));
+  const assets = await tempDir('l2b-assets-');
   const apiserver = await fakeBinary(assets, 'kube-apiserver');
   const etcd = await fakeBinary(assets, 'etcd');
-  const other = await fakeBinary(await mkdtemp(join(tmpdir(), 'l2b-tools-')), 'etcd');
+  const other = await fakeBinary(await tempDir('l2b-tools-'), 'etcd');
   const env = { KUBEBUILDER_ASSETS: assets };
   assert.deepEqual(await findToolOverride('kube-apiserver', env), {
     path: apiserver,
@@ -76,7 +78,7 @@ test('KUBEBUILDER_ASSETS provides kube-apiserver and etcd but not k6, and L2BENC
 });
 
 test('KUBEBUILDER_ASSETS without the binary is an error naming the dir', async () => {
-  const assets = await mkdtemp(join(tmpdir(), 'l2b-assets-'));
+  const assets = await tempDir('l2b-assets-');
   await mkdir(join(assets, 'etcd'));
   await assert.rejects(findToolOverride('etcd', { KUBEBUILDER_ASSETS: assets }), {
     message: toolMessages.assetMissing(assets, 'etcd', 'L2BENCH_ETCD'),

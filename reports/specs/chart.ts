@@ -4,7 +4,10 @@ import type { Environment, VariantSummary } from '../../harness/run/results-sche
 import type { RunResults } from '../load-results.js';
 
 /** What a spec function reads: a loaded run without its location and warnings. */
-export type RunData = Pick<RunResults, 'summary' | 'environment' | 'cpuSamples' | 'phases' | 'windows' | 'trials'>;
+export type RunData = Pick<
+  RunResults,
+  'summary' | 'environment' | 'cpuSamples' | 'phases' | 'windows' | 'trials'
+>;
 
 /** One layer of a layered vega-lite spec (derived from TopLevelSpec, which does not export it by name). */
 export type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
@@ -79,7 +82,12 @@ export function drawnChart(run: RunData, frame: ChartFrame, body: TopLevelSpec):
   const windows = windowsText(run.summary.variants);
   const context = frame.context ?? windows;
   const machine = `Machine: ${machineText(run.environment)}`;
-  const sentences = [frame.measured, ...(frame.context ? [`${frame.context}.`] : []), `Run: ${windows}.`, `${machine}.`];
+  const sentences = [
+    frame.measured,
+    ...(frame.context ? [`${frame.context}.`] : []),
+    `Run: ${windows}.`,
+    `${machine}.`,
+  ];
   const caption = [...sentences, ...(frame.extra ?? [])].join(' ');
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

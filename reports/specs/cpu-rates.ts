@@ -16,14 +16,8 @@ export interface CpuRate {
  * (the process restarted) or a non-increasing timestamp yields no rate for that interval.
  */
 export function cpuRates(samples: readonly CpuSampleLine[], roles?: ReadonlySet<string>): CpuRate[] {
-  const series = new Map<string, CpuSampleLine[]>();
-  for (const s of samples) {
-    if (roles && !roles.has(s.role)) continue;
-    const key = `${s.variantId}\u0000${s.role}\u0000${s.node ?? ''}`;
-    let list = series.get(key);
-    if (!list) series.set(key, (list = []));
-    list.push(s);
-  }
+  const wanted = roles ? samples.filter((s) => roles.has(s.role)) : samples;
+  const series = groupBy(wanted, processKey);
   const out: CpuRate[] = [];
   for (const list of series.values()) {
     list.sort((a, b) => a.tMs - b.tMs);
@@ -51,26 +45,14 @@ export function cpuRates(samples: readonly CpuSampleLine[], roles?: ReadonlySet<
  * input unchanged when it is already small enough.
  */
 export function downsampleRates(rates: readonly CpuRate[], maxPoints: number): CpuRate[] {
-  const groups = new Map<string, CpuRate[]>();
-  for (const r of rates) {
-    const key = `${r.variantId}\u0000${r.role}\u0000${r.node ?? ''}`;
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(r);
-  }
+  const groups = groupBy(rates, processKey);
   if ([...groups.values()].every((g) => g.length <= maxPoints)) return [...rates];
   const first = Math.min(...rates.map((r) => r.tMs));
   const last = Math.max(...rates.map((r) => r.tMs));
   const bucketMs = Math.max(1, (last - first) / maxPoints);
   const out: CpuRate[] = [];
   for (const list of groups.values()) {
-    const buckets = new Map<number, CpuRate[]>();
-    for (const r of list) {
-      const b = Math.floor((r.tMs - first) / bucketMs);
-      let bl = buckets.get(b);
-      if (!bl) buckets.set(b, (bl = []));
-      bl.push(r);
-    }
+    const buckets = groupBy(list, (r) => Math.floor((r.tMs - first) / bucketMs));
     for (const bl of buckets.values()) {
       const head = bl[0]!;
       out.push({
@@ -81,4 +63,19 @@ export function downsampleRates(rates: readonly CpuRate[], maxPoints: number): C
     }
   }
   return out.sort((a, b) => a.tMs - b.tMs || a.role.localeCompare(b.role));
+}
+
+function processKey(x: { variantId: string; role: string; node?: string | null }): string {
+  return `${x.variantId}\u0000${x.role}\u0000${x.node ?? ''}`;
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

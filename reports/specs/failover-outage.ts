@@ -26,7 +26,10 @@ export function settingLabel(v: VariantSummary, all: readonly VariantSummary[]):
 }
 
 /** Points of recovered trials (outageMs not null) of variants the summary lists. */
-export function outagePoints(variants: readonly VariantSummary[], trials: readonly TrialRecord[]): OutagePoint[] {
+export function outagePoints(
+  variants: readonly VariantSummary[],
+  trials: readonly TrialRecord[],
+): OutagePoint[] {
   const byId = new Map(variants.map((v) => [v.id, v]));
   const withTrials = variants.filter((v) => trials.some((t) => t.variantId === v.id));
   return trials.flatMap((t) => {
@@ -57,10 +60,12 @@ export function failoverOutageSpec(run: RunData): Chart {
   const trials = run.trials.filter((t) => run.summary.variants.some((v) => v.id === t.variantId));
   if (trials.length === 0) return { kind: 'omitted', name, title, reason: msg.noTrials() };
   const points = outagePoints(run.summary.variants, trials);
-  if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noRecoveredTrials(trials.length) };
+  if (points.length === 0)
+    return { kind: 'omitted', name, title, reason: msg.noRecoveredTrials(trials.length) };
   const lost = trials.length - points.length;
   const perGroup = new Map<string, number>();
-  for (const p of points) perGroup.set(`${p.fault} ${p.setting}`, (perGroup.get(`${p.fault} ${p.setting}`) ?? 0) + 1);
+  for (const p of points)
+    perGroup.set(`${p.fault} ${p.setting}`, (perGroup.get(`${p.fault} ${p.setting}`) ?? 0) + 1);
   const counts = [...perGroup.values()];
   const trialsText = `${Math.min(...counts)}${Math.max(...counts) === Math.min(...counts) ? '' : `–${Math.max(...counts)}`}`;
   const x = { field: 'setting', type: 'nominal', title: 'lease setting', axis: { labelAngle: 0 } } as const;
@@ -76,7 +81,9 @@ export function failoverOutageSpec(run: RunData): Chart {
       context: `${trialsText} recovered trials per fault kind and setting, ${trials.length} trials in all`,
       extra:
         lost > 0
-          ? [`${lost} trial${lost === 1 ? '' : 's'} where the service never came back ${lost === 1 ? 'is' : 'are'} not plotted.`]
+          ? [
+              `${lost} trial${lost === 1 ? '' : 's'} where the service never came back ${lost === 1 ? 'is' : 'are'} not plotted.`,
+            ]
           : [],
     },
     {

@@ -87,7 +87,9 @@ export function leaseRequestsSpec(run: RunData): Chart {
       measured:
         'Lease API requests per second seen by kube-apiserver during the announce windows, per verb. ' +
         'Points: median over repetitions; bars: 95% bootstrap interval' +
-        (hasModel ? '; open circles on dashed lines: the analytic model.' : '; no variant has an analytic model figure.'),
+        (hasModel
+          ? '; open circles on dashed lines: the analytic model.'
+          : '; no variant has an analytic model figure.'),
     },
     {
       width: 480,
@@ -96,7 +98,10 @@ export function leaseRequestsSpec(run: RunData): Chart {
       encoding: { x, color },
       layer: [
         ...modelLayer,
-        { mark: { type: 'rule' }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } } },
+        {
+          mark: { type: 'rule' },
+          encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } },
+        },
         {
           mark: { type: 'point', filled: true, size: 50 },
           encoding: {

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { paretoFrontier } from './pareto-frontier.js';
 
 type P = { id: string; x: number; y: number };
-const front = (ps: P[]) => paretoFrontier(ps, (p) => p.x, (p) => p.y).map((p) => p.id);
+const front = (ps: P[]) =>
+  paretoFrontier(
+    ps,
+    (p) => p.x,
+    (p) => p.y,
+  ).map((p) => p.id);
 
 test('keeps the points no other point beats on both axes, sorted by x', () => {
   const ps: P[] = [

@@ -56,7 +56,12 @@ export function tradeoffPoints(variants: readonly VariantSummary[]): TradeoffPoi
   const onFrontier = new Set<(typeof raw)[number]>();
   for (const fault of new Set(raw.map((p) => p.fault))) {
     const group = raw.filter((p) => p.fault === fault);
-    for (const p of paretoFrontier(group, (q) => q.overhead, (q) => q.p95Seconds)) onFrontier.add(p);
+    for (const p of paretoFrontier(
+      group,
+      (q) => q.overhead,
+      (q) => q.p95Seconds,
+    ))
+      onFrontier.add(p);
   }
   const labelled = new Set<string>();
   return raw.map((p) => {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import type {
   Environment,
   FaultKind,
@@ -11,8 +12,7 @@ import type {
   VariantSummary,
   WindowRecord,
 } from '../../harness/run/results-schema.js';
-import type { z } from 'zod';
-import { median, quantile, seededRandom } from '../bootstrap.js';
+import { bootstrapMedian, mulberry32, percentiles } from '../../harness/run/statistics.js';
 import type { RunData } from '../specs/chart.js';
 
 type Role = z.infer<typeof ProcessRole>;
@@ -62,7 +62,7 @@ const BASE_ETCD = 30;
  * the placeholder fixture only; it knows nothing about how the runner really measures.
  */
 export function syntheticRun(options: SyntheticOptions): SyntheticRun {
-  const rand = seededRandom(options.seed ?? 7);
+  const rand = mulberry32(options.seed ?? 7);
   const jitter = (x: number, rel: number) => x * (1 + (rand() * 2 - 1) * rel);
   const reps = options.repetitions ?? 3;
   const windowS = options.windowSeconds ?? 20;
@@ -76,7 +76,10 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
   options.variants.forEach((sv, index) => {
     const id = `v${String(index + 1).padStart(2, '0')}`;
     const [leaseMs, renewMs, retryMs] = sv.lease ?? [15_000, 5_000, 2_000];
-    const model = { get: (sv.nodes * sv.services) / (retryMs / 1000), update: sv.services / (retryMs / 1000) };
+    const model = {
+      get: (sv.nodes * sv.services) / (retryMs / 1000),
+      update: sv.services / (retryMs / 1000),
+    };
     const cum = new Map<string, number>();
     const sampleCpu = (fromMs: number, toMs: number, rates: Record<string, number>) => {
       for (let s = fromMs; s <= toMs; s += 1000) {
@@ -86,7 +89,15 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           cum.set(key, next);
           const [role, node] = key.split('@') as [Role, string?];
           const cpuSeconds = Math.round(next * 1e4) / 1e4;
-          samples.push({ type: 'cpu', variantId: id, tMs: s, role, ...(node ? { node } : {}), cpuSeconds, rssBytes: 180e6 });
+          samples.push({
+            type: 'cpu',
+            variantId: id,
+            tMs: s,
+            role,
+            ...(node ? { node } : {}),
+            cpuSeconds,
+            rssBytes: 180e6,
+          });
         }
       }
     };
@@ -97,7 +108,14 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
       harness: 15,
       ...Object.fromEntries(announcerKeys.map((k) => [k, announcer])),
     });
-    samples.push({ type: 'phase', variantId: id, phase: 'setup', label: 'cluster up', startMs: t, endMs: t + 5000 });
+    samples.push({
+      type: 'phase',
+      variantId: id,
+      phase: 'setup',
+      label: 'cluster up',
+      startMs: t,
+      endMs: t + 5000,
+    });
     sampleCpu(t, t + 5000, ratesFor(BASE_APISERVER * 2, BASE_ETCD * 2, 0));
     t += 5000;
     const windows: WindowRecord[] = [];
@@ -107,9 +125,19 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
         const apiserver = jitter(BASE_APISERVER + reqs * perReq * 0.7, noise);
         const etcd = jitter(BASE_ETCD + reqs * perReq * 0.3, noise);
         const announcers = phase === 'announce' ? jitter(sv.services * 0.05 * sv.nodes, noise) : 0;
-        samples.push({ type: 'phase', variantId: id, phase, label: `${phase} ${r + 1}`, repetition: r, startMs: t, endMs: t + windowS * 1000 });
+        samples.push({
+          type: 'phase',
+          variantId: id,
+          phase,
+          label: `${phase} ${r + 1}`,
+          repetition: r,
+          startMs: t,
+          endMs: t + windowS * 1000,
+        });
         sampleCpu(t, t + windowS * 1000, ratesFor(apiserver, etcd, announcers / sv.nodes));
-        const rates = phase === 'announce' ? model : { get: 0, update: 0 };
+        // kube-apiserver's own identity lease keeps renewing in baseline windows too.
+        const own = { get: 0.1, update: 0.1 };
+        const rates = phase === 'announce' ? { get: model.get + own.get, update: model.update + own.update } : own;
         const w: WindowRecord = {
           type: 'window',
           variantId: id,
@@ -117,12 +145,22 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           phase,
           startMs: t,
           endMs: t + windowS * 1000,
-          cpuMillicores: { apiserver, etcd, controlPlane: apiserver + etcd, announcers, harness: jitter(15, noise) },
+          cpuMillicores: {
+            apiserver,
+            etcd,
+            controlPlane: apiserver + etcd,
+            announcers,
+            harness: jitter(15, noise),
+          },
           leaseRequests: [
-            { verb: 'get', code: '200', perSecond: jitter(rates.get, noise / 2) },
-            { verb: 'update', code: '200', perSecond: jitter(rates.update, noise / 2) },
+            { verb: 'GET', code: '200', perSecond: jitter(rates.get, noise / 2) },
+            { verb: 'PUT', code: '200', perSecond: jitter(rates.update, noise / 2) },
           ],
-          etcd: { writesPerSecond: jitter(rates.update + 1, noise), fsyncsPerSecond: jitter(rates.update + 1, noise), dbSizeGrowthBytes: null },
+          etcd: {
+            writesPerSecond: jitter(rates.update + 1, noise),
+            fsyncsPerSecond: jitter(rates.update + 1, noise),
+            dbSizeGrowthBytes: null,
+          },
           announcerRssBytes: 60e6,
         };
         windows.push(w);
@@ -159,14 +197,41 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           probesFailed: Math.round((outage ?? 20_000) / 100),
         };
         const span = Math.ceil(((outage ?? 20_000) + 4000) / 1000) * 1000;
-        samples.push({ type: 'phase', variantId: id, phase: 'fault', label: `${fault} ${k + 1}`, startMs: t, endMs: t + span });
-        sampleCpu(t, t + span, ratesFor(BASE_APISERVER + (model.get + model.update) * perReq * 0.7, BASE_ETCD + (model.get + model.update) * perReq * 0.3, sv.services * 0.05));
+        samples.push({
+          type: 'phase',
+          variantId: id,
+          phase: 'fault',
+          label: `${fault} ${k + 1}`,
+          startMs: t,
+          endMs: t + span,
+        });
+        sampleCpu(
+          t,
+          t + span,
+          ratesFor(
+            BASE_APISERVER + (model.get + model.update) * perReq * 0.7,
+            BASE_ETCD + (model.get + model.update) * perReq * 0.3,
+            sv.services * 0.05,
+          ),
+        );
         samples.push(trial);
         trials.push(trial);
         t += span;
       }
     }
-    variants.push(summarize(id, sv, [leaseMs, renewMs, retryMs], windowS, reps, windows, trials, model, options.coresK ?? 2));
+    variants.push(
+      summarize(
+        id,
+        sv,
+        [leaseMs, renewMs, retryMs],
+        windowS,
+        reps,
+        windows,
+        trials,
+        model,
+        options.coresK ?? 2,
+      ),
+    );
     t += 10_000;
   });
 
@@ -180,7 +245,12 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
     l2benchVersion: '0.1.0',
     backend: 'local',
     tools: [
-      { name: 'kube-apiserver', version: 'v1.32.13', path: '/cache/kube-apiserver-v1.32.13', reported: 'Kubernetes v1.32.13' },
+      {
+        name: 'kube-apiserver',
+        version: 'v1.32.13',
+        path: '/cache/kube-apiserver-v1.32.13',
+        reported: 'Kubernetes v1.32.13',
+      },
       { name: 'etcd', version: 'v3.5.21', path: '/cache/etcd-v3.5.21', reported: 'etcd Version: 3.5.21' },
     ],
   };
@@ -207,20 +277,7 @@ export async function writeSyntheticRun(dir: string, run: SyntheticRun): Promise
 }
 
 function interval(values: readonly number[]): Interval {
-  if (values.length === 0) return { median: 0, lo: 0, hi: 0, n: 0 };
-  return { median: median(values), lo: Math.min(...values), hi: Math.max(...values), n: values.length };
-}
-
-function percentiles(values: readonly number[]) {
-  const none = values.length === 0;
-  return {
-    n: values.length,
-    p50: none ? null : quantile(values, 0.5),
-    p95: none ? null : quantile(values, 0.95),
-    min: none ? null : Math.min(...values),
-    max: none ? null : Math.max(...values),
-    values: [...values],
-  };
+  return bootstrapMedian(values);
 }
 
 function summarize(
@@ -239,7 +296,9 @@ function summarize(
     of('announce').map((a) => pick(a) - pick(of('baseline').find((b) => b.repetition === a.repetition)!));
   const overhead = paired((w) => w.cpuMillicores.controlPlane);
   const rate = (verb: string) =>
-    of('announce').map((w) => w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0));
+    of('announce').map((w) =>
+      w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0),
+    );
   const faults = [...new Set(trials.map((x) => x.fault))];
   return {
     id,
@@ -270,7 +329,12 @@ function summarize(
     },
     requests: (['get', 'update'] as const).map((verb) => {
       const measured = interval(rate(verb));
-      return { verb, measuredPerSecond: measured, modelPerSecond: model[verb], relativeError: (measured.median - model[verb]) / model[verb] };
+      return {
+        verb,
+        measuredPerSecond: measured,
+        modelPerSecond: model[verb],
+        relativeError: (measured.median - model[verb]) / model[verb],
+      };
     }),
     etcd: {
       writesPerSecond: interval(of('announce').map((w) => w.etcd.writesPerSecond ?? 0)),
@@ -279,7 +343,8 @@ function summarize(
     },
     failover: faults.map((fault) => {
       const ts = trials.filter((x) => x.fault === fault);
-      const vals = (pick: (x: TrialRecord) => number | null) => ts.map(pick).filter((v): v is number => v !== null);
+      const vals = (pick: (x: TrialRecord) => number | null) =>
+        ts.map(pick).filter((v): v is number => v !== null);
       return {
         fault,
         outageMs: percentiles(vals((x) => x.outageMs)),
@@ -289,13 +354,22 @@ function summarize(
         failedTrials: ts.filter((x) => x.outageMs === null).length,
       };
     }),
-    notes: trials.some((x) => x.outageMs === null) ? ['one partition trial never recovered within the probe window'] : [],
+    notes: trials.some((x) => x.outageMs === null)
+      ? ['one partition trial never recovered within the probe window']
+      : [],
   };
 }
 
 /** Splits a {@link SyntheticRun}'s samples the way loadResults does, for spec tests that skip the disk. */
 export function runDataOf(run: SyntheticRun): RunData {
-  const data: RunData = { summary: run.summary, environment: run.environment, cpuSamples: [], phases: [], windows: [], trials: [] };
+  const data: RunData = {
+    summary: run.summary,
+    environment: run.environment,
+    cpuSamples: [],
+    phases: [],
+    windows: [],
+    trials: [],
+  };
   for (const s of run.samples) {
     if (s.type === 'cpu') data.cpuSamples.push(s);
     else if (s.type === 'phase') data.phases.push(s);
@@ -317,6 +391,12 @@ export const SMALL_RUN: SyntheticOptions = {
     { nodes: 3, services: 100, faults: ['crash', 'freeze'], trialsPerFault: 4 },
     { nodes: 5, services: 10 },
     { nodes: 5, services: 100 },
-    { nodes: 3, services: 100, lease: [5000, 3000, 1000], faults: ['crash', 'freeze', 'partition'], trialsPerFault: 4 },
+    {
+      nodes: 3,
+      services: 100,
+      lease: [5000, 3000, 1000],
+      faults: ['crash', 'freeze', 'partition'],
+      trialsPerFault: 4,
+    },
   ],
 };

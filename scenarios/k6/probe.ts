@@ -83,6 +83,8 @@ export const options: Options = {
   // Keeps the JSON lines of k6's built-in metrics short; `probe` carries its own tags.
   systemTags: ['status', 'error_code'],
   userAgent: 'l2bench-probe',
+  // A redirect would send the probe to an address nobody validated.
+  maxRedirects: 0,
 };
 
 const probeSample = new Trend('probe');

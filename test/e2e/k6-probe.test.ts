@@ -38,7 +38,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('k6 probes a loopback VIP 10/s for 2 s: ~20 ok probes, each naming the node, 100 ms apart', { skip }, async () => {
+test('k6 probes a loopback VIP 10/s for 2 s: ~20 ok probes, each naming the node, 100 ms apart', {
+  skip,
+}, async () => {
   const outFile = join(dir, 'run.json');
   requests = 0;
   const startedMs = Date.now();
@@ -57,7 +59,8 @@ test('k6 probes a loopback VIP 10/s for 2 s: ~20 ok probes, each naming the node
   const results = readProbeResults(outFile);
   assert.ok(results.length >= 18 && results.length <= 21, `${results.length} probes`);
   assert.equal(results.length, requests, 'one probe line per request the server saw');
-  for (const r of results) assert.deepEqual({ vip: r.vip, ok: r.ok, node: r.node }, { vip: '127.0.0.1', ok: true, node: NODE });
+  for (const r of results)
+    assert.deepEqual({ vip: r.vip, ok: r.ok, node: r.node }, { vip: '127.0.0.1', ok: true, node: NODE });
   const first = results[0]!.tMs;
   const last = results.at(-1)!.tMs;
   assert.ok(first >= startedMs && last <= Date.now(), 'send times fall inside the run');
@@ -65,7 +68,9 @@ test('k6 probes a loopback VIP 10/s for 2 s: ~20 ok probes, each naming the node
   assert.ok(Math.abs(meanGapMs - 100) < 15, `mean gap ${meanGapMs} ms`);
 });
 
-test('stop() ends a long probe run early with its output complete, and failures are recorded', { skip }, async () => {
+test('stop() ends a long probe run early with its output complete, and failures are recorded', {
+  skip,
+}, async () => {
   const outFile = join(dir, 'stopped.json');
   const probes = await startProbes({
     k6Path: k6,

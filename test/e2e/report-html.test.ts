@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { writeReport, type WrittenReport } from '../../reports/write-report.js';
+import { type WrittenReport, writeReport } from '../../reports/write-report.js';
 
 // The report of the results fixture, opened in headless Chromium: the page must draw every chart
 // (statically and live) without console errors. Data-driven: expected charts and mark counts come
@@ -50,7 +50,9 @@ after(async () => {
 // Data-mark elements vega's SVG renderer drew in a figure: the children of its `role-mark` groups.
 // (Written out in each page callback: playwright serialises the callback, not its closure.)
 
-test('the report page draws every chart live, with the marks the static render had, and logs no errors', { skip }, async () => {
+test('the report page draws every chart live, with the marks the static render had, and logs no errors', {
+  skip,
+}, async () => {
   const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -58,7 +60,8 @@ test('the report page draws every chart live, with the marks the static render h
   });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) errors.push(`network request: ${r.url()}`);
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
+      errors.push(`network request: ${r.url()}`);
   });
   await page.goto(pathToFileURL(report.indexHtml).href);
   await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
@@ -68,7 +71,10 @@ test('the report page draws every chart live, with the marks the static render h
       name: (f as HTMLElement).dataset.chart ?? '',
       interactive: (f as HTMLElement).dataset.interactive ?? '',
       expected: Number((f as HTMLElement).dataset.marks),
-      drawn: Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce((n, g) => n + g.children.length, 0),
+      drawn: Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce(
+        (n, g) => n + g.children.length,
+        0,
+      ),
     })),
   );
   assert.deepEqual(
@@ -83,7 +89,11 @@ test('the report page draws every chart live, with the marks the static render h
     assert.equal(c.drawn, c.expected, `${c.name}: live marks equal the headless render's`);
   }
   const omitted = await page.$$eval('p.omitted', (ps) => ps.map((p) => (p as HTMLElement).dataset.omitted));
-  assert.deepEqual(omitted, report.omitted.map((o) => o.name), 'omitted charts are explained, not drawn empty');
+  assert.deepEqual(
+    omitted,
+    report.omitted.map((o) => o.name),
+    'omitted charts are explained, not drawn empty',
+  );
   assert.deepEqual(errors, [], 'no console errors or network requests');
 
   await mkdir(ARTIFACTS, { recursive: true });
@@ -96,9 +106,17 @@ test('without JavaScript the page still shows every chart as static SVG', { skip
   const page = await context.newPage();
   await page.goto(pathToFileURL(report.indexHtml).href);
   const drawn = await page.$$eval('figure.chart', (figs) =>
-    figs.map((f) => Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce((n, g) => n + g.children.length, 0)),
+    figs.map((f) =>
+      Array.from(f.querySelectorAll('g.role-mark:not(.mark-group)')).reduce(
+        (n, g) => n + g.children.length,
+        0,
+      ),
+    ),
   );
-  assert.deepEqual(drawn, report.charts.map((c) => c.markCount));
+  assert.deepEqual(
+    drawn,
+    report.charts.map((c) => c.markCount),
+  );
   await context.close();
 });
 

@@ -1,0 +1,141 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ResultsError } from '../harness/errors.js';
+import type { Summary } from '../harness/run/results-schema.js';
+import { formatDurationMs, formatInterval } from './format-interval.js';
+import { loadResults, type RunResults } from './load-results.js';
+import { msg } from './messages.js';
+import { escapeHtml } from './report-html.js';
+import { machineText } from './specs/chart.js';
+import { writeReport } from './write-report.js';
+
+/** One run on the published site. */
+export interface PublishedRun {
+  id: string;
+  sourceDir: string;
+  /** Relative to the site root: `runs/<id>/index.html`. */
+  href: string;
+  scenario: string;
+  startedAt: string;
+}
+
+/** What {@link publish} wrote. */
+export interface PublishedSite {
+  outDir: string;
+  index: string;
+  runs: PublishedRun[];
+}
+
+/** A run id made safe as a directory name. */
+export function siteId(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'run';
+}
+
+/** The figures a run is listed with: the heaviest variant's CPU overhead and failover p95 ranges per fault kind. */
+export function headline(summary: Summary): string[] {
+  const vs = summary.variants;
+  if (vs.length === 0) return ['no finished variant'];
+  const load = (v: (typeof vs)[number]) => v.selectedNodes * v.announcedServices;
+  const heaviest = [...vs].sort(
+    (a, b) =>
+      load(b) - load(a) ||
+      b.cpu.controlPlaneOverheadMillicores.median - a.cpu.controlPlaneOverheadMillicores.median,
+  )[0]!;
+  const lines = [
+    `CPU overhead ${formatInterval(heaviest.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' })} at ${heaviest.label}`,
+  ];
+  const kinds = [...new Set(vs.flatMap((v) => v.failover.map((f) => f.fault)))];
+  for (const kind of kinds) {
+    const p95s = vs.flatMap((v) =>
+      v.failover.filter((f) => f.fault === kind && f.outageMs.p95 !== null).map((f) => f.outageMs.p95!),
+    );
+    if (p95s.length === 0) continue;
+    const [lo, hi] = [Math.min(...p95s), Math.max(...p95s)];
+    const range = lo === hi ? formatDurationMs(lo) : `${formatDurationMs(lo)} – ${formatDurationMs(hi)}`;
+    lines.push(`${kind} failover p95 ${range} over ${p95s.length} variant${p95s.length === 1 ? '' : 's'}`);
+  }
+  return lines;
+}
+
+/**
+ * Publishes runs as a static site: `<outDir>/index.html` lists them (newest first: scenario, date,
+ * machine, headline figures) and links each run's report, written to `runs/<id>/` with copies of its
+ * summary.json, environment.json and scenario.yaml (samples.jsonl stays with the run; it can be large).
+ * @throws ResultsError when a run cannot be read or two runs share a runId.
+ */
+export async function publish(runDirs: readonly string[], outDir: string): Promise<PublishedSite> {
+  const loaded: { dir: string; run: RunResults; id: string }[] = [];
+  for (const dir of runDirs) {
+    const run = await loadResults(dir);
+    const id = siteId(run.summary.runId);
+    const clash = loaded.find((l) => l.id === id);
+    if (clash) throw new ResultsError(msg.duplicateRunId(run.summary.runId, clash.dir, dir));
+    loaded.push({ dir, run, id });
+  }
+  loaded.sort((a, b) => b.run.summary.startedAt.localeCompare(a.run.summary.startedAt));
+  const runs: PublishedRun[] = [];
+  for (const { dir, run, id } of loaded) {
+    const target = join(outDir, 'runs', id);
+    await mkdir(target, { recursive: true });
+    await writeReport(dir, { outDir: target, results: run });
+    await writeFile(join(target, 'summary.json'), `${JSON.stringify(run.summary, null, 2)}\n`);
+    await writeFile(join(target, 'environment.json'), `${JSON.stringify(run.environment, null, 2)}\n`);
+    await copyFile(join(dir, 'scenario.yaml'), join(target, 'scenario.yaml')).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      },
+    );
+    runs.push({
+      id,
+      sourceDir: dir,
+      href: `runs/${id}/index.html`,
+      scenario: run.summary.scenario,
+      startedAt: run.summary.startedAt,
+    });
+  }
+  const index = join(outDir, 'index.html');
+  await writeFile(index, siteIndexHtml(loaded.map((l) => l.run)));
+  return { outDir, index, runs };
+}
+
+function siteIndexHtml(runs: readonly RunResults[]): string {
+  const rows = runs
+    .map((r) => {
+      const s = r.summary;
+      const id = siteId(s.runId);
+      const cells = [
+        `<a href="runs/${escapeHtml(id)}/index.html">${escapeHtml(s.runId)}</a><br><a class="md" href="runs/${escapeHtml(id)}/report.md">report.md</a>`,
+        escapeHtml(s.scenario),
+        `${escapeHtml(s.startedAt)}${s.complete ? '' : '<br><em>interrupted</em>'}`,
+        escapeHtml(machineText(r.environment)),
+        String(s.variants.length),
+        headline(s).map(escapeHtml).join('<br>'),
+      ];
+      return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>l2bench results</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1400px; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: .35rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } a.md { font-size: 12px; color: #666; }
+</style>
+</head>
+<body>
+<h1>l2bench results</h1>
+<p>${runs.length} run${runs.length === 1 ? '' : 's'}, newest first. Figures are medians with 95% intervals over repetitions; failover p95 ranges span the variants of a run.</p>
+<table>
+<thead><tr><th>run</th><th>scenario</th><th>started</th><th>machine</th><th>variants</th><th>headline</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}
