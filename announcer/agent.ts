@@ -169,9 +169,10 @@ export class Agent {
   }
 
   /**
-   * Graceful shutdown within `budgetMs` even if the API server is unreachable: stop every
-   * elector releasing its lease (so a peer takes over at its next retry instead of waiting
-   * for expiry), unbind every VIP, stop the watches.
+   * Graceful shutdown within `budgetMs` even if the API server is unreachable: unbind every VIP
+   * at once (before the releases land, so two nodes never answer for one VIP), stop every
+   * elector releasing its lease (so a peer takes over at its next retry instead of waiting for
+   * expiry), then stop the watches.
    */
   stop(budgetMs = 2500): Promise<void> {
     this.stopping ??= (async () => {
@@ -179,14 +180,15 @@ export class Agent {
       const deadline = Date.now() + budgetMs;
       this.shuttingDown = true;
       clearInterval(this.tick);
+      const unbound = dataplane
+        .unbindAll()
+        .catch((err: unknown) => log.error(err, { msg: 'unbind on shutdown' }));
       const stops = [...this.electors.values()].map((e) => e.handle.stop({ release: true }));
       if (this.operator) stops.push(this.operator.stop());
-      const released = await withTimeout(Promise.allSettled(stops), (deadline - Date.now()) * 0.6);
-      if (released === undefined) log.log('warn', { msg: 'lease release timed out; unbinding anyway' });
-      await withTimeout(
-        dataplane.unbindAll().catch((err: unknown) => log.error(err, { msg: 'unbind on shutdown' })),
-        deadline - Date.now() - 100,
-      );
+      const released = await withTimeout(Promise.allSettled(stops), (deadline - Date.now()) * 0.8);
+      if (released === undefined)
+        log.log('warn', { msg: 'lease release timed out; leases will expire instead' });
+      await withTimeout(unbound, deadline - Date.now() - 100);
       await withTimeout(
         Promise.allSettled([this.services, this.pools, this.policies, this.node].map((c) => c.stop())),
         Math.min(100, deadline - Date.now()),

@@ -11,8 +11,14 @@ import { readProcCpu } from '../harness/measure/proc-cpu.js';
 
 const IDLE_SECONDS = 20;
 
-async function once(nodes: number, measureIdle: boolean): Promise<{ startMs: number; idle?: Record<string, number> }> {
-  await using c = await StartedLocalCluster.start({ nodes, nodeLabels: () => ({ 'homelab/role': 'worker' }) });
+async function once(
+  nodes: number,
+  measureIdle: boolean,
+): Promise<{ startMs: number; idle?: Record<string, number> }> {
+  await using c = await StartedLocalCluster.start({
+    nodes,
+    nodeLabels: () => ({ 'homelab/role': 'worker' }),
+  });
   if (!measureIdle) return { startMs: c.startupMs };
   // Let start-up work (bootstrap controllers, RBAC reconciliation) finish before the idle window.
   await new Promise((r) => setTimeout(r, 10_000));

@@ -3,10 +3,10 @@ import 'disposablestack/auto';
 import { Command, InvalidArgumentError } from 'commander';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { upCluster } from './commands/up-cluster.js';
-import { formatSummary } from './run/print-summary.js';
-import { runScenario } from './run/run-scenario.js';
 import { L2benchError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
+import { formatSummary } from './run/print-summary.js';
+import { runScenario } from './run/run-scenario.js';
 import { installShutdownSignal } from './shutdown-signal.js';
 import { provisionTools } from './tools/provision-tools.js';
 import { CORE_TOOLS, isToolName } from './tools/tool-versions.js';
@@ -55,30 +55,34 @@ program
 
 program
   .command('run')
-  .description('run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/')
+  .description(
+    'run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/',
+  )
   .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
   .option('--resume <dir>', 'finish an interrupted run in this results directory')
   .option('--results <dir>', 'where run directories are created', 'results')
   .option('--no-report', 'skip rendering the report at the end')
-  .action(async (scenario: string, o: { quick?: boolean; resume?: string; results: string; report: boolean }) => {
-    const signal = installShutdownSignal();
-    const { dir, summary } = await runScenario({
-      scenario,
-      quick: o.quick,
-      resume: o.resume,
-      resultsRoot: o.results,
-      signal,
-      progress,
-    });
-    if (o.report && summary.variants.length > 0) {
-      const { writeReport } = await import('../reports/write-report.js');
-      await writeReport(dir);
-      out(`report: ${dir}/index.html, ${dir}/report.md`);
-    }
-    out(formatSummary(summary, dir));
-    if (signal.aborted) process.exitCode = 130;
-  });
+  .action(
+    async (scenario: string, o: { quick?: boolean; resume?: string; results: string; report: boolean }) => {
+      const signal = installShutdownSignal();
+      const { dir, summary } = await runScenario({
+        scenario,
+        quick: o.quick,
+        resume: o.resume,
+        resultsRoot: o.results,
+        signal,
+        progress,
+      });
+      if (o.report && summary.variants.length > 0) {
+        const { writeReport } = await import('../reports/write-report.js');
+        await writeReport(dir);
+        out(`report: ${dir}/index.html, ${dir}/report.md`);
+      }
+      out(formatSummary(summary, dir));
+      if (signal.aborted) process.exitCode = 130;
+    },
+  );
 
 program
   .command('cleanup')

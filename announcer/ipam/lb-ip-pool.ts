@@ -39,8 +39,8 @@ export interface LbIpPool {
     serviceSelector?: LabelSelector | null;
     disabled?: boolean | null;
     /**
-     * Cilium types this as the string `"Yes"`/`"No"`; YAML 1.1 parsers turn an unquoted `Yes`
-     * into `true`, so a boolean is accepted too.
+     * The string `"Yes"`/`"No"` (Cilium's type, enforced by our CRD). `true` is read as "Yes" in
+     * case objects reach the IPAM some other way (tests, a laxer CRD).
      */
     allowFirstLastIPs?: string | boolean | null;
   } | null;

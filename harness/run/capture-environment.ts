@@ -6,7 +6,9 @@ import type { Environment } from './results-schema.js';
 
 /** The machine and binaries a run measured on, for environment.json and report captions. */
 export async function captureEnvironment(backend: string, tools: ToolName[]): Promise<Environment> {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const report = await toolVersionsReport(tools);
   return {
     hostname: hostname(),
@@ -17,6 +19,11 @@ export async function captureEnvironment(backend: string, tools: ToolName[]): Pr
     node: process.version,
     l2benchVersion: pkg.version,
     backend,
-    tools: report.map((t) => ({ name: t.name, version: t.version, path: t.path, reported: t.reportedVersion })),
+    tools: report.map((t) => ({
+      name: t.name,
+      version: t.version,
+      path: t.path,
+      reported: t.reportedVersion,
+    })),
   };
 }

@@ -47,7 +47,10 @@ export function probeSeconds(d: LocalDeployment, fault: FaultKind): number {
     fault === 'freeze' ? s.faults.freezeSeconds : fault === 'partition' ? s.faults.partitionSeconds : 0;
   // After a freeze or partition ends, keep probing a while to catch two nodes answering.
   const after = fault === 'freeze' || fault === 'partition' ? 5 : 3;
-  return Math.min(s.probes.maxDurationSeconds, Math.ceil(PRE_FAULT_SECONDS + Math.max(takeover, held) + after));
+  return Math.min(
+    s.probes.maxDurationSeconds,
+    Math.ceil(PRE_FAULT_SECONDS + Math.max(takeover, held) + after),
+  );
 }
 
 /**
@@ -95,7 +98,15 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
       events: events.filter((e) => !e.vip || e.vip === service.vip),
       newHolderAcquireTimeMs: after.holder && after.holder !== node.name ? after.acquireTimeMs : null,
     });
-    return { type: 'trial', variantId: t.variantId, fault: t.fault, trial: t.trial, service: service.name, vip: service.vip, ...a };
+    return {
+      type: 'trial',
+      variantId: t.variantId,
+      fault: t.fault,
+      trial: t.trial,
+      service: service.name,
+      vip: service.vip,
+      ...a,
+    };
   } finally {
     await probes.stop();
   }
@@ -144,5 +155,11 @@ async function restore(t: TrialSpec, i: number): Promise<void> {
   }
   await sleep(d.scenario.faults.settleSeconds * 1000, t.signal);
   const vips = d.services.flatMap((s) => (s.vip ? [s.vip] : []));
-  await waitUntilAllAnswer(d.cluster.network.client.netns, vips, d.scenario.services.echo.port, 60_000, t.signal);
+  await waitUntilAllAnswer(
+    d.cluster.network.client.netns,
+    vips,
+    d.scenario.services.echo.port,
+    60_000,
+    t.signal,
+  );
 }

@@ -1,5 +1,14 @@
-import { type CpuReading, type CpuSampler, millicoresBetween, type SampledProcess } from '../measure/cpu-sampler.js';
-import { controlPlaneRates, type MetricsEndpoints, scrapeControlPlane } from '../measure/control-plane-metrics.js';
+import {
+  controlPlaneRates,
+  type MetricsEndpoints,
+  scrapeControlPlane,
+} from '../measure/control-plane-metrics.js';
+import {
+  type CpuReading,
+  type CpuSampler,
+  millicoresBetween,
+  type SampledProcess,
+} from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
 import type { WindowRecord } from './results-schema.js';
 

@@ -11,19 +11,34 @@ export function formatSummary(s: Summary, dir: string): string {
   const lines: string[] = [];
   const env = s.environment;
   lines.push(`results: ${dir}${s.complete ? '' : '  (incomplete: resume with --resume)'}`);
-  lines.push(`machine: ${env.cores} cores, ${env.cpuModel}; ${env.tools.map((t) => `${t.name} ${t.reported}`).join(', ')}`);
+  lines.push(
+    `machine: ${env.cores} cores, ${env.cpuModel}; ${env.tools.map((t) => `${t.name} ${t.reported}`).join(', ')}`,
+  );
   for (const v of s.variants) {
     const c = v.cpu;
     lines.push('');
-    lines.push(`${v.id}  (${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`);
-    lines.push(`  control-plane CPU overhead: ${iv(c.controlPlaneOverheadMillicores)} mCPU = ${iv(c.controlPlaneOverheadPctOfNode, 2)} % of a ${s.coresK}-core node (median [95% CI], ${v.repetitions} × ${v.windowSeconds}s windows)`);
-    lines.push(`    kube-apiserver ${iv(c.apiserverOverheadMillicores)}  etcd ${iv(c.etcdOverheadMillicores)}  agents ${iv(c.announcersMillicores)}  harness ${iv(c.harnessMillicores)} mCPU`);
+    lines.push(
+      `${v.id}  (${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`,
+    );
+    lines.push(
+      `  control-plane CPU overhead: ${iv(c.controlPlaneOverheadMillicores)} mCPU = ${iv(c.controlPlaneOverheadPctOfNode, 2)} % of a ${s.coresK}-core node (median [95% CI], ${v.repetitions} × ${v.windowSeconds}s windows)`,
+    );
+    lines.push(
+      `    kube-apiserver ${iv(c.apiserverOverheadMillicores)}  etcd ${iv(c.etcdOverheadMillicores)}  agents ${iv(c.announcersMillicores)}  harness ${iv(c.harnessMillicores)} mCPU`,
+    );
     for (const r of v.requests) {
-      const err = r.relativeError === null ? '' : ` (${r.relativeError >= 0 ? '+' : ''}${(r.relativeError * 100).toFixed(0)}%)`;
-      lines.push(`  lease ${r.verb}/s: ${iv(r.measuredPerSecond, 2)} vs model ${r.modelPerSecond?.toFixed(2) ?? '—'}${err}`);
+      const err =
+        r.relativeError === null
+          ? ''
+          : ` (${r.relativeError >= 0 ? '+' : ''}${(r.relativeError * 100).toFixed(0)}%)`;
+      lines.push(
+        `  lease ${r.verb}/s: ${iv(r.measuredPerSecond, 2)} vs model ${r.modelPerSecond?.toFixed(2) ?? '—'}${err}`,
+      );
     }
     for (const f of v.failover) {
-      lines.push(`  ${f.fault} failover outage: p50 ${f.outageMs.p50?.toFixed(0) ?? '—'} ms, p95 ${f.outageMs.p95?.toFixed(0) ?? '—'} ms (n=${f.outageMs.n}${f.dualAnsweringTrials ? `, dual answering in ${f.dualAnsweringTrials}` : ''}${f.failedTrials ? `, ${f.failedTrials} never recovered` : ''})`);
+      lines.push(
+        `  ${f.fault} failover outage: p50 ${f.outageMs.p50?.toFixed(0) ?? '—'} ms, p95 ${f.outageMs.p95?.toFixed(0) ?? '—'} ms (n=${f.outageMs.n}${f.dualAnsweringTrials ? `, dual answering in ${f.dualAnsweringTrials}` : ''}${f.failedTrials ? `, ${f.failedTrials} never recovered` : ''})`,
+      );
     }
     if (v.announceTimeMs !== null) lines.push(`  time to announce all VIPs: ${v.announceTimeMs} ms`);
     for (const n of v.notes) lines.push(`  note: ${n}`);

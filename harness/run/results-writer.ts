@@ -17,7 +17,10 @@ export class ResultsWriter {
 
   /** A new run dir `<root>/<stamp>-<scenario>` (UTC stamp, sortable). */
   static create(root: string, scenarioName: string, now = new Date()): ResultsWriter {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return new ResultsWriter(join(root, `${stamp}-${scenarioName}`));
   }
 

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
 import { ScenarioError } from '../errors.js';
-import { resolveTool } from '../tools/resolve-tool.js';
+import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
+import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
-import { ResultsWriter } from './results-writer.js';
 import { Summary, type VariantSummary } from './results-schema.js';
+import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
@@ -62,7 +62,9 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   let startedAt = new Date().toISOString();
   if (o.resume) {
     if (!existsSync(join(o.resume, 'summary.json')) && !existsSync(join(o.resume, 'samples.jsonl'))) {
-      throw new ScenarioError(`--resume ${o.resume}: not a results directory (no summary.json or samples.jsonl)`);
+      throw new ScenarioError(
+        `--resume ${o.resume}: not a results directory (no summary.json or samples.jsonl)`,
+      );
     }
     writer = new ResultsWriter(o.resume);
     if (existsSync(join(o.resume, 'summary.json'))) {

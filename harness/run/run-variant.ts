@@ -1,14 +1,14 @@
-import { LocalDeployment } from '../backends/local/local-deployment.js';
 import { StartedLocalCluster } from '../backends/local/local-cluster.js';
-import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
+import { LocalDeployment } from '../backends/local/local-deployment.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
+import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import { waitUntilAllAnswer } from '../measure/vip-probe.js';
 import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
 import { measureWindow } from './measure-window.js';
-import type { ResultsWriter } from './results-writer.js';
 import type { TrialRecord, WindowRecord } from './results-schema.js';
+import type { ResultsWriter } from './results-writer.js';
 
 export interface VariantRun {
   windows: WindowRecord[];
@@ -64,8 +64,22 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       .map(([i, p]) => ({ role: 'announcer', node: cluster.nodes[i]?.name, pid: p.pid }));
   sampler.watch(controlPlane);
   sampler.start();
-  const phase = (p: 'baseline' | 'announce' | 'warmup' | 'fault' | 'setup', label: string, startMs: number, endMs: number, repetition?: number) =>
-    o.writer.append({ type: 'phase', variantId: id, phase: p, label, startMs, endMs, ...(repetition === undefined ? {} : { repetition }) });
+  const phase = (
+    p: 'baseline' | 'announce' | 'warmup' | 'fault' | 'setup',
+    label: string,
+    startMs: number,
+    endMs: number,
+    repetition?: number,
+  ) =>
+    o.writer.append({
+      type: 'phase',
+      variantId: id,
+      phase: p,
+      label,
+      startMs,
+      endMs,
+      ...(repetition === undefined ? {} : { repetition }),
+    });
 
   const announcedVips = () => deployment.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
@@ -75,7 +89,16 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       await deployment.stopAllAgents();
       await sleep(SETTLE_SECONDS * 1000, o.signal);
       o.progress(`  rep ${rep + 1}/${reps}: baseline window ${s.measurement.windowSeconds}s (no agents)`);
-      const w = await measureWindow({ variantId: id, repetition: rep, phase: 'baseline', windowSeconds: s.measurement.windowSeconds, processes: controlPlane, endpoints, sampler, signal: o.signal });
+      const w = await measureWindow({
+        variantId: id,
+        repetition: rep,
+        phase: 'baseline',
+        windowSeconds: s.measurement.windowSeconds,
+        processes: controlPlane,
+        endpoints,
+        sampler,
+        signal: o.signal,
+      });
       if (!w) break;
       o.writer.append(w);
       out.windows.push(w);
@@ -88,17 +111,40 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       await deployment.createServices();
       await deployment.waitForAddresses(60_000, o.signal);
       servicesCreated = true;
-      const ms = await waitUntilAllAnswer(cluster.network.client.netns, announcedVips(), s.services.echo.port, 120_000, o.signal);
+      const ms = await waitUntilAllAnswer(
+        cluster.network.client.netns,
+        announcedVips(),
+        s.services.echo.port,
+        120_000,
+        o.signal,
+      );
       out.announceTimeMs = ms === null ? null : Date.now() - created;
       if (ms === null) out.notes.push('not every VIP answered within 120 s of creating the services');
-      o.progress(`  services: ${deployment.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`);
+      o.progress(
+        `  services: ${deployment.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
+      );
     } else {
-      await waitUntilAllAnswer(cluster.network.client.netns, announcedVips(), s.services.echo.port, 120_000, o.signal);
+      await waitUntilAllAnswer(
+        cluster.network.client.netns,
+        announcedVips(),
+        s.services.echo.port,
+        120_000,
+        o.signal,
+      );
     }
     await sleep(s.measurement.warmupSeconds * 1000, o.signal);
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
     o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
-    const w = await measureWindow({ variantId: id, repetition: rep, phase: 'announce', windowSeconds: s.measurement.windowSeconds, processes: [...controlPlane, ...agentProcesses()], endpoints, sampler, signal: o.signal });
+    const w = await measureWindow({
+      variantId: id,
+      repetition: rep,
+      phase: 'announce',
+      windowSeconds: s.measurement.windowSeconds,
+      processes: [...controlPlane, ...agentProcesses()],
+      endpoints,
+      sampler,
+      signal: o.signal,
+    });
     if (!w) break;
     o.writer.append(w);
     out.windows.push(w);
@@ -115,7 +161,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
         break;
       }
       sampler.watch([...controlPlane, ...agentProcesses()]);
-      o.progress(`  ${fault} trial ${trial + 1}/${s.faults.trialsPerKind} on ${service.name} (${service.vip})`);
+      o.progress(
+        `  ${fault} trial ${trial + 1}/${s.faults.trialsPerKind} on ${service.name} (${service.vip})`,
+      );
       const rec = await runFailoverTrial({
         deployment,
         kc: cluster.kubeConfig(),
@@ -133,7 +181,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       }
       o.writer.append(rec);
       out.trials.push(rec);
-      o.progress(`    outage ${rec.outageMs ?? '—'} ms, takeover ${rec.takeoverMs ?? '—'} ms, ${rec.fromNode} → ${rec.toNode ?? '—'}`);
+      o.progress(
+        `    outage ${rec.outageMs ?? '—'} ms, takeover ${rec.takeoverMs ?? '—'} ms, ${rec.fromNode} → ${rec.toNode ?? '—'}`,
+      );
     }
   }
   return out;

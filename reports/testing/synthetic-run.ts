@@ -295,10 +295,9 @@ function summarize(
   const paired = (pick: (w: WindowRecord) => number) =>
     of('announce').map((a) => pick(a) - pick(of('baseline').find((b) => b.repetition === a.repetition)!));
   const overhead = paired((w) => w.cpuMillicores.controlPlane);
+  // Net of the same repetition's baseline, as summarize-variant.ts does.
   const rate = (verb: string) =>
-    of('announce').map((w) =>
-      w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0),
-    );
+    paired((w) => w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0));
   const faults = [...new Set(trials.map((x) => x.fault))];
   return {
     id,
@@ -327,13 +326,18 @@ function summarize(
       announcersMillicores: interval(of('announce').map((w) => w.cpuMillicores.announcers)),
       harnessMillicores: interval(of('announce').map((w) => w.cpuMillicores.harness)),
     },
-    requests: (['get', 'update'] as const).map((verb) => {
+    requests: (
+      [
+        ['GET', model.get],
+        ['PUT', model.update],
+      ] as const
+    ).map(([verb, modelPerSecond]) => {
       const measured = interval(rate(verb));
       return {
         verb,
         measuredPerSecond: measured,
-        modelPerSecond: model[verb],
-        relativeError: (measured.median - model[verb]) / model[verb],
+        modelPerSecond,
+        relativeError: (measured.median - modelPerSecond) / modelPerSecond,
       };
     }),
     etcd: {

@@ -26,11 +26,16 @@ async function leftovers(runId: string): Promise<string[]> {
   return out;
 }
 
-test('a 3-node local cluster serves Leases to node namespaces, its CPU grows, and teardown leaves nothing', { skip: !asRoot && 'needs root' }, async () => {
+test('a 3-node local cluster serves Leases to node namespaces, its CPU grows, and teardown leaves nothing', {
+  skip: !asRoot && 'needs root',
+}, async () => {
   let runId = '';
   let workDir = '';
   {
-    await using cluster = await StartedLocalCluster.start({ nodes: 3, nodeLabels: () => ({ 'homelab/role': 'worker' }) });
+    await using cluster = await StartedLocalCluster.start({
+      nodes: 3,
+      nodeLabels: () => ({ 'homelab/role': 'worker' }),
+    });
     runId = cluster.runId;
     workDir = cluster.workDir;
     assert.equal(cluster.nodes.length, 3);
@@ -49,18 +54,48 @@ test('a 3-node local cluster serves Leases to node namespaces, its CPU grows, an
     writeFileSync(ca, cluster.adminTls.ca);
     const url = `${cluster.apiServerUrl}/apis/coordination.k8s.io/v1/namespaces/default/leases`;
     const curl = (args: string[]) =>
-      cluster.execIn(cluster.nodes[1]!.netns, 'curl', ['-sS', '-m', '5', '--cacert', ca, '--cert', cert, '--key', key, '-H', 'Content-Type: application/json', ...args]);
-    const cpuBefore = readProcCpu(cluster.etcd.pid)!.cpuSeconds + readProcCpu(cluster.apiserver.pid)!.cpuSeconds;
-    const created = await curl(['-X', 'POST', url, '-d', JSON.stringify({ metadata: { name: 'e2e' }, spec: { holderIdentity: 'n1', leaseDurationSeconds: 15 } })]);
+      cluster.execIn(cluster.nodes[1]!.netns, 'curl', [
+        '-sS',
+        '-m',
+        '5',
+        '--cacert',
+        ca,
+        '--cert',
+        cert,
+        '--key',
+        key,
+        '-H',
+        'Content-Type: application/json',
+        ...args,
+      ]);
+    const cpuBefore =
+      readProcCpu(cluster.etcd.pid)!.cpuSeconds + readProcCpu(cluster.apiserver.pid)!.cpuSeconds;
+    const created = await curl([
+      '-X',
+      'POST',
+      url,
+      '-d',
+      JSON.stringify({ metadata: { name: 'e2e' }, spec: { holderIdentity: 'n1', leaseDurationSeconds: 15 } }),
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const lease = JSON.parse(created.stdout) as { metadata: { resourceVersion: string } };
     assert.ok(lease.metadata.resourceVersion, created.stdout);
     for (let i = 0; i < 20; i++) {
       const got = JSON.parse((await curl([`${url}/e2e`])).stdout) as { metadata: object; spec: object };
-      const upd = await curl(['-X', 'PUT', `${url}/e2e`, '-d', JSON.stringify({ ...got, spec: { ...got.spec, holderIdentity: `n1-${i}` } })]);
-      assert.equal((JSON.parse(upd.stdout) as { spec: { holderIdentity: string } }).spec.holderIdentity, `n1-${i}`);
+      const upd = await curl([
+        '-X',
+        'PUT',
+        `${url}/e2e`,
+        '-d',
+        JSON.stringify({ ...got, spec: { ...got.spec, holderIdentity: `n1-${i}` } }),
+      ]);
+      assert.equal(
+        (JSON.parse(upd.stdout) as { spec: { holderIdentity: string } }).spec.holderIdentity,
+        `n1-${i}`,
+      );
     }
-    const cpuAfter = readProcCpu(cluster.etcd.pid)!.cpuSeconds + readProcCpu(cluster.apiserver.pid)!.cpuSeconds;
+    const cpuAfter =
+      readProcCpu(cluster.etcd.pid)!.cpuSeconds + readProcCpu(cluster.apiserver.pid)!.cpuSeconds;
     assert.ok(cpuAfter > cpuBefore, `control-plane CPU grew: ${cpuBefore} → ${cpuAfter}`);
     assert.deepEqual(await leftovers(runId).then((l) => l.includes('netns')), true);
   }
@@ -69,14 +104,21 @@ test('a 3-node local cluster serves Leases to node namespaces, its CPU grows, an
 });
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(join(repoRoot, 'l2bench'), args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(join(repoRoot, 'l2bench'), args, {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 async function netnsCount(): Promise<number> {
-  return (await runCommand('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('l2b')).length;
+  return (await runCommand('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('l2b'))
+    .length;
 }
 
-test('bad input to `l2bench up` is one line naming the problem, and nothing is left behind', { skip: !asRoot && 'needs root' }, async () => {
+test('bad input to `l2bench up` is one line naming the problem, and nothing is left behind', {
+  skip: !asRoot && 'needs root',
+}, async () => {
   const before = await netnsCount();
   const busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '0.0.0.0', r));

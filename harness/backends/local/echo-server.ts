@@ -15,7 +15,9 @@ if (!nodeName || ports.length === 0) {
 for (const port of ports.map(Number)) {
   createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
-    res.end(`${nodeName}\n${req.method} ${req.url} host=${req.headers.host ?? ''} local=${req.socket.localAddress}\n`);
+    res.end(
+      `${nodeName}\n${req.method} ${req.url} host=${req.headers.host ?? ''} local=${req.socket.localAddress}\n`,
+    );
   }).listen(port, '0.0.0.0');
 }
 process.on('SIGTERM', () => process.exit(0));

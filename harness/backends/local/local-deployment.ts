@@ -4,8 +4,14 @@ import { BackendError } from '../../errors.js';
 import { repoRoot } from '../../paths.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  type ServicePlan,
+  serviceObject,
+} from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
-import { announcementObjects, planServices, RUN_LABEL, type ServicePlan, serviceObject } from '../../run/scenario-objects.js';
 import { runCommand } from '../../util/run-command.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
@@ -53,7 +59,10 @@ export class LocalDeployment implements AsyncDisposable {
     const core = this.kc.makeApiClient(CoreV1Api);
     const plans = planServices(this.scenario);
     for (const p of plans) {
-      await core.createNamespacedService({ namespace: p.namespace, body: serviceObject(p, this.scenario, this.cluster.runId) });
+      await core.createNamespacedService({
+        namespace: p.namespace,
+        body: serviceObject(p, this.scenario, this.cluster.runId),
+      });
     }
     const style = this.scenario.announcer.leaseNameStyle;
     this.services = plans.map((p) => ({
@@ -70,7 +79,10 @@ export class LocalDeployment implements AsyncDisposable {
     const deadline = Date.now() + timeoutMs;
     const wanted = this.services.filter((s) => s.announced);
     while (Date.now() < deadline && !signal?.aborted) {
-      const list = await core.listNamespacedService({ namespace: this.scenario.services.namespace, labelSelector: `${RUN_LABEL}=${this.cluster.runId}` });
+      const list = await core.listNamespacedService({
+        namespace: this.scenario.services.namespace,
+        labelSelector: `${RUN_LABEL}=${this.cluster.runId}`,
+      });
       const byName = new Map(list.items.map((s: V1Service) => [s.metadata?.name ?? '', s]));
       for (const s of wanted) s.vip = byName.get(s.name)?.status?.loadBalancer?.ingress?.[0]?.ip ?? null;
       if (wanted.every((s) => s.vip)) return;
@@ -78,7 +90,9 @@ export class LocalDeployment implements AsyncDisposable {
     }
     const missing = wanted.filter((s) => !s.vip).map((s) => s.name);
     if (missing.length > 0) {
-      throw new BackendError(`no LoadBalancer address after ${timeoutMs}ms for ${missing.length} services (${missing.slice(0, 3).join(', ')}…): is the IPAM operator running?`);
+      throw new BackendError(
+        `no LoadBalancer address after ${timeoutMs}ms for ${missing.length} services (${missing.slice(0, 3).join(', ')}…): is the IPAM operator running?`,
+      );
     }
   }
 
@@ -148,7 +162,14 @@ export class LocalDeployment implements AsyncDisposable {
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `echo-${node.name}`,
       command: process.execPath,
-      args: ['--import', 'tsx', join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'), node.name, String(s.port), String(s.targetPort)],
+      args: [
+        '--import',
+        'tsx',
+        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
+        node.name,
+        String(s.port),
+        String(s.targetPort),
+      ],
       cwd: repoRoot,
       logFile: join(this.cluster.workDir, 'logs', `echo-${node.index}.log`),
     });
@@ -159,7 +180,10 @@ export class LocalDeployment implements AsyncDisposable {
   /** Removes every VIP (/32 in the pool range) bound in a node's namespace: the kernel state a crash loses. */
   async flushVips(node: LocalNode): Promise<void> {
     for (const s of this.services) {
-      if (s.vip) await runCommand('ip', ['-n', node.netns, 'addr', 'del', `${s.vip}/32`, 'dev', node.ifname], { allowFailure: true });
+      if (s.vip)
+        await runCommand('ip', ['-n', node.netns, 'addr', 'del', `${s.vip}/32`, 'dev', node.ifname], {
+          allowFailure: true,
+        });
     }
   }
 

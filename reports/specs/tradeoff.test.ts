@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { VariantSummary } from '../../harness/run/results-schema.js';
+import { renderChart } from '../render.js';
+import { runDataOf, syntheticRun } from '../testing/synthetic-run.js';
+import type { DrawnChart } from './chart.js';
+import { DOMINATED, ON_FRONTIER, tradeoffPoints, tradeoffSpec } from './tradeoff.js';
+
+// Three lease settings under crash faults; their figures are then set by hand.
+const run = runDataOf(
+  syntheticRun({
+    variants: [
+      { nodes: 3, services: 50, lease: [15_000, 10_000, 2000], faults: ['crash'], trialsPerFault: 3 },
+      { nodes: 3, services: 50, lease: [5000, 3000, 1000], faults: ['crash'], trialsPerFault: 3 },
+      { nodes: 3, services: 50, lease: [10_000, 6000, 2000], faults: ['crash'], trialsPerFault: 3 },
+    ],
+  }),
+);
+function setFigures(v: VariantSummary, overhead: number, p95Ms: number): void {
+  v.cpu.controlPlaneOverheadMillicores = { median: overhead, lo: overhead - 5, hi: overhead + 5, n: 3 };
+  v.failover[0]!.outageMs.p95 = p95Ms;
+}
+const [slowCheap, fastDear, dominated] = run.summary.variants as [VariantSummary, VariantSummary, VariantSummary];
+setFigures(slowCheap, 40, 16_000);
+setFigures(fastDear, 120, 5000);
+setFigures(dominated, 130, 11_000);
+
+test('marks the Pareto frontier per fault kind: cheaper-slower and dearer-faster both stay, the dominated one not', () => {
+  const points = tradeoffPoints(run.summary.variants);
+  const position = Object.fromEntries(points.map((p) => [p.variant, p.position]));
+  assert.deepEqual(position, {
+    [slowCheap.label]: ON_FRONTIER,
+    [fastDear.label]: ON_FRONTIER,
+    [dominated.label]: DOMINATED,
+  });
+  assert.deepEqual(points.map((p) => p.p95Seconds), [16, 5, 11]);
+  assert.ok(points.every((p) => p.short.startsWith('lease ')), 'labelled by the setting that differs');
+});
+
+test('the frontier line joins only frontier points; every variant gets a point and an interval bar', async () => {
+  const chart = tradeoffSpec(run) as DrawnChart;
+  const r = await renderChart(chart.spec);
+  assert.equal(r.marksByType.symbol, 3);
+  assert.equal(r.marksByType.rule, 3);
+  assert.equal(r.marksByType.line, 1, 'one frontier line (one fault kind)');
+  assert.equal(r.marksByType.text, 2, 'frontier points are labelled');
+  assert.ok(chart.caption.includes('Pareto frontier'));
+  assert.ok(chart.caption.includes('3 recovered trials per point'), chart.caption);
+});
+
+test('variants without failover p95 or without overhead are not points', () => {
+  const copy = structuredClone(run);
+  copy.summary.variants[0]!.failover[0]!.outageMs.p95 = null;
+  copy.summary.variants[1]!.cpu.controlPlaneOverheadMillicores.n = 0;
+  assert.deepEqual(tradeoffPoints(copy.summary.variants).map((p) => p.variant), [dominated.label]);
+});
