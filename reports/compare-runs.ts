@@ -8,9 +8,6 @@ import { msg } from './messages.js';
 import { machineText } from './specs/chart.js';
 import { variantMetrics } from './variant-metrics.js';
 
-/** Fewer values than this on either side: no interval, no "changed beyond noise" verdict. */
-export const MIN_N = 3;
-
 export interface CompareOptions {
   /** `--fail-if` expressions, e.g. `cpu.overhead > +20%`; parsed before any run is read. */
   failIf?: readonly string[];
@@ -33,7 +30,9 @@ export interface MetricComparison {
   unit: string;
   baseline: { value: number; n: number };
   candidate: { value: number; n: number };
-  /** candidate − baseline with a 95% bootstrap interval; null when either side has n < {@link MIN_N}. */
+  /** Fewest values per run for an interval (3 for medians, 20 for p95; see variant-metrics.ts). */
+  minN: number;
+  /** candidate − baseline with a 95% bootstrap interval; null when either side has fewer than `minN` values. */
   difference: { estimate: number; lo: number; hi: number } | null;
   /** (candidate − baseline) / |baseline|; null when the baseline is 0. */
   relative: number | null;
@@ -80,7 +79,8 @@ export function variantKey(v: Pick<VariantSummary, 'label' | 'params'>): string 
  * Compares runs: the first directory is the baseline, every other one a candidate. Variants are
  * matched by label and params; for each metric the difference candidate − baseline gets a seeded
  * bootstrap 95% interval (resampling the per-repetition window values, or the trials for failover),
- * and is "changed" when that interval excludes 0. Gates (`--fail-if`) are evaluated on every matched
+ * and is "changed" when that interval excludes 0. Metrics with too few values for a trustworthy
+ * interval (see `minN`) get none and the verdict "too few values". Gates (`--fail-if`) are evaluated on every matched
  * variant; see {@link evaluateGate} for when a gate counts as violated.
  * @throws ScenarioError for a malformed gate or fewer than two runs; ResultsError for unreadable runs.
  */
@@ -151,7 +151,7 @@ function comparePair(base: RunResults, cand: RunResults, options: CompareOptions
       if (!c) continue;
       const bValue = b.statistic(b.values);
       const cValue = c.statistic(c.values);
-      const enough = b.values.length >= MIN_N && c.values.length >= MIN_N;
+      const enough = b.values.length >= b.minN && c.values.length >= b.minN;
       const diff = enough
         ? bootstrapDifference(b.values, c.values, {
             statistic: b.statistic,
@@ -162,6 +162,7 @@ function comparePair(base: RunResults, cand: RunResults, options: CompareOptions
       metrics.push({
         metric: b.metric,
         unit: b.unit,
+        minN: b.minN,
         baseline: { value: bValue, n: b.values.length },
         candidate: { value: cValue, n: c.values.length },
         difference: diff ? { estimate: diff.estimate, lo: diff.lo, hi: diff.hi } : null,
@@ -191,7 +192,7 @@ export type GateOutcome =
  * `difference` gate needs the change to cross the threshold and, when an interval exists, to be
  * beyond noise (its interval excludes 0): a gate must not fail a build on a change the repetitions
  * cannot tell from noise; such a crossing comes back as `within noise`. Without an interval
- * (n < {@link MIN_N}) the point estimate decides, and the text says so.
+ * (fewer than `minN` values) the point estimate decides, and the text says so.
  */
 export function evaluateGate(gate: Gate, m: MetricComparison): GateOutcome {
   const fmt = (x: number) => (m.unit === 'ms' ? formatDurationMs(x) : formatValue(x, m.unit));
@@ -211,7 +212,7 @@ export function evaluateGate(gate: Gate, m: MetricComparison): GateOutcome {
 
 /** `difference +28 mCPU [+19, +37]` or why there is no interval. */
 export function differenceText(m: MetricComparison): string {
-  if (!m.difference) return `no interval (n=${m.baseline.n} vs ${m.candidate.n}, need ${MIN_N} each)`;
+  if (!m.difference) return `no interval (n=${m.baseline.n} vs ${m.candidate.n}, need ${m.minN} each)`;
   const d = m.difference;
   const iv = { median: d.estimate, lo: d.lo, hi: d.hi, n: Math.min(m.baseline.n, m.candidate.n) };
   const scale = m.unit === 'ms' && Math.max(Math.abs(d.lo), Math.abs(d.hi)) >= 1000 ? 1 / 1000 : 1;

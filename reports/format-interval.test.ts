@@ -22,6 +22,11 @@ test('an interval across zero keeps its sign: the text does not claim a positive
   assert.equal(formatInterval({ median: 3.2, lo: -2.4, hi: 8.1, n: 3 }, { signed: true }), '+3 [-3, +9], n=3');
 });
 
+test('an interval that excludes zero keeps the decimals to show it', () => {
+  assert.equal(formatInterval({ median: 5, lo: 0.3, hi: 14.6, n: 3 }, { signed: true }), '+5.0 [+0.3, +14.6], n=3');
+  assert.equal(formatInterval({ median: -5, lo: -14.6, hi: -0.04, n: 3 }), '-5.00 [-14.60, -0.04], n=3');
+});
+
 test('n = 1 says there is no interval; n = 0 says there is no data; showN can drop n', () => {
   assert.equal(formatInterval({ median: 83.456, lo: 83.456, hi: 83.456, n: 1 }, { unit: 'mCPU' }), '83.5 mCPU, n=1 (no interval)');
   assert.equal(formatInterval({ median: 0, lo: 0, hi: 0, n: 0 }), 'no data (n=0)');

@@ -17,7 +17,8 @@ export interface FormatOptions {
  *
  * The number of decimals follows the interval's width (its first significant digit, two when that is 1), so the
  * text never claims more precision than the interval supports, and lo/hi are rounded outward so the
- * printed interval always contains the measured one. With n = 1 (or lo = hi) there is no width to go
+ * printed interval always contains the measured one, yet keeps its sign: an interval that excludes 0
+ * gets the decimals it needs not to print as touching 0. With n = 1 (or lo = hi) there is no width to go
  * by: three significant digits, and `n=1` says there is no interval.
  */
 export function formatInterval(iv: Interval, options: FormatOptions = {}): string {
@@ -37,7 +38,9 @@ export function formatInterval(iv: Interval, options: FormatOptions = {}): strin
     if (iv.n === 1) return `${head}${n ? ', n=1 (no interval)' : ' (no interval)'}`;
     return `${head} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}]${n}`;
   }
-  const d = decimalsForWidth(width);
+  let d = decimalsForWidth(width);
+  // An interval that excludes 0 must not print as one that touches it ([0.3, 12] is not [0, 12]).
+  while (d < 6 && ((lo > 0 && Number(fixed(lo, d, 'down', false)) <= 0) || (hi < 0 && Number(fixed(hi, d, 'up', false)) >= 0))) d++;
   return `${fixed(m, d, 'nearest', signed)}${unit} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}]${n}`;
 }
 

@@ -38,8 +38,8 @@ test('a run without faults omits the failover and trade-off charts with the reas
     title: 'Failover outage per fault kind and lease setting',
     reason: msg.noTrials(),
   });
-  assert.equal(byName.get('tradeoff')?.kind, 'omitted');
-  assert.equal(byName.get('tradeoff')?.kind === 'omitted' && byName.get('tradeoff')?.reason, msg.noTradeoff());
+  const tradeoff = byName.get('tradeoff');
+  assert.equal(tradeoff?.kind === 'omitted' && tradeoff.reason, msg.noTradeoff());
   for (const name of ['cpu-overhead-millicores', 'lease-requests', 'cpu-timeseries']) {
     assert.equal(byName.get(name)?.kind, 'chart', `${name} still drawn`);
   }

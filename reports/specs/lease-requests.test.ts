@@ -22,8 +22,8 @@ test('a point per variant and verb at x = selected nodes × announced services',
 test('measured points with error bars per verb, and the model as dashed lines with open points', async () => {
   const chart = leaseRequestsSpec(run) as DrawnChart;
   const spec = chart.spec as unknown as { encoding: Record<string, { field: string }>; layer: { mark: { type: string; strokeDash?: number[] }; encoding: Record<string, { field?: string }> }[] };
-  assert.equal(spec.encoding.x.field, 'nm');
-  assert.equal(spec.encoding.color.field, 'verb');
+  assert.equal(spec.encoding.x?.field, 'nm');
+  assert.equal(spec.encoding.color?.field, 'verb');
   const [model, bars, points] = spec.layer;
   assert.equal(model?.mark.type, 'line');
   assert.ok(model?.mark.strokeDash, 'model line is dashed');
