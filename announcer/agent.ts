@@ -87,7 +87,6 @@ export class Agent {
       custom.listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural });
 
     this.services = new WatchCache<V1Service>(kc, {
-      name: 'services',
       path: '/api/v1/services',
       list: () => core.listServiceForAllNamespaces(),
       onChange: () => {
@@ -97,7 +96,6 @@ export class Agent {
       onError: onError('services'),
     });
     this.pools = new WatchCache<LbIpPool>(kc, {
-      name: 'pools',
       path: `/apis/${lbIpPoolResource.group}/${lbIpPoolResource.version}/${lbIpPoolResource.plural}`,
       list: crdList(lbIpPoolResource) as () => Promise<KubernetesListObject<LbIpPool>>,
       onChange: () => {
@@ -107,7 +105,6 @@ export class Agent {
       onError: onError('pools'),
     });
     this.policies = new WatchCache<L2AnnouncementPolicy>(kc, {
-      name: 'policies',
       path: `/apis/${l2AnnouncementPolicyResource.group}/${l2AnnouncementPolicyResource.version}/${l2AnnouncementPolicyResource.plural}`,
       list: crdList(l2AnnouncementPolicyResource) as () => Promise<
         KubernetesListObject<L2AnnouncementPolicy>
@@ -117,7 +114,6 @@ export class Agent {
     });
     const fieldSelector = `metadata.name=${cfg.nodeName}`;
     this.node = new WatchCache<V1Node>(kc, {
-      name: 'node',
       path: '/api/v1/nodes',
       fieldSelector,
       list: () => core.listNode({ fieldSelector }),

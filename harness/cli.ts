@@ -85,6 +85,42 @@ program
   );
 
 program
+  .command('report')
+  .description('render index.html, report.md and charts of a results directory')
+  .argument('<results-dir>')
+  .action(async (dir: string) => {
+    const { writeReport } = await import('../reports/write-report.js');
+    await writeReport(dir);
+    out(`report: ${dir}/index.html, ${dir}/report.md`);
+  });
+
+program
+  .command('compare')
+  .description('compare matching variants of runs (the first is the baseline), with bootstrap intervals of the differences')
+  .argument('<runs...>', 'results directories')
+  .option('--fail-if <expr>', "gate, e.g. 'cpu.overhead > +20%' (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--json', 'print the comparison as JSON')
+  .action(async (runs: string[], o: { failIf: string[]; json?: boolean }) => {
+    const { compareRuns } = await import('../reports/compare-runs.js');
+    const { comparisonMarkdown } = await import('../reports/compare-markdown.js');
+    const c = await compareRuns(runs, { failIf: o.failIf });
+    out(o.json ? JSON.stringify(c, null, 2) : comparisonMarkdown(c));
+    for (const v of c.violations) progress(`l2bench compare: ${v}`);
+    process.exitCode = c.exitCode;
+  });
+
+program
+  .command('publish')
+  .description('a static site with an index of runs and each run\'s report')
+  .argument('<runs...>', 'results directories')
+  .requiredOption('--out <dir>', 'output directory')
+  .action(async (runs: string[], o: { out: string }) => {
+    const { publish } = await import('../reports/publish-site.js');
+    await publish(runs, o.out);
+    out(`site: ${o.out}/index.html`);
+  });
+
+program
   .command('cleanup')
   .description(
     'remove what crashed l2bench runs left behind (namespaces, links, processes, temp dirs), and only that',

@@ -1,4 +1,4 @@
-import { mulberry32, median, quantile } from '../harness/run/statistics.js';
+import { median, mulberry32, quantile } from '../harness/run/statistics.js';
 
 /** A statistic's difference between two samples, `stat(b) − stat(a)`, with a percentile bootstrap interval. */
 export interface DifferenceInterval {
@@ -37,5 +37,10 @@ export function bootstrapDifference(
   const diffs: number[] = [];
   for (let i = 0; i < resamples; i++) diffs.push(stat(draw(b)) - stat(draw(a)));
   const tail = (1 - confidence) / 2;
-  return { estimate: stat(b) - stat(a), lo: quantile(diffs, tail), hi: quantile(diffs, 1 - tail), confidence };
+  return {
+    estimate: stat(b) - stat(a),
+    lo: quantile(diffs, tail),
+    hi: quantile(diffs, 1 - tail),
+    confidence,
+  };
 }

@@ -25,18 +25,29 @@ before(async () => {
   // Same sweep, twice the control-plane CPU per lease request: clearly more overhead.
   await write('heavier', { runId: 'run-heavier', variants, seed: 2, repetitions: 5, mcpuPerRequest: 0.8 });
   await write('two-reps', { runId: 'run-two', variants, seed: 3, repetitions: 2, mcpuPerRequest: 0.8 });
-  await write('extra', { runId: 'run-extra', variants: [...variants, { nodes: 5, services: 10 }], seed: 4, repetitions: 5 });
+  await write('extra', {
+    runId: 'run-extra',
+    variants: [...variants, { nodes: 5, services: 10 }],
+    seed: 4,
+    repetitions: 5,
+  });
 });
 after(() => rm(root, { recursive: true, force: true }));
 
 const big = '3 nodes × 200 services, lease 15/5/2 s';
 
 test('a run compared with itself shows no change beyond noise and passes its gates', async () => {
-  const c = await compareRuns([dirs.a!, dirs.a!], { failIf: ['cpu.overhead > +20%', 'failover.crash.p95 > +10%'] });
+  const c = await compareRuns([dirs.a!, dirs.a!], {
+    failIf: ['cpu.overhead > +20%', 'failover.crash.p95 > +10%'],
+  });
   const metrics = c.pairs[0]!.variants.flatMap((v) => v.metrics);
   assert.ok(metrics.length >= 2 * 3 + 2, 'cpu, GET/PUT rates per variant and crash p50/p95 compared');
   for (const m of metrics) {
-    assert.equal(m.verdict, 'within noise', `${m.metric}`);
+    if (m.metric.endsWith('.p95')) {
+      assert.equal(m.verdict, 'too few values', `${m.metric}: 6 trials are too few for a p95 interval`);
+      continue;
+    }
+    assert.equal(m.verdict, 'within noise', m.metric);
     assert.equal(m.difference?.estimate, 0);
     assert.ok(m.difference!.lo <= 0 && m.difference!.hi >= 0);
   }
@@ -46,16 +57,25 @@ test('a run compared with itself shows no change beyond noise and passes its gat
 
 test('clearly higher CPU is flagged in the right direction and fails a gate with one line per violation', async () => {
   const c = await compareRuns([dirs.a!, dirs.heavier!], { failIf: ['cpu.overhead > +20%'] });
-  const cpu = c.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find((m) => m.metric === 'cpu.overhead')!;
+  const cpu = c.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find(
+    (m) => m.metric === 'cpu.overhead',
+  )!;
   assert.equal(cpu.verdict, 'changed');
   assert.ok(cpu.difference!.lo > 0, 'whole interval above 0');
   assert.ok(cpu.relative! > 0.5);
   assert.equal(c.exitCode, 1);
-  assert.ok(c.violations.some((v) => v.startsWith(`cpu.overhead > +20%: ${big}: changed +`)), c.violations.join('\n'));
+  assert.ok(
+    c.violations.some((v) => v.startsWith(`cpu.overhead > +20%: ${big}: changed +`)),
+    c.violations.join('\n'),
+  );
   for (const v of c.violations) assert.ok(!v.includes('\n'));
 
-  const reverse = await compareRuns([dirs.heavier!, dirs.a!], { failIf: ['cpu.overhead > +20%', 'cpu.overhead < -20%'] });
-  const down = reverse.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find((m) => m.metric === 'cpu.overhead')!;
+  const reverse = await compareRuns([dirs.heavier!, dirs.a!], {
+    failIf: ['cpu.overhead > +20%', 'cpu.overhead < -20%'],
+  });
+  const down = reverse.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find(
+    (m) => m.metric === 'cpu.overhead',
+  )!;
   assert.ok(down.difference!.hi < 0, 'lower in the candidate');
   assert.deepEqual(reverse.gates[0]!.violations, [], 'an increase gate is not violated by a decrease');
   assert.ok(reverse.gates[1]!.violations.length > 0);
@@ -63,10 +83,15 @@ test('clearly higher CPU is flagged in the right direction and fails a gate with
 
 test('with fewer than 3 repetitions there is no interval, no verdict of change, and the gate says it used the point estimate', async () => {
   const c = await compareRuns([dirs.a!, dirs['two-reps']!], { failIf: ['cpu.overhead > +20%'] });
-  const cpu = c.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find((m) => m.metric === 'cpu.overhead')!;
+  const cpu = c.pairs[0]!.variants.find((v) => v.label === big)!.metrics.find(
+    (m) => m.metric === 'cpu.overhead',
+  )!;
   assert.equal(cpu.verdict, 'too few values');
   assert.equal(cpu.difference, null);
-  assert.ok(c.violations.some((v) => v.includes('no interval (n=5 vs 2, need 3 each)')), c.violations.join('\n'));
+  assert.ok(
+    c.violations.some((v) => v.includes('no interval (n=5 vs 2, need 3 each)')),
+    c.violations.join('\n'),
+  );
 });
 
 test('variants match by label and params; unmatched ones are listed', async () => {
@@ -74,7 +99,10 @@ test('variants match by label and params; unmatched ones are listed', async () =
   assert.deepEqual(c.pairs[0]!.onlyInCandidate, ['5 nodes × 10 services, lease 15/5/2 s']);
   assert.deepEqual(c.pairs[0]!.onlyInBaseline, []);
   assert.equal(c.pairs[0]!.variants.length, 2);
-  assert.equal(variantKey({ label: 'x', params: { b: 1, a: 2 } }), variantKey({ label: 'x', params: { a: 2, b: 1 } }));
+  assert.equal(
+    variantKey({ label: 'x', params: { b: 1, a: 2 } }),
+    variantKey({ label: 'x', params: { a: 2, b: 1 } }),
+  );
   assert.notEqual(variantKey({ label: 'x', params: { a: 1 } }), variantKey({ label: 'x', params: { a: 2 } }));
 });
 
@@ -93,7 +121,9 @@ test('markdown: one aligned table per candidate, the verdicts and the gate resul
   const c = await compareRuns([dirs.a!, dirs.heavier!], { failIf: ['cpu.overhead > +20%'] });
   const md = comparisonMarkdown(c);
   assert.ok(md.includes('## run-heavier vs run-a'));
-  assert.ok(md.includes('| variant | metric | baseline | candidate | difference [95% CI] | relative | verdict |'));
+  assert.ok(
+    md.includes('| variant | metric | baseline | candidate | difference [95% CI] | relative | verdict |'),
+  );
   assert.ok(md.includes('**changed beyond noise**'));
   assert.ok(md.includes(`- **FAIL**: cpu.overhead > +20%: ${big}`));
   assert.deepEqual(JSON.parse(JSON.stringify(c)), c, 'the comparison is plain JSON data');

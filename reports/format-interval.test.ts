@@ -3,11 +3,20 @@ import { test } from 'node:test';
 import { formatDurationMs, formatInterval, formatRelative, formatValue } from './format-interval.js';
 
 test('prints median, interval and n with as many digits as the interval width supports', () => {
-  assert.equal(formatInterval({ median: 83.4, lo: 71.2, hi: 94.6, n: 3 }, { unit: 'mCPU' }), '83 mCPU [71, 95], n=3');
-  assert.equal(formatInterval({ median: 4.13, lo: 3.52, hi: 4.71, n: 5 }, { unit: '%' }), '4.1% [3.5, 4.8], n=5');
+  assert.equal(
+    formatInterval({ median: 83.4, lo: 71.2, hi: 94.6, n: 3 }, { unit: 'mCPU' }),
+    '83 mCPU [71, 95], n=3',
+  );
+  assert.equal(
+    formatInterval({ median: 4.13, lo: 3.52, hi: 4.71, n: 5 }, { unit: '%' }),
+    '4.1% [3.5, 4.8], n=5',
+  );
   assert.equal(formatInterval({ median: 0.0123, lo: 0.0101, hi: 0.0142, n: 4 }), '0.012 [0.010, 0.015], n=4');
   assert.equal(formatInterval({ median: 12.34, lo: 11.1, hi: 13.0, n: 4 }), '12.3 [11.1, 13.0], n=4');
-  assert.equal(formatInterval({ median: 1234.5, lo: 1100, hi: 1390, n: 3 }, { unit: '/s' }), '1235/s [1100, 1390], n=3');
+  assert.equal(
+    formatInterval({ median: 1234.5, lo: 1100, hi: 1390, n: 3 }, { unit: '/s' }),
+    '1235/s [1100, 1390], n=3',
+  );
 });
 
 test('rounds lo down and hi up, so the printed interval never looks narrower than measured', () => {
@@ -18,25 +27,43 @@ test('rounds lo down and hi up, so the printed interval never looks narrower tha
 });
 
 test('an interval across zero keeps its sign: the text does not claim a positive overhead', () => {
-  assert.equal(formatInterval({ median: 3.2, lo: -2.4, hi: 8.1, n: 3 }, { unit: 'mCPU' }), '3 mCPU [-3, 9], n=3');
-  assert.equal(formatInterval({ median: 3.2, lo: -2.4, hi: 8.1, n: 3 }, { signed: true }), '+3 [-3, +9], n=3');
+  assert.equal(
+    formatInterval({ median: 3.2, lo: -2.4, hi: 8.1, n: 3 }, { unit: 'mCPU' }),
+    '3 mCPU [-3, 9], n=3',
+  );
+  assert.equal(
+    formatInterval({ median: 3.2, lo: -2.4, hi: 8.1, n: 3 }, { signed: true }),
+    '+3 [-3, +9], n=3',
+  );
 });
 
 test('an interval that excludes zero keeps the decimals to show it', () => {
-  assert.equal(formatInterval({ median: 5, lo: 0.3, hi: 14.6, n: 3 }, { signed: true }), '+5.0 [+0.3, +14.6], n=3');
+  assert.equal(
+    formatInterval({ median: 5, lo: 0.3, hi: 14.6, n: 3 }, { signed: true }),
+    '+5.0 [+0.3, +14.6], n=3',
+  );
   assert.equal(formatInterval({ median: -5, lo: -14.6, hi: -0.04, n: 3 }), '-5.00 [-14.60, -0.04], n=3');
 });
 
 test('n = 1 says there is no interval; n = 0 says there is no data; showN can drop n', () => {
-  assert.equal(formatInterval({ median: 83.456, lo: 83.456, hi: 83.456, n: 1 }, { unit: 'mCPU' }), '83.5 mCPU, n=1 (no interval)');
+  assert.equal(
+    formatInterval({ median: 83.456, lo: 83.456, hi: 83.456, n: 1 }, { unit: 'mCPU' }),
+    '83.5 mCPU, n=1 (no interval)',
+  );
   assert.equal(formatInterval({ median: 0, lo: 0, hi: 0, n: 0 }), 'no data (n=0)');
   assert.equal(formatInterval({ median: 5, lo: 5, hi: 5, n: 3 }), '5.00 [5.00, 5.00], n=3');
   assert.equal(formatInterval({ median: 10, lo: 8, hi: 13, n: 3 }, { showN: false }), '10 [8, 13]');
 });
 
 test('scale converts units before choosing digits', () => {
-  assert.equal(formatInterval({ median: 15_400, lo: 14_800, hi: 16_900, n: 5 }, { unit: 's', scale: 1 / 1000 }), '15 s [14, 17], n=5');
-  assert.equal(formatInterval({ median: 15_400, lo: 14_900, hi: 15_800, n: 5 }, { unit: 's', scale: 1 / 1000 }), '15.4 s [14.9, 15.8], n=5');
+  assert.equal(
+    formatInterval({ median: 15_400, lo: 14_800, hi: 16_900, n: 5 }, { unit: 's', scale: 1 / 1000 }),
+    '15 s [14, 17], n=5',
+  );
+  assert.equal(
+    formatInterval({ median: 15_400, lo: 14_900, hi: 15_800, n: 5 }, { unit: 's', scale: 1 / 1000 }),
+    '15.4 s [14.9, 15.8], n=5',
+  );
 });
 
 test('durations, plain values and relative changes', () => {

@@ -40,7 +40,12 @@ export function formatInterval(iv: Interval, options: FormatOptions = {}): strin
   }
   let d = decimalsForWidth(width);
   // An interval that excludes 0 must not print as one that touches it ([0.3, 12] is not [0, 12]).
-  while (d < 6 && ((lo > 0 && Number(fixed(lo, d, 'down', false)) <= 0) || (hi < 0 && Number(fixed(hi, d, 'up', false)) >= 0))) d++;
+  while (
+    d < 6 &&
+    ((lo > 0 && Number(fixed(lo, d, 'down', false)) <= 0) ||
+      (hi < 0 && Number(fixed(hi, d, 'up', false)) >= 0))
+  )
+    d++;
   return `${fixed(m, d, 'nearest', signed)}${unit} [${fixed(lo, d, 'down', signed)}, ${fixed(hi, d, 'up', signed)}]${n}`;
 }
 

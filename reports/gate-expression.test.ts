@@ -5,12 +5,28 @@ import { crosses, KNOWN_METRICS, parseGate } from './gate-expression.js';
 import { msg } from './messages.js';
 
 test('relative, signed-difference and level gates, with units', () => {
-  assert.deepEqual(parseGate('cpu.overhead > +20%'), { expr: 'cpu.overhead > +20%', metric: 'cpu.overhead', op: '>', mode: 'relative', threshold: 20 });
-  assert.deepEqual(parseGate('requests.get<-10%'), { expr: 'requests.get<-10%', metric: 'requests.get', op: '<', mode: 'relative', threshold: -10 });
+  assert.deepEqual(parseGate('cpu.overhead > +20%'), {
+    expr: 'cpu.overhead > +20%',
+    metric: 'cpu.overhead',
+    op: '>',
+    mode: 'relative',
+    threshold: 20,
+  });
+  assert.deepEqual(parseGate('requests.get<-10%'), {
+    expr: 'requests.get<-10%',
+    metric: 'requests.get',
+    op: '<',
+    mode: 'relative',
+    threshold: -10,
+  });
   assert.equal(parseGate('failover.crash.p95 > +500ms').mode, 'difference');
   assert.equal(parseGate('failover.crash.p95 > +0.5s').threshold, 500);
   assert.deepEqual(
-    [parseGate('cpu.overhead >= 150').mode, parseGate('cpu.overhead >= 150mCPU').threshold, parseGate('requests.update <= 40/s').op],
+    [
+      parseGate('cpu.overhead >= 150').mode,
+      parseGate('cpu.overhead >= 150mCPU').threshold,
+      parseGate('requests.update <= 40/s').op,
+    ],
     ['level', 150, '<='],
   );
 });
@@ -26,7 +42,10 @@ test('parse errors are one-line ScenarioErrors quoting the expression', () => {
   for (const [expr, problem] of cases) {
     assert.throws(
       () => parseGate(expr),
-      (err: unknown) => err instanceof ScenarioError && err.message === msg.gateSyntax(expr, problem) && !err.message.includes('\n'),
+      (err: unknown) =>
+        err instanceof ScenarioError &&
+        err.message === msg.gateSyntax(expr, problem) &&
+        !err.message.includes('\n'),
       expr,
     );
   }
@@ -34,7 +53,13 @@ test('parse errors are one-line ScenarioErrors quoting the expression', () => {
 
 test('comparators', () => {
   assert.deepEqual(
-    [crosses(21, '>', 20), crosses(20, '>', 20), crosses(20, '>=', 20), crosses(-11, '<', -10), crosses(-10, '<=', -10)],
+    [
+      crosses(21, '>', 20),
+      crosses(20, '>', 20),
+      crosses(20, '>=', 20),
+      crosses(-11, '<', -10),
+      crosses(-10, '<=', -10),
+    ],
     [true, false, true, true, true],
   );
 });

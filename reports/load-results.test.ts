@@ -12,7 +12,11 @@ let root: string;
 let run: SyntheticRun;
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'l2bench-load-'));
-  run = syntheticRun({ variants: [{ nodes: 3, services: 10, faults: ['crash'], trialsPerFault: 3 }], repetitions: 2, windowSeconds: 5 });
+  run = syntheticRun({
+    variants: [{ nodes: 3, services: 10, faults: ['crash'], trialsPerFault: 3 }],
+    repetitions: 2,
+    windowSeconds: 5,
+  });
 });
 after(() => rm(root, { recursive: true, force: true }));
 
@@ -37,7 +41,10 @@ test('reads a run directory and sorts the samples by type', async () => {
   assert.equal(r.summary.runId, run.summary.runId);
   assert.equal(r.windows.length, 4, '2 repetitions × baseline/announce');
   assert.equal(r.trials.length, 3);
-  assert.equal(r.cpuSamples.length + r.phases.length + r.windows.length + r.trials.length, run.samples.length);
+  assert.equal(
+    r.cpuSamples.length + r.phases.length + r.windows.length + r.trials.length,
+    run.samples.length,
+  );
   assert.deepEqual(r.warnings, []);
 });
 
@@ -45,7 +52,10 @@ test('drops an unterminated, unparsable last line with a warning (an interrupted
   const dir = await runDir('truncated');
   await appendFile(join(dir, 'samples.jsonl'), '{"type":"cpu","variantId":"v01","tMs":17');
   const r = await loadResults(dir);
-  assert.equal(r.cpuSamples.length + r.phases.length + r.windows.length + r.trials.length, run.samples.length);
+  assert.equal(
+    r.cpuSamples.length + r.phases.length + r.windows.length + r.trials.length,
+    run.samples.length,
+  );
   assert.deepEqual(r.warnings, [msg.truncatedLastLine('samples.jsonl', run.samples.length + 1, 40)]);
 });
 
@@ -68,7 +78,10 @@ test('a broken line that is not the last is an error naming file and line', asyn
 
 test('a line that does not match the schema names the field', async () => {
   const dir = await runDir('bad-field');
-  await appendFile(join(dir, 'samples.jsonl'), '{"type":"cpu","variantId":"v01","tMs":"soon","role":"etcd","cpuSeconds":1,"rssBytes":1}\n');
+  await appendFile(
+    join(dir, 'samples.jsonl'),
+    '{"type":"cpu","variantId":"v01","tMs":"soon","role":"etcd","cpuSeconds":1,"rssBytes":1}\n',
+  );
   await rejectsWith(loadResults(dir), `samples.jsonl line ${run.samples.length + 1}`, 'tMs');
 });
 
@@ -78,7 +91,9 @@ test('summary.json: missing, not JSON, or off-schema are one-line errors naming 
   await rejectsWith(loadResults(dir), 'summary.json', 'not found');
   await writeFile(join(dir, 'summary.json'), '{"formatVersion": 1,\n');
   await rejectsWith(loadResults(dir), 'summary.json', 'not valid JSON');
-  const bad = structuredClone(run.summary) as unknown as { variants: { cpu: { baselineMillicores: { lo: unknown } } }[] };
+  const bad = structuredClone(run.summary) as unknown as {
+    variants: { cpu: { baselineMillicores: { lo: unknown } } }[];
+  };
   bad.variants[0]!.cpu.baselineMillicores.lo = 'low';
   await writeFile(join(dir, 'summary.json'), JSON.stringify(bad));
   await rejectsWith(loadResults(dir), 'summary.json', 'variants.0.cpu.baselineMillicores.lo');
@@ -94,7 +109,10 @@ test('without environment.json the summary copy is used, with a warning', async 
 
 test('samples of a variant the summary does not list (unfinished) are left out, with a warning', async () => {
   const dir = await runDir('unfinished');
-  await appendFile(join(dir, 'samples.jsonl'), '{"type":"cpu","variantId":"v99","tMs":1,"role":"etcd","cpuSeconds":1,"rssBytes":1}\n');
+  await appendFile(
+    join(dir, 'samples.jsonl'),
+    '{"type":"cpu","variantId":"v99","tMs":1,"role":"etcd","cpuSeconds":1,"rssBytes":1}\n',
+  );
   const r = await loadResults(dir);
   assert.ok(r.cpuSamples.every((s) => s.variantId === 'v01'));
   assert.deepEqual(r.warnings, [msg.samplesWithoutVariant(['v99'])]);

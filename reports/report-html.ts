@@ -58,7 +58,8 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1400
 h1 { font-size: 1.6rem; margin-bottom: .5rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: .8rem 0; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f5f5f5; } td.nw { white-space: nowrap; } div.scroll { overflow-x: auto; }
+th { background: #f5f5f5; } td.nw { white-space: nowrap; }
+table.variants td:nth-child(6), table.variants td:nth-child(7) { min-width: 17rem; } div.scroll { overflow-x: auto; }
 .note { background: #fff7e0; border-left: 4px solid #e0b000; padding: .4rem .8rem; margin: .5rem 0; }
 figure.chart { margin: 1.5rem 0; } figure.chart .vis svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 13px; max-width: 900px; }

@@ -42,7 +42,13 @@ export function variantMetrics(
     return b ? [a.cpuMillicores.controlPlane - b.cpuMillicores.controlPlane] : [];
   });
   if (overhead.length > 0) {
-    out.push({ metric: 'cpu.overhead', unit: 'mCPU', values: overhead, statistic: median, minN: MIN_N_MEDIAN });
+    out.push({
+      metric: 'cpu.overhead',
+      unit: 'mCPU',
+      values: overhead,
+      statistic: median,
+      minN: MIN_N_MEDIAN,
+    });
   }
 
   const hasBaselines = baseline.size > 0;
@@ -50,8 +56,10 @@ export function variantMetrics(
     const b = baseline.get(a.repetition);
     if (hasBaselines && !b) return [];
     const rates = new Map<string, number>();
-    for (const r of a.leaseRequests) rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) + r.perSecond);
-    for (const r of b?.leaseRequests ?? []) rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) - r.perSecond);
+    for (const r of a.leaseRequests)
+      rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) + r.perSecond);
+    for (const r of b?.leaseRequests ?? [])
+      rates.set(verbName(r.verb), (rates.get(verbName(r.verb)) ?? 0) - r.perSecond);
     return [rates];
   });
   const verbs = [...new Set(netRates.flatMap((rates) => [...rates.keys()]))].sort();
@@ -69,13 +77,25 @@ export function variantMetrics(
       ['p50', 0.5, MIN_N_MEDIAN],
       ['p95', 0.95, MIN_N_P95],
     ] as const) {
-      out.push({ metric: `failover.${fault}.${name}`, unit: 'ms', values, statistic: (xs) => quantile(xs, q), minN });
+      out.push({
+        metric: `failover.${fault}.${name}`,
+        unit: 'ms',
+        values,
+        statistic: (xs) => quantile(xs, q),
+        minN,
+      });
     }
   }
   return out;
 }
 
-const VERB_NAMES: Record<string, string> = { GET: 'get', PUT: 'update', POST: 'create', PATCH: 'patch', DELETE: 'delete' };
+const VERB_NAMES: Record<string, string> = {
+  GET: 'get',
+  PUT: 'update',
+  POST: 'create',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
 /** The Kubernetes verb for an apiserver_request_total `verb` label (HTTP method): PUT → `update`. */
 export function verbName(verb: string): string {

@@ -8,8 +8,6 @@ import {
 
 /** Options for {@link WatchCache}. */
 export interface WatchCacheOptions<T extends KubernetesObject> {
-  /** For log lines: `services`, `pools`, ... */
-  name: string;
   /** Watch path, e.g. `/api/v1/services`. */
   path: string;
   list: () => Promise<KubernetesListObject<T>>;

@@ -12,7 +12,14 @@ test('every chart of a full run is drawn, titled and captioned with window, repe
   const charts = buildCharts(small);
   assert.deepEqual(
     charts.map((c) => c.name),
-    ['cpu-overhead-millicores', 'cpu-overhead-pct-of-node', 'lease-requests', 'failover-outage', 'tradeoff', 'cpu-timeseries'],
+    [
+      'cpu-overhead-millicores',
+      'cpu-overhead-pct-of-node',
+      'lease-requests',
+      'failover-outage',
+      'tradeoff',
+      'cpu-timeseries',
+    ],
   );
   for (const c of charts) {
     assert.equal(c.kind, 'chart', `${c.name} drawn`);
@@ -20,7 +27,13 @@ test('every chart of a full run is drawn, titled and captioned with window, repe
     assert.deepEqual((spec as { title: { text: string } }).title.text, title);
     assert.equal(spec.description, caption, `${c.name}: description carries the caption`);
     assert.equal((spec.usermeta as { caption: string }).caption, caption);
-    for (const fact of ['15 s windows', '3 repetitions per variant', '8 cores', 'Intel(R) Xeon(R) CPU @ 2.20GHz', 'kube-apiserver v1.32.13']) {
+    for (const fact of [
+      '15 s windows',
+      '3 repetitions per variant',
+      '8 cores',
+      'Intel(R) Xeon(R) CPU @ 2.20GHz',
+      'kube-apiserver v1.32.13',
+    ]) {
       assert.ok(caption.includes(fact), `${c.name} caption mentions "${fact}": ${caption}`);
     }
     const r = await renderChart(spec);
@@ -30,7 +43,14 @@ test('every chart of a full run is drawn, titled and captioned with window, repe
 });
 
 test('a run without faults omits the failover and trade-off charts with the reason, never an empty chart', () => {
-  const noFaults = runDataOf(syntheticRun({ variants: [{ nodes: 3, services: 10 }, { nodes: 3, services: 50 }] }));
+  const noFaults = runDataOf(
+    syntheticRun({
+      variants: [
+        { nodes: 3, services: 10 },
+        { nodes: 3, services: 50 },
+      ],
+    }),
+  );
   const byName = new Map(buildCharts(noFaults).map((c) => [c.name, c]));
   assert.deepEqual(byName.get('failover-outage'), {
     kind: 'omitted',

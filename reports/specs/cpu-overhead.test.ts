@@ -14,21 +14,34 @@ test('one point per variant, series by node count plus the configuration that di
   assert.equal(points.length, variants.length);
   const series = new Set(points.map((p) => p.series));
   // SMALL_RUN: 3 and 5 nodes at lease 15/5/2 s, and 3 nodes at 5/3/1 s
-  assert.deepEqual([...series].sort(), ['3 nodes, lease 15/5/2 s', '3 nodes, lease 5/3/1 s', '5 nodes, lease 15/5/2 s']);
+  assert.deepEqual([...series].sort(), [
+    '3 nodes, lease 15/5/2 s',
+    '3 nodes, lease 5/3/1 s',
+    '5 nodes, lease 15/5/2 s',
+  ]);
   for (const p of points) {
     const v = variants.find((x) => x.label === p.variant)!;
     assert.equal(p.median, v.cpu.controlPlaneOverheadMillicores.median);
     assert.equal(p.text, formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }));
   }
   const pct = overheadPoints(variants, 'pct-of-node');
-  assert.deepEqual(pct.map((p) => p.median), pct.map((p) => variants.find((v) => v.label === p.variant)!.cpu.controlPlaneOverheadPctOfNode.median));
+  assert.deepEqual(
+    pct.map((p) => p.median),
+    pct.map((p) => variants.find((v) => v.label === p.variant)!.cpu.controlPlaneOverheadPctOfNode.median),
+  );
 });
 
 test('the spec draws the interval as band and bars, the median as a line, coloured by series', async () => {
   const chart = cpuOverheadSpec(run, 'millicores') as DrawnChart;
-  const spec = chart.spec as unknown as { encoding: { x: { field: string } }; layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[] };
+  const spec = chart.spec as unknown as {
+    encoding: { x: { field: string } };
+    layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[];
+  };
   assert.equal(spec.encoding.x.field, 'services');
-  assert.deepEqual(spec.layer.map((l) => l.mark.type), ['area', 'rule', 'line']);
+  assert.deepEqual(
+    spec.layer.map((l) => l.mark.type),
+    ['area', 'rule', 'line'],
+  );
   assert.equal(spec.layer[0]!.encoding.y?.field, 'lo');
   assert.equal(spec.layer[0]!.encoding.y2?.field, 'hi');
   assert.equal(spec.layer[2]!.encoding.y?.field, 'median');

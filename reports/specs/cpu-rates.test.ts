@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { CpuSampleLine } from '../load-results.js';
 import { cpuRates, downsampleRates } from './cpu-rates.js';
 
-const sample = (tMs: number, cpuSeconds: number, role: CpuSampleLine['role'] = 'etcd', node?: string): CpuSampleLine => ({
+const sample = (
+  tMs: number,
+  cpuSeconds: number,
+  role: CpuSampleLine['role'] = 'etcd',
+  node?: string,
+): CpuSampleLine => ({
   type: 'cpu',
   variantId: 'v01',
   tMs,
@@ -25,19 +30,44 @@ test('cumulative CPU-seconds become millicores over each interval, stamped at it
 });
 
 test('a counter that drops (process restarted) or a repeated timestamp yields no rate', () => {
-  const rates = cpuRates([sample(0, 10), sample(1000, 10.5), sample(2000, 0.1), sample(2000, 0.2), sample(3000, 0.3)]);
-  assert.deepEqual(rates.map((r) => r.tMs), [1000, 3000]);
+  const rates = cpuRates([
+    sample(0, 10),
+    sample(1000, 10.5),
+    sample(2000, 0.1),
+    sample(2000, 0.2),
+    sample(3000, 0.3),
+  ]);
+  assert.deepEqual(
+    rates.map((r) => r.tMs),
+    [1000, 3000],
+  );
 });
 
 test('processes are kept apart by role and node, and roles can be filtered', () => {
-  const samples = [sample(0, 0, 'announcer', 'n0'), sample(0, 0, 'announcer', 'n1'), sample(1000, 0.1, 'announcer', 'n0'), sample(1000, 0.3, 'announcer', 'n1'), sample(0, 0), sample(1000, 1)];
+  const samples = [
+    sample(0, 0, 'announcer', 'n0'),
+    sample(0, 0, 'announcer', 'n1'),
+    sample(1000, 0.1, 'announcer', 'n0'),
+    sample(1000, 0.3, 'announcer', 'n1'),
+    sample(0, 0),
+    sample(1000, 1),
+  ];
   const all = cpuRates(samples);
   assert.equal(all.length, 3);
-  assert.deepEqual(all.filter((r) => r.role === 'announcer').map((r) => [r.node, Math.round(r.millicores)]).sort(), [
-    ['n0', 100],
-    ['n1', 300],
-  ]);
-  assert.deepEqual(cpuRates(samples, new Set(['etcd'])).map((r) => r.role), ['etcd']);
+  assert.deepEqual(
+    all
+      .filter((r) => r.role === 'announcer')
+      .map((r) => [r.node, Math.round(r.millicores)])
+      .sort(),
+    [
+      ['n0', 100],
+      ['n1', 300],
+    ],
+  );
+  assert.deepEqual(
+    cpuRates(samples, new Set(['etcd'])).map((r) => r.role),
+    ['etcd'],
+  );
 });
 
 test('downsampling keeps at most maxPoints per process and preserves the mean', () => {
@@ -45,7 +75,8 @@ test('downsampling keeps at most maxPoints per process and preserves the mean', 
   const rates = cpuRates(samples);
   const down = downsampleRates(rates, 100);
   assert.ok(down.length <= 101 && down.length >= 90, `${down.length} points`);
-  const mean = (xs: readonly { millicores: number }[]) => xs.reduce((s, r) => s + r.millicores, 0) / xs.length;
+  const mean = (xs: readonly { millicores: number }[]) =>
+    xs.reduce((s, r) => s + r.millicores, 0) / xs.length;
   assert.ok(Math.abs(mean(down) - mean(rates)) < 1, 'mean kept');
   assert.equal(downsampleRates(rates.slice(0, 50), 100).length, 50, 'small inputs unchanged');
 });

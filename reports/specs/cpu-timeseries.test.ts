@@ -10,7 +10,11 @@ const run = runDataOf(syntheticRun(SMALL_RUN));
 test('phases are shaded rectangles behind one line per control-plane process and variant', async () => {
   const chart = cpuTimeseriesSpec(run) as DrawnChart;
   const spec = chart.spec as unknown as {
-    layer: { mark: { type: string }; data: { values: { series?: string; phase?: string }[] }; encoding: Record<string, { field?: string }> }[];
+    layer: {
+      mark: { type: string };
+      data: { values: { series?: string; phase?: string }[] };
+      encoding: Record<string, { field?: string }>;
+    }[];
   };
   const [phases, lines] = spec.layer;
   assert.equal(phases?.mark.type, 'rect');
@@ -27,11 +31,18 @@ test('phases are shaded rectangles behind one line per control-plane process and
 test('announce windows show more control-plane CPU than baseline windows (rates line up with phases)', () => {
   const chart = cpuTimeseriesSpec(run) as DrawnChart;
   const spec = chart.spec as unknown as { layer: { data: { values: Record<string, number | string>[] } }[] };
-  const phases = spec.layer[0]!.data.values as { phase: string; start: number; end: number; variantId: string }[];
+  const phases = spec.layer[0]!.data.values as {
+    phase: string;
+    start: number;
+    end: number;
+    variantId: string;
+  }[];
   const lines = spec.layer[1]!.data.values as { seconds: number; millicores: number; series: string }[];
   const meanIn = (phase: string) => {
     const inside = lines.filter(
-      (l) => l.series === 'kube-apiserver' && phases.some((p) => p.phase === phase && l.seconds > p.start + 1 && l.seconds <= p.end),
+      (l) =>
+        l.series === 'kube-apiserver' &&
+        phases.some((p) => p.phase === phase && l.seconds > p.start + 1 && l.seconds <= p.end),
     );
     return inside.reduce((s, l) => s + l.millicores, 0) / inside.length;
   };

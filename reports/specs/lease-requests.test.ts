@@ -10,18 +10,27 @@ const variants = run.summary.variants;
 
 test('a point per variant and verb at x = selected nodes × announced services', () => {
   const points = requestPoints(variants);
-  assert.equal(points.length, variants.reduce((n, v) => n + v.requests.length, 0));
+  assert.equal(
+    points.length,
+    variants.reduce((n, v) => n + v.requests.length, 0),
+  );
   for (const p of points) {
     const v = variants.find((x) => x.label === p.variant)!;
     const r = v.requests.find((x) => x.verb === p.verb)!;
     assert.equal(p.nm, v.selectedNodes * v.announcedServices);
-    assert.deepEqual([p.lo, p.median, p.hi, p.model], [r.measuredPerSecond.lo, r.measuredPerSecond.median, r.measuredPerSecond.hi, r.modelPerSecond]);
+    assert.deepEqual(
+      [p.lo, p.median, p.hi, p.model],
+      [r.measuredPerSecond.lo, r.measuredPerSecond.median, r.measuredPerSecond.hi, r.modelPerSecond],
+    );
   }
 });
 
 test('measured points with error bars per verb, and the model as dashed lines with open points', async () => {
   const chart = leaseRequestsSpec(run) as DrawnChart;
-  const spec = chart.spec as unknown as { encoding: Record<string, { field: string }>; layer: { mark: { type: string; strokeDash?: number[] }; encoding: Record<string, { field?: string }> }[] };
+  const spec = chart.spec as unknown as {
+    encoding: Record<string, { field: string }>;
+    layer: { mark: { type: string; strokeDash?: number[] }; encoding: Record<string, { field?: string }> }[];
+  };
   assert.equal(spec.encoding.x?.field, 'nm');
   assert.equal(spec.encoding.color?.field, 'verb');
   const [model, bars, points] = spec.layer;

@@ -20,7 +20,11 @@ function setFigures(v: VariantSummary, overhead: number, p95Ms: number): void {
   v.cpu.controlPlaneOverheadMillicores = { median: overhead, lo: overhead - 5, hi: overhead + 5, n: 3 };
   v.failover[0]!.outageMs.p95 = p95Ms;
 }
-const [slowCheap, fastDear, dominated] = run.summary.variants as [VariantSummary, VariantSummary, VariantSummary];
+const [slowCheap, fastDear, dominated] = run.summary.variants as [
+  VariantSummary,
+  VariantSummary,
+  VariantSummary,
+];
 setFigures(slowCheap, 40, 16_000);
 setFigures(fastDear, 120, 5000);
 setFigures(dominated, 130, 11_000);
@@ -33,8 +37,14 @@ test('marks the Pareto frontier per fault kind: cheaper-slower and dearer-faster
     [fastDear.label]: ON_FRONTIER,
     [dominated.label]: DOMINATED,
   });
-  assert.deepEqual(points.map((p) => p.p95Seconds), [16, 5, 11]);
-  assert.ok(points.every((p) => p.short.startsWith('lease ')), 'labelled by the setting that differs');
+  assert.deepEqual(
+    points.map((p) => p.p95Seconds),
+    [16, 5, 11],
+  );
+  assert.ok(
+    points.every((p) => p.short.startsWith('lease ')),
+    'labelled by the setting that differs',
+  );
 });
 
 test('the frontier line joins only frontier points; every variant gets a point and an interval bar', async () => {
@@ -52,5 +62,8 @@ test('variants without failover p95 or without overhead are not points', () => {
   const copy = structuredClone(run);
   copy.summary.variants[0]!.failover[0]!.outageMs.p95 = null;
   copy.summary.variants[1]!.cpu.controlPlaneOverheadMillicores.n = 0;
-  assert.deepEqual(tradeoffPoints(copy.summary.variants).map((p) => p.variant), [dominated.label]);
+  assert.deepEqual(
+    tradeoffPoints(copy.summary.variants).map((p) => p.variant),
+    [dominated.label],
+  );
 });

@@ -137,7 +137,8 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
         sampleCpu(t, t + windowS * 1000, ratesFor(apiserver, etcd, announcers / sv.nodes));
         // kube-apiserver's own identity lease keeps renewing in baseline windows too.
         const own = { get: 0.1, update: 0.1 };
-        const rates = phase === 'announce' ? { get: model.get + own.get, update: model.update + own.update } : own;
+        const rates =
+          phase === 'announce' ? { get: model.get + own.get, update: model.update + own.update } : own;
         const w: WindowRecord = {
           type: 'window',
           variantId: id,
