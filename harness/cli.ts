@@ -96,9 +96,16 @@ program
 
 program
   .command('compare')
-  .description('compare matching variants of runs (the first is the baseline), with bootstrap intervals of the differences')
+  .description(
+    'compare matching variants of runs (the first is the baseline), with bootstrap intervals of the differences',
+  )
   .argument('<runs...>', 'results directories')
-  .option('--fail-if <expr>', "gate, e.g. 'cpu.overhead > +20%' (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option(
+    '--fail-if <expr>',
+    "gate, e.g. 'cpu.overhead > +20%' (repeatable)",
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
   .option('--json', 'print the comparison as JSON')
   .action(async (runs: string[], o: { failIf: string[]; json?: boolean }) => {
     const { compareRuns } = await import('../reports/compare-runs.js');
@@ -111,7 +118,7 @@ program
 
 program
   .command('publish')
-  .description('a static site with an index of runs and each run\'s report')
+  .description("a static site with an index of runs and each run's report")
   .argument('<runs...>', 'results directories')
   .requiredOption('--out <dir>', 'output directory')
   .action(async (runs: string[], o: { out: string }) => {

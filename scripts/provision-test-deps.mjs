@@ -9,15 +9,22 @@ const missing = Object.entries(packages)
   .map(([, pkg]) => pkg);
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`pretest: missing Debian packages ${missing.join(' ')}: run as root or apt-get install them`);
+    console.error(
+      `pretest: missing Debian packages ${missing.join(' ')}: run as root or apt-get install them`,
+    );
     process.exit(1);
   }
   console.error(`pretest: apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'tools'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const r = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli.ts', 'tools'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 process.exit(r.status ?? 1);

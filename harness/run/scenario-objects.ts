@@ -73,7 +73,9 @@ export function announcementObjects(s: ResolvedScenario, vipCidr: string, runId:
         nodeSelector: { matchLabels: s.nodes.labels },
         // The seed's operator added the serviceSelector as the fix for the all-services bug
         // (cilium/cilium#28752); the bug variant runs the policy as it was before that fix.
-        ...(s.announcer.selection === 'all-services' ? {} : { serviceSelector: { matchLabels: s.services.labels } }),
+        ...(s.announcer.selection === 'all-services'
+          ? {}
+          : { serviceSelector: { matchLabels: s.services.labels } }),
         interfaces: ['^eth0$'],
         loadBalancerIPs: true,
       },

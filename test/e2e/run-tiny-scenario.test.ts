@@ -12,7 +12,10 @@ import { runCommand } from '../../harness/util/run-command.js';
 
 const asRoot = process.getuid?.() === 0;
 
-test('the tiny scenario runs end to end with sane figures', { skip: !asRoot && 'needs root', timeout: 600_000 }, async () => {
+test('the tiny scenario runs end to end with sane figures', {
+  skip: !asRoot && 'needs root',
+  timeout: 600_000,
+}, async () => {
   const root = mkdtempSync(join(tmpdir(), 'l2b-e2e-'));
   try {
     const { dir, summary } = await runScenario({
@@ -28,19 +31,27 @@ test('the tiny scenario runs end to end with sane figures', { skip: !asRoot && '
 
     // Lease request rates within 20% of the model.
     for (const r of v.requests.filter((x) => x.verb === 'GET' || x.verb === 'PUT')) {
-      assert.ok(r.relativeError !== null && Math.abs(r.relativeError) <= 0.2, `${r.verb}: ${r.measuredPerSecond.median}/s vs model ${r.modelPerSecond} (${r.relativeError})`);
+      assert.ok(
+        r.relativeError !== null && Math.abs(r.relativeError) <= 0.2,
+        `${r.verb}: ${r.measuredPerSecond.median}/s vs model ${r.modelPerSecond} (${r.relativeError})`,
+      );
     }
     // The leases cost the control plane something measurable.
-    assert.ok(v.cpu.controlPlaneOverheadMillicores.median > 0, JSON.stringify(v.cpu.controlPlaneOverheadMillicores));
+    assert.ok(
+      v.cpu.controlPlaneOverheadMillicores.median > 0,
+      JSON.stringify(v.cpu.controlPlaneOverheadMillicores),
+    );
 
     const byFault = new Map(v.failover.map((f) => [f.fault, f]));
     const crash = byFault.get('crash')!;
     assert.equal(crash.failedTrials, 0);
-    for (const o of crash.outageMs.values) assert.ok(o > 0 && o <= lease + 1.2 * retry + 2000, `crash outage ${o} ms`);
+    for (const o of crash.outageMs.values)
+      assert.ok(o > 0 && o <= lease + 1.2 * retry + 2000, `crash outage ${o} ms`);
     assert.equal(crash.dualAnsweringTrials, 0, 'no dual answering after a crash');
     const graceful = byFault.get('graceful')!;
     for (const o of graceful.outageMs.values) assert.ok(o < 1.2 * retry + 2000, `graceful outage ${o} ms`);
-    for (const kind of ['freeze', 'partition'] as const) assert.equal(byFault.get(kind)?.failedTrials, 0, kind);
+    for (const kind of ['freeze', 'partition'] as const)
+      assert.equal(byFault.get(kind)?.failedTrials, 0, kind);
 
     // Raw samples are valid JSON Lines of the results schema, written as they were taken.
     const lines = readFileSync(join(dir, 'samples.jsonl'), 'utf8').trim().split('\n');
@@ -51,14 +62,28 @@ test('the tiny scenario runs end to end with sane figures', { skip: !asRoot && '
   }
 });
 
-test('malformed scenarios are refused before anything starts', { skip: !asRoot && 'needs root' }, async () => {
+test('malformed scenarios are refused before anything starts', {
+  skip: !asRoot && 'needs root',
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'l2b-bad-'));
   const nsBefore = (await runCommand('ip', ['netns', 'list'])).stdout;
   const cases: [string, RegExp][] = [
-    ['name: x\nnodes: {count: 2}\nservices: {announced: 1}\nmeasurement: {windwSeconds: 5}\n', /unknown field.*windwSeconds/],
-    ['name: x\nnodes: {count: 2}\nservices: {announced: 1}\nannouncer: {leaseDurationMs: 15s, renewDeadlineMs: 20s}\n', /renewDeadlineMs/],
-    ['name: x\nnodes: {count: 2}\nservices: {announced: 1}\nannouncer: {retryPeriodMs: 0}\n', /retryPeriodMs/],
-    ['name: x\nnodes: {count: 2}\nservices: {announced: 300}\npool: {cidr: 198.18.8.0/24}\n', /pool|addresses/],
+    [
+      'name: x\nnodes: {count: 2}\nservices: {announced: 1}\nmeasurement: {windwSeconds: 5}\n',
+      /unknown field.*windwSeconds/,
+    ],
+    [
+      'name: x\nnodes: {count: 2}\nservices: {announced: 1}\nannouncer: {leaseDurationMs: 15s, renewDeadlineMs: 20s}\n',
+      /renewDeadlineMs/,
+    ],
+    [
+      'name: x\nnodes: {count: 2}\nservices: {announced: 1}\nannouncer: {retryPeriodMs: 0}\n',
+      /retryPeriodMs/,
+    ],
+    [
+      'name: x\nnodes: {count: 2}\nservices: {announced: 300}\npool: {cidr: 198.18.8.0/24}\n',
+      /pool|addresses/,
+    ],
     ['name: x\nnodes: {count: 2}\nservices: {announced: 1}\nsweep: {services.announced: []}\n', /sweep/],
   ];
   try {
