@@ -6,7 +6,7 @@ import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
-import { Summary, type VariantSummary } from './results-schema.js';
+import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
 import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
@@ -20,6 +20,26 @@ export interface RunOptions {
   resultsRoot?: string;
   signal: AbortSignal;
   progress: (line: string) => void;
+}
+
+/**
+ * Why a variant saturated the control plane, or null: overhead above 50% of the K-core node, lease
+ * requests answered with 429 (API priority and fairness throttling) or 5xx, or VIPs that were not
+ * all announced within one measurement window.
+ */
+export function saturation(vs: VariantSummary, windows: readonly WindowRecord[], s: Scenario): string | null {
+  const pct = vs.cpu.controlPlaneOverheadPctOfNode;
+  if (pct.n > 0 && pct.median > 50)
+    return `control-plane overhead ${pct.median.toFixed(1)}% of a ${s.coresK}-core node`;
+  const bad = windows.flatMap((w) =>
+    w.leaseRequests.filter((r) => r.code === '429' || r.code.startsWith('5')),
+  );
+  if (bad.length > 0)
+    return `lease requests answered ${[...new Set(bad.map((r) => `${r.verb} ${r.code}`))].join(', ')}`;
+  if (vs.announceTimeMs === null || vs.announceTimeMs > s.measurement.windowSeconds * 1000) {
+    return `VIPs not all announced within one ${s.measurement.windowSeconds}s window`;
+  }
+  return null;
 }
 
 /** Estimated seconds of one variant, for the ETA (windows, warm-ups, trials; start-up excluded). */
@@ -104,8 +124,18 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     );
     vs.notes.push(...r.notes);
     done.push(vs);
+    const saturated = v.scenario.measurement.stopOnSaturation ? saturation(vs, r.windows, v.scenario) : null;
+    if (saturated) {
+      const skipped = todo.slice(k + 1).map((x) => x.id);
+      vs.notes.push(
+        `saturation: ${saturated}; stopped the sweep here${skipped.length ? ` (not run: ${skipped.join(', ')})` : ''}`,
+      );
+      o.progress(`  saturation: ${saturated}: stopping the sweep`);
+      runInfo.expectedVariants = done.length;
+    }
     writer.writeSummary(summarizeRun(runInfo, done));
     remaining -= estimateVariantSeconds(v);
+    if (saturated) break;
   }
   const finished = !o.signal.aborted && done.length === variants.length;
   const summary = summarizeRun({ ...runInfo, finishedAt: finished ? new Date().toISOString() : null }, done);

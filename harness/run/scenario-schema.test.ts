@@ -62,6 +62,7 @@ test('a minimal scenario gets the Cilium defaults', () => {
     repetitions: 3,
     baseline: true,
     sampleHz: 1,
+    stopOnSaturation: false,
   });
   assert.deepEqual(s.faults.kinds, []);
   assert.equal(s.faults.freezeSeconds, undefined);
@@ -126,7 +127,7 @@ test('an unknown field names its path and the known fields', () => {
   assert.equal(
     messageOf({ measurement: { windwSeconds: 60 } }),
     'scenarios/x.yaml: unknown field measurement.windwSeconds: remove it or check spelling ' +
-      '(known: warmupSeconds, windowSeconds, repetitions, baseline, sampleHz)',
+      '(known: warmupSeconds, windowSeconds, repetitions, baseline, sampleHz, stopOnSaturation)',
   );
   assert.match(messageOf({ nodez: 1 }), /unknown field nodez: .*known: name, description, backend/);
 });

@@ -116,6 +116,12 @@ const Measurement = z.strictObject({
     .default(true)
     .describe('Measure a window without announcers before each announce window.'),
   sampleHz: z.number().gt(0).max(10).default(1),
+  stopOnSaturation: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Stop the sweep after the first variant that saturates: overhead above 50% of the node, lease requests answered 429/5xx, or VIPs not announced within one window.',
+    ),
 });
 
 const Faults = z.strictObject({

@@ -323,7 +323,7 @@ describe('the bundled announcer on 3 node namespaces with 10 announced services'
     assert.ok(binds, `all of ${moved.join(', ')} rebound elsewhere within ${CRASH_LIMIT_MS + 3000}ms`);
 
     for (const v of moved) {
-      const bind = binds.get(v)!;
+      const bind: AnnouncerEvent = binds.get(v)!;
       const svc = d.services.find((s) => s.vip === v)!;
       const lease = await readLeaseHolder(kc, svc.leaseNamespace, svc.leaseName);
       const takeoverMs = bind.tMs - tKill;
@@ -369,7 +369,7 @@ describe('the bundled announcer on 3 node namespaces with 10 announced services'
     assert.equal(await agent.waitForExit(), 0, 'the agent exits 0 on SIGTERM');
     assert.ok(binds, `all of ${moved.join(', ')} rebound elsewhere within ${GRACEFUL_LIMIT_MS + 3000}ms`);
     for (const v of moved) {
-      const bind = binds.get(v)!;
+      const bind: AnnouncerEvent = binds.get(v)!;
       const unbind = d.events
         .since(tTerm)
         .find((e) => e.event === 'unbind' && e.vip === v && e.node === victim.name);
