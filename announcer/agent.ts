@@ -179,6 +179,9 @@ export class Agent {
       const unbound = dataplane
         .unbindAll()
         .catch((err: unknown) => log.error(err, { msg: 'unbind on shutdown' }));
+      // Release only once the VIPs are off: a released lease is taken at a peer's next retry,
+      // which can come before a long unbind (one `ip addr del` per VIP) ends — two nodes answering.
+      await withTimeout(unbound, (deadline - Date.now()) * 0.4);
       const stops = [...this.electors.values()].map((e) => e.handle.stop({ release: true }));
       if (this.operator) stops.push(this.operator.stop());
       const released = await withTimeout(Promise.allSettled(stops), (deadline - Date.now()) * 0.8);
