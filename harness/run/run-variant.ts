@@ -81,6 +81,29 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       ...(repetition === undefined ? {} : { repetition }),
     });
 
+  /** Measures one window, appends it and its phase span; false when the run was interrupted. */
+  const measure = async (
+    p: 'baseline' | 'announce',
+    rep: number,
+    processes: SampledProcess[],
+  ): Promise<boolean> => {
+    const w = await measureWindow({
+      variantId: id,
+      repetition: rep,
+      phase: p,
+      windowSeconds: s.measurement.windowSeconds,
+      processes,
+      endpoints,
+      sampler,
+      signal: o.signal,
+    });
+    if (!w) return false;
+    o.writer.append(w);
+    out.windows.push(w);
+    phase(p, `${p} ${rep + 1}`, w.startMs, w.endMs, rep);
+    return true;
+  };
+
   const announcedVips = () => deployment.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
@@ -89,20 +112,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       await deployment.stopAllAgents();
       await sleep(SETTLE_SECONDS * 1000, o.signal);
       o.progress(`  rep ${rep + 1}/${reps}: baseline window ${s.measurement.windowSeconds}s (no agents)`);
-      const w = await measureWindow({
-        variantId: id,
-        repetition: rep,
-        phase: 'baseline',
-        windowSeconds: s.measurement.windowSeconds,
-        processes: controlPlane,
-        endpoints,
-        sampler,
-        signal: o.signal,
-      });
-      if (!w) break;
-      o.writer.append(w);
-      out.windows.push(w);
-      phase('baseline', `baseline ${rep + 1}`, w.startMs, w.endMs, rep);
+      if (!(await measure('baseline', rep, controlPlane))) break;
     }
     const t0 = Date.now();
     await deployment.startAllAgents();
@@ -135,20 +145,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     await sleep(s.measurement.warmupSeconds * 1000, o.signal);
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
     o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
-    const w = await measureWindow({
-      variantId: id,
-      repetition: rep,
-      phase: 'announce',
-      windowSeconds: s.measurement.windowSeconds,
-      processes: [...controlPlane, ...agentProcesses()],
-      endpoints,
-      sampler,
-      signal: o.signal,
-    });
-    if (!w) break;
-    o.writer.append(w);
-    out.windows.push(w);
-    phase('announce', `announce ${rep + 1}`, w.startMs, w.endMs, rep);
+    if (!(await measure('announce', rep, [...controlPlane, ...agentProcesses()]))) break;
   }
 
   const targets = deployment.services.filter((x) => x.announced && x.vip);

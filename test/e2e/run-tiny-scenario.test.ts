@@ -100,7 +100,14 @@ test('malformed scenarios are refused before anything starts', {
     rmSync(dir, { recursive: true, force: true });
   }
   // No namespace appeared (other runs on the machine may only have gone away meanwhile).
-  const names = (t: string) => t.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+  const names = (t: string) =>
+    t
+      .split('\n')
+      .map((l) => l.split(' ')[0])
+      .filter(Boolean);
   const before = new Set(names(nsBefore));
-  assert.deepEqual(names((await runCommand('ip', ['netns', 'list'])).stdout).filter((n) => !before.has(n)), []);
+  assert.deepEqual(
+    names((await runCommand('ip', ['netns', 'list'])).stdout).filter((n) => !before.has(n)),
+    [],
+  );
 });
