@@ -1,3 +1,4 @@
+import { expectedRequestsPerSecond } from '../../announcer/election/request-model.js';
 import type { Scenario } from '../run/scenario-schema.js';
 
 /**
@@ -57,18 +58,9 @@ function line(
   retryPeriodMs: number,
   renewMode: RenewMode,
 ): LeaseModelLine {
-  const retrySeconds = retryPeriodMs / 1000;
-  const holderGets = renewMode === 'get-then-update' ? 1 : 0;
-  const others = Math.max(0, candidates - 1);
-  const perLeaseGets = holderGets / retrySeconds + others / (MEAN_CANDIDATE_PERIODS * retrySeconds);
-  const perLeaseUpdates = candidates > 0 ? 1 / retrySeconds : 0;
-  return {
-    name,
-    leases,
-    candidates,
-    getPerSecond: leases * perLeaseGets,
-    updatePerSecond: leases * perLeaseUpdates,
-  };
+  // The agent's own election module holds the per-lease arithmetic, so model and agent agree.
+  const rates = expectedRequestsPerSecond({ services: leases, candidates, retryPeriodMs, renewMode });
+  return { name, leases, candidates, getPerSecond: rates.get, updatePerSecond: rates.update };
 }
 
 /**
