@@ -92,6 +92,9 @@ export class NodeNetwork implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     const errors: unknown[] = [];
     for (const host of [...this.nodes, ...(this.client ? [this.client] : [])]) {
+      // Deleting the host end removes the pair at once; a namespace's own links go only when the
+      // kernel gets round to destroying it, so `ip link` could still list them after we return.
+      await deleteLink(host.hostLink).catch((e: unknown) => errors.push(e));
       await deleteNetns(host.netns).catch((e: unknown) => errors.push(e));
     }
     await deleteLink(this.bridge).catch((e: unknown) => errors.push(e));
