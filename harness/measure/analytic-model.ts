@@ -1,16 +1,22 @@
+import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { expectedRequestsPerSecond } from '../../announcer/election/request-model.js';
 import type { Scenario } from '../run/scenario-schema.js';
 
 /**
- * client-go `leaderelection.JitterFactor`. A candidate that does not hold a lease retries through
- * `wait.JitterUntil(retryPeriod, 1.2)`, so it waits retryPeriod × (1 + rand × 1.2) between tries:
- * uniformly between 1 and 2.2 retry periods, 1.6 on average. The holder renews on a plain
- * `wait.Until(retryPeriod)`, without jitter.
+ * client-go `leaderelection.JitterFactor`, from the agent's own election module. A candidate that
+ * does not hold a lease retries through `wait.JitterUntil(retryPeriod, 1.2)`, so it waits
+ * retryPeriod × (1 + rand × 1.2) between tries: uniformly between 1 and 2.2 retry periods, 1.6 on
+ * average. The holder renews on a plain `wait.Until(retryPeriod)`, without jitter.
  */
-export const JITTER_FACTOR = 1.2;
+export { JITTER_FACTOR };
 
-/** Mean wait of a non-holder between tries, in retry periods: 1 + JITTER_FACTOR / 2. */
-export const MEAN_CANDIDATE_PERIODS = 1 + JITTER_FACTOR / 2;
+/**
+ * Worst-case takeover after a holder dies, in ms: the lease runs out, then a candidate waits up to
+ * (1 + JITTER_FACTOR) retry periods before its next try.
+ */
+export function worstCaseTakeoverMs(leaseDurationMs: number, retryPeriodMs: number): number {
+  return leaseDurationMs + (1 + JITTER_FACTOR) * retryPeriodMs;
+}
 
 /**
  * How the holder renews.

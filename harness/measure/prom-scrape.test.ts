@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupSum, histogramCount, parseScrape, sumWhere } from './prom-scrape.js';
+import { groupSum, parseScrape, sumWhere } from './prom-scrape.js';
 
 const TEXT = `# HELP apiserver_request_total Counter of apiserver requests
 # TYPE apiserver_request_total counter
@@ -30,5 +30,5 @@ test('lease requests are summed by verb and code, other resources excluded', () 
 
 test('histogram count is read from the parsed family', () => {
   const s = parseScrape(TEXT, 0);
-  assert.equal(histogramCount(s, 'etcd_disk_wal_fsync_duration_seconds'), 9);
+  assert.equal(sumWhere(s, 'etcd_disk_wal_fsync_duration_seconds'), 9);
 });

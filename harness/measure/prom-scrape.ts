@@ -36,7 +36,10 @@ export function parseScrape(text: string, tMs: number): Scrape {
   return { tMs, families };
 }
 
-/** Sum of a counter/gauge family's samples whose labels match `where` (all given labels equal). */
+/**
+ * Sum of a family's samples whose labels match `where` (all given labels equal): the value of a
+ * counter or gauge, the `_count` of a histogram or summary (e.g. etcd's WAL fsyncs).
+ */
 export function sumWhere(s: Scrape, name: string, where: Record<string, string> = {}): number | null {
   const fam = s.families.get(name);
   if (!fam) return null;
@@ -63,9 +66,4 @@ export function groupSum(
     out.set(key, (out.get(key) ?? 0) + Number(m.value ?? m.count ?? 0));
   }
   return out;
-}
-
-/** Count of a histogram family (summed over label matches), e.g. etcd's fsync durations. */
-export function histogramCount(s: Scrape, name: string, where: Record<string, string> = {}): number | null {
-  return sumWhere(s, name, where);
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { DeployedService, LocalDeployment } from '../backends/local/local-deployment.js';
+import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { readProbeResults, startProbes } from '../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../measure/vip-probe.js';
 import { sleep } from '../shutdown-signal.js';
@@ -42,7 +43,7 @@ export async function readLeaseHolder(
 /** How long one trial's probes run: long enough to see the takeover (bounded by the scenario). */
 export function probeSeconds(d: LocalDeployment, fault: FaultKind): number {
   const s = d.scenario;
-  const takeover = (s.announcer.leaseDurationMs + 2.2 * s.announcer.retryPeriodMs) / 1000;
+  const takeover = worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000;
   const held =
     fault === 'freeze' ? s.faults.freezeSeconds : fault === 'partition' ? s.faults.partitionSeconds : 0;
   // After a freeze or partition ends, keep probing a while to catch two nodes answering.
@@ -85,7 +86,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
   try {
     await sleep(PRE_FAULT_SECONDS * 1000, t.signal);
     const faultAtMs = Date.now();
-    await inject(t, node.index, faultAtMs);
+    await inject(t, node.index);
     await probes.done;
     t.onPhase?.(`${t.fault} #${t.trial + 1}`, faultAtMs, Date.now());
     await restore(t, node.index);
@@ -112,7 +113,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
   }
 }
 
-async function inject(t: TrialSpec, i: number, _faultAtMs: number): Promise<void> {
+async function inject(t: TrialSpec, i: number): Promise<void> {
   const d = t.deployment;
   const node = d.cluster.nodes[i]!;
   const agent = d.agents.get(i);
@@ -144,7 +145,6 @@ async function restore(t: TrialSpec, i: number): Promise<void> {
   const d = t.deployment;
   const node = d.cluster.nodes[i]!;
   if (t.fault === 'crash') {
-    await d.agents.get(i)?.waitForExit();
     await d.echoes.get(i)?.waitForExit();
     await d.startEcho(node);
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { leaseModelInputFor, leaseRequestModel, worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
@@ -48,7 +48,10 @@ export function estimateVariantSeconds(v: Variant): number {
   const m = s.measurement;
   const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
   const trial =
-    2 + (s.announcer.leaseDurationMs + 2.2 * s.announcer.retryPeriodMs) / 1000 + 5 + s.faults.settleSeconds;
+    2 +
+    worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000 +
+    5 +
+    s.faults.settleSeconds;
   return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
 }
 

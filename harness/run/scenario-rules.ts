@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
+import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
 import type { ScenarioFieldsOutput } from './scenario-schema.js';
 import { isScalarSchema, objectKeysAt, schemaAtPath } from './schema-path.js';
@@ -16,7 +18,7 @@ export const BENCHMARK_NETWORK = '198.18.0.0/15';
 export const MAX_NODES = 100;
 
 /** client-go leaderelection.JitterFactor: candidates wait retryPeriod × (1 + rand × 1.2). */
-export const CLIENT_GO_JITTER_FACTOR = 1.2;
+export const CLIENT_GO_JITTER_FACTOR = JITTER_FACTOR;
 
 /**
  * Paths a sweep may not vary: they name or describe the run, pick its backend, set the unit of its
@@ -110,7 +112,7 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
 
   if (s.faults.kinds.length > 0) {
     // Worst case takeover after a crash: the lease runs out, then a candidate waits up to 2.2 retry periods.
-    const takeoverMs = leaseDurationMs + (1 + CLIENT_GO_JITTER_FACTOR) * retryPeriodMs;
+    const takeoverMs = worstCaseTakeoverMs(leaseDurationMs, retryPeriodMs);
     const probeMs = s.probes.maxDurationSeconds * 1000;
     if (probeMs <= takeoverMs) {
       fail(

@@ -23,8 +23,10 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
       env: opts.env ?? process.env,
       cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs,
     });
+    // Our own timer rather than spawn's `timeout`, which outlives a command that failed to start.
+    const timer =
+      opts.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -33,10 +35,12 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    child.on('error', (err) =>
-      reject(new BackendError(`cannot run ${cmd}: ${err.message} (is it installed?)`, { cause: err })),
-    );
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new BackendError(`cannot run ${cmd}: ${err.message} (is it installed?)`, { cause: err }));
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const result = { stdout, stderr, code: code ?? (signal ? 128 : 1) };
       if (result.code !== 0 && !opts.allowFailure) {
         const detail = (stderr.trim() || stdout.trim()).split('\n').slice(-3).join(' | ');

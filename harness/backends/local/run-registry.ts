@@ -49,11 +49,6 @@ export class RunRegistration {
     this.flush();
   }
 
-  removePid(pid: number): void {
-    this.record.pids = this.record.pids.filter((p) => p !== pid);
-    this.flush();
-  }
-
   /** Deletes the registration: the run tore down everything it created. */
   close(): void {
     rmSync(this.path, { force: true });
