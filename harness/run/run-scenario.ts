@@ -74,10 +74,12 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     );
   }
   await ensureDebianPackages(['iproute2', 'arping', 'curl'], o.progress);
+  const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
   const [k6Path] = await Promise.all([
     resolveTool('k6', { onProgress: o.progress }),
     resolveTool('kube-apiserver', { onProgress: o.progress }),
     resolveTool('etcd', { onProgress: o.progress }),
+    ...(usesKubeVip ? [resolveTool('kube-vip', { onProgress: o.progress })] : []),
   ]);
 
   let writer: ResultsWriter;
@@ -99,7 +101,12 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     writer = ResultsWriter.create(o.resultsRoot ?? 'results', scenario.name);
   }
   writer.writeScenario(scenario);
-  const environment = await captureEnvironment('local', ['kube-apiserver', 'etcd', 'k6']);
+  const environment = await captureEnvironment('local', [
+    'kube-apiserver',
+    'etcd',
+    'k6',
+    ...(usesKubeVip ? (['kube-vip'] as const) : []),
+  ]);
   writer.writeEnvironment(environment);
   const runInfo = {
     runId: writer.dir.split('/').pop() ?? scenario.name,
