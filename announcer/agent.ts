@@ -138,7 +138,9 @@ export class Agent {
 
   /** Health for `/healthz`: ready once Services, policies and the Node have been listed. */
   health(): { ok: boolean; reason?: string } {
-    const caches = { services: this.services, policies: this.policies, node: this.node, pools: this.pools };
+    const caches = this.cfg.operatorOnly
+      ? { services: this.services, pools: this.pools }
+      : { services: this.services, policies: this.policies, node: this.node, pools: this.pools };
     const waiting = Object.entries(caches)
       .filter(([, c]) => !c.isSynced())
       .map(([name]) => name);
@@ -149,6 +151,13 @@ export class Agent {
   /** Reads the interfaces, starts the watches and the periodic resync. Throws if `ip` fails. */
   async start(): Promise<void> {
     const { log, dataplane } = this.deps;
+    if (this.cfg.operatorOnly) {
+      // Another implementation announces: watch what the operator needs, touch no interface.
+      log.log('start', { msg: 'operator only: no elections, VIPs or ARP', interfaces: [] });
+      for (const c of [this.services, this.pools]) c.start();
+      this.operator?.start();
+      return;
+    }
     const snap = await dataplane.refresh();
     log.log('start', {
       msg: `selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
@@ -176,9 +185,9 @@ export class Agent {
       const deadline = Date.now() + budgetMs;
       this.shuttingDown = true;
       clearInterval(this.tick);
-      const unbound = dataplane
-        .unbindAll()
-        .catch((err: unknown) => log.error(err, { msg: 'unbind on shutdown' }));
+      const unbound = (this.cfg.operatorOnly ? Promise.resolve() : dataplane.unbindAll()).catch(
+        (err: unknown) => log.error(err, { msg: 'unbind on shutdown' }),
+      );
       // Release only once the VIPs are off: a released lease is taken at a peer's next retry,
       // which can come before a long unbind (one `ip addr del` per VIP) ends — two nodes answering.
       await withTimeout(unbound, (deadline - Date.now()) * 0.4);
@@ -213,7 +222,7 @@ export class Agent {
   }
 
   private scheduleReconcile(): void {
-    if (this.reconcileQueued || this.shuttingDown) return;
+    if (this.reconcileQueued || this.shuttingDown || this.cfg.operatorOnly) return;
     this.reconcileQueued = true;
     // Coalesces a burst of watch events (a relist delivers hundreds) into one pass.
     setImmediate(() => {

@@ -23,8 +23,18 @@ test('defaults match docs/design.md', () => {
     selection: 'policy',
     renewMode: 'get-then-update',
     operator: false,
+    operatorOnly: false,
     leaseNameStyle: 'cilium',
   });
+});
+
+test('--operator-only implies the operator (flag or L2A_OPERATOR_ONLY)', () => {
+  const byFlag = parseAgentConfig([...required, '--operator-only'], {});
+  assert.ok(byFlag !== 'help');
+  assert.deepEqual([byFlag.operator, byFlag.operatorOnly], [true, true]);
+  const byEnv = parseAgentConfig(required, { L2A_OPERATOR_ONLY: 'yes' });
+  assert.ok(byEnv !== 'help');
+  assert.deepEqual([byEnv.operator, byEnv.operatorOnly], [true, true]);
 });
 
 test('every flag is parsed', () => {

@@ -38,6 +38,7 @@ const fields = {
   selection: oneOf(['policy', 'all-services']),
   'renew-mode': oneOf(['get-then-update', 'update-first']),
   operator: z.boolean(),
+  'operator-only': z.boolean(),
   'lease-name-style': oneOf(['cilium', 'kube-vip']),
 } as const;
 
@@ -52,8 +53,12 @@ const defaults: Partial<Record<FlagName, string | boolean>> = {
   selection: 'policy',
   'renew-mode': 'get-then-update',
   operator: false,
+  'operator-only': false,
   'lease-name-style': 'cilium',
 };
+
+/** Flags that take no value. */
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['operator', 'operator-only']);
 
 /** Validated agent configuration. */
 export interface AgentConfig {
@@ -68,6 +73,11 @@ export interface AgentConfig {
   renewMode: 'get-then-update' | 'update-first';
   /** Also run the leader-elected IPAM operator. */
   operator: boolean;
+  /**
+   * Run only the IPAM operator (implies `operator`): no service elections, no VIPs, no ARP. For
+   * runs where another implementation (kube-vip) announces the addresses this operator assigns.
+   */
+  operatorOnly: boolean;
   leaseNameStyle: 'cilium' | 'kube-vip';
 }
 
@@ -83,6 +93,7 @@ export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <f
   --selection policy|all-services        all-services: cilium/cilium#28752 behaviour (default policy)
   --renew-mode get-then-update|update-first   (default get-then-update, like client-go)
   --operator                   also run the leader-elected LB IPAM operator
+  --operator-only              run only the IPAM operator: no elections, VIPs or ARP (implies --operator)
   --lease-name-style cilium|kube-vip     (default cilium)
 Every flag is also read from L2A_<FLAG> (e.g. L2A_LEASE_DURATION_MS); flags win.`;
 
@@ -103,7 +114,7 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const options = {
     ...Object.fromEntries(
       (Object.keys(fields) as FlagName[]).map(
-        (f) => [f, { type: f === 'operator' ? 'boolean' : 'string' }] as const,
+        (f) => [f, { type: BOOLEAN_FLAGS.has(f) ? 'boolean' : 'string' }] as const,
       ),
     ),
     help: { type: 'boolean', short: 'h' },
@@ -124,11 +135,11 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   for (const flag of Object.keys(fields) as FlagName[]) {
     const fromFlag = values[flag];
     const fromEnv = env[envName(flag)] || (flag === 'kubeconfig' ? env.KUBECONFIG : undefined) || undefined;
-    if (fromFlag !== undefined && !(flag === 'operator' && fromFlag === false)) {
+    if (fromFlag !== undefined && !(BOOLEAN_FLAGS.has(flag) && fromFlag === false)) {
       raw[flag] = fromFlag;
       source[flag] = `--${flag}`;
     } else if (fromEnv !== undefined) {
-      raw[flag] = flag === 'operator' ? parseBool(flag, fromEnv) : fromEnv;
+      raw[flag] = BOOLEAN_FLAGS.has(flag) ? parseBool(flag, fromEnv) : fromEnv;
       source[flag] = envName(flag);
     } else {
       raw[flag] = defaults[flag];
@@ -156,7 +167,8 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     retryPeriodMs: out['retry-period-ms'] as number,
     selection: out.selection as AgentConfig['selection'],
     renewMode: out['renew-mode'] as AgentConfig['renewMode'],
-    operator: out.operator as boolean,
+    operator: (out.operator as boolean) || (out['operator-only'] as boolean),
+    operatorOnly: out['operator-only'] as boolean,
     leaseNameStyle: out['lease-name-style'] as AgentConfig['leaseNameStyle'],
   };
   checkTimings(cfg, source);

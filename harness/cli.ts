@@ -9,7 +9,7 @@ import { formatSummary } from './run/print-summary.js';
 import { runScenario } from './run/run-scenario.js';
 import { installShutdownSignal } from './shutdown-signal.js';
 import { provisionTools } from './tools/provision-tools.js';
-import { CORE_TOOLS, isToolName } from './tools/tool-versions.js';
+import { DEFAULT_TOOLS, isToolName } from './tools/tool-versions.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -146,13 +146,13 @@ program
 
 program
   .command('tools')
-  .description('build (once) and report the pinned kube-apiserver, etcd and k6 binaries')
-  .argument('[names...]', `tools to provision (default: ${CORE_TOOLS.join(', ')})`)
+  .description('build (once) and report the pinned kube-apiserver, etcd, k6 and kube-vip binaries')
+  .argument('[names...]', `tools to provision (default: ${DEFAULT_TOOLS.join(', ')})`)
   .action(async (names: string[]) => {
-    const wanted = names.length > 0 ? names : [...CORE_TOOLS];
+    const wanted = names.length > 0 ? names : [...DEFAULT_TOOLS];
     for (const n of wanted)
       if (!isToolName(n))
-        throw new L2benchError(`unknown tool '${n}': choose from ${CORE_TOOLS.join(', ')}, kind`);
+        throw new L2benchError(`unknown tool '${n}': choose from ${DEFAULT_TOOLS.join(', ')}, kind`);
     const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
     for (const r of results) out(r.summary);
   });

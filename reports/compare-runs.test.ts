@@ -25,6 +25,13 @@ before(async () => {
   // Same sweep, twice the control-plane CPU per lease request: clearly more overhead.
   await write('heavier', { runId: 'run-heavier', variants, seed: 2, repetitions: 5, mcpuPerRequest: 0.8 });
   await write('two-reps', { runId: 'run-two', variants, seed: 3, repetitions: 2, mcpuPerRequest: 0.8 });
+  // The same sweep announced by kube-vip: the peer comparison.
+  await write('kube-vip', {
+    runId: 'run-kube-vip',
+    variants: variants.map((v) => ({ ...v, implementation: 'kube-vip' })),
+    seed: 5,
+    repetitions: 5,
+  });
   await write('extra', {
     runId: 'run-extra',
     variants: [...variants, { nodes: 5, services: 10 }],
@@ -104,6 +111,15 @@ test('variants match by label and params; unmatched ones are listed', async () =
     variantKey({ label: 'x', params: { a: 2, b: 1 } }),
   );
   assert.notEqual(variantKey({ label: 'x', params: { a: 1 } }), variantKey({ label: 'x', params: { a: 2 } }));
+});
+
+test('a bundled run and a kube-vip run of one scenario are matched side by side, and the note says who announced', async () => {
+  const c = await compareRuns([dirs.a!, dirs['kube-vip']!]);
+  assert.equal(c.pairs[0]!.variants.length, 2);
+  assert.ok(
+    c.pairs[0]!.notes.includes(`${big}: baseline announced by l2bench-announcer, candidate by kube-vip.`),
+    c.pairs[0]!.notes.join(' | '),
+  );
 });
 
 test('a gate whose metric no variant has is a violation, not a silent pass', async () => {

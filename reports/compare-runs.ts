@@ -139,6 +139,12 @@ function comparePair(base: RunResults, cand: RunResults, options: CompareOptions
   for (const bv of base.summary.variants) {
     const cv = candByKey.get(variantKey(bv));
     if (!cv) continue;
+    // Side by side: a bundled run against a kube-vip run of the same scenario is the peer comparison.
+    if (bv.implementation !== cv.implementation) {
+      notes.push(
+        `${bv.label}: baseline announced by ${bv.implementation}, candidate by ${cv.implementation}.`,
+      );
+    }
     if (bv.windowSeconds !== cv.windowSeconds || bv.repetitions !== cv.repetitions) {
       notes.push(
         `${bv.label}: baseline ${bv.windowSeconds} s × ${bv.repetitions} repetitions, candidate ${cv.windowSeconds} s × ${cv.repetitions}.`,

@@ -54,3 +54,13 @@ test('failover text carries p50, p95, n, failed trials and dual answering', () =
   assert.ok(text.includes(`${f.failedTrials} never recovered`));
   assert.ok(text.includes(`${f.dualAnsweringTrials} with two nodes answering`));
 });
+
+test('a peer without our bind events says ARP convergence is not available from it, not a blank', () => {
+  const f = summary.variants.at(-1)!.failover.find((x) => x.fault === 'partition')!;
+  const none = { ...f, arpConvergenceMs: { ...f.arpConvergenceMs, n: 0, p50: null, values: [] } };
+  assert.ok(failoverText(none, 'kube-vip').endsWith('ARP convergence not available from kube-vip'));
+  assert.ok(
+    !failoverText(none).includes('ARP convergence'),
+    'the bundled agent with no binds: nothing to say',
+  );
+});

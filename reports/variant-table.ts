@@ -21,12 +21,25 @@ export function requestText(r: VariantSummary['requests'][number]): string {
   return `${measured}; model ${formatValue(r.modelPerSecond, '/s')} (${formatRelative(rel)}${inside ? ', inside the interval' : ''})`;
 }
 
-/** Failover of one fault kind, e.g. `crash: p50 15.2 s, p95 16.3 s (n=5); 1 never recovered`. */
-export function failoverText(f: VariantSummary['failover'][number]): string {
+/**
+ * Said where a figure needs our agent's own log lines (its `bind` events) and a peer implementation
+ * has none: ARP convergence of kube-vip runs.
+ */
+export const NOT_FROM_PEER = (implementation: string) => `not available from ${implementation}`;
+
+/**
+ * Failover of one fault kind, e.g. `crash: p50 15.2 s, p95 16.3 s (n=5); 1 never recovered;
+ * takeover p50 15.1 s; ARP convergence p50 10 ms`. Takeover comes from the Lease's acquireTime (any
+ * implementation); ARP convergence from the bundled agent's bind events, so a peer says so.
+ */
+export function failoverText(f: VariantSummary['failover'][number], implementation = 'bundled'): string {
   const o = f.outageMs;
   const parts = [`${f.fault}: p50 ${formatDurationMs(o.p50)}, p95 ${formatDurationMs(o.p95)} (n=${o.n})`];
   if (f.failedTrials > 0) parts.push(`${f.failedTrials} never recovered`);
   if (f.dualAnsweringTrials > 0) parts.push(`${f.dualAnsweringTrials} with two nodes answering`);
+  if (f.takeoverMs.n > 0) parts.push(`takeover p50 ${formatDurationMs(f.takeoverMs.p50)}`);
+  if (f.arpConvergenceMs.n > 0) parts.push(`ARP convergence p50 ${formatDurationMs(f.arpConvergenceMs.p50)}`);
+  else if (implementation !== 'bundled') parts.push(`ARP convergence ${NOT_FROM_PEER(implementation)}`);
   return parts.join('; ');
 }
 
@@ -50,7 +63,9 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }),
     formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%' }),
     v.requests.length === 0 ? '—' : v.requests.map(requestText).join(' · '),
-    v.failover.length === 0 ? 'no faults injected' : v.failover.map(failoverText).join(' · '),
+    v.failover.length === 0
+      ? 'no faults injected'
+      : v.failover.map((f) => failoverText(f, v.implementation)).join(' · '),
     formatDurationMs(v.announceTimeMs),
     v.notes.length === 0 ? '' : v.notes.join(' · '),
   ]);

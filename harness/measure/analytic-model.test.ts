@@ -94,12 +94,29 @@ test('scenario input: policy elects announced services, all-services elects ever
     candidateNodes: 3,
     retryPeriodMs: 2000,
     renewMode: 'get-then-update',
+    operatorRenewMode: 'get-then-update',
+    implementation: 'bundled',
   });
   assert.equal(leaseModelInputFor(parseScenario(text('all-services'), 'x')).services, 5 + 5 + 2 + 1);
   assert.equal(
     leaseModelInputFor(parseScenario(text('all-services'), 'x'), { systemServices: 0 }).services,
     12,
   );
+});
+
+test('kube-vip elects update-first (its client-go v0.33) while the bundled operator keeps renewMode', () => {
+  const input = leaseModelInputFor(
+    parseScenario(
+      'name: x\nnodes: {count: 3}\nservices: {announced: 5}\nannouncer: {implementation: kube-vip, leaseDurationMs: 5s, renewDeadlineMs: 3s, retryPeriodMs: 1s}\n',
+      'x',
+    ),
+  );
+  assert.equal(input.renewMode, 'update-first');
+  assert.equal(input.operatorRenewMode, 'get-then-update');
+  const m = leaseRequestModel({ ...input, operatorCandidates: 1 });
+  // Services: 5 PUT/s by holders + 5 × 2 others / 1.6 s GETs; operator (1 candidate): 1 GET + 1 PUT per s.
+  close(m.updatePerSecond, 5 + 1, 'PUTs');
+  close(m.getPerSecond, (5 * 2) / 1.6 + 1, 'GETs');
 });
 
 test('relativeError is signed and handles a zero model', () => {

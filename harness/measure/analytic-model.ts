@@ -1,5 +1,6 @@
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { expectedRequestsPerSecond } from '../../announcer/election/request-model.js';
+import { KUBE_VIP_RENEW_MODE } from '../peers/kube-vip.js';
 import type { Scenario } from '../run/scenario-schema.js';
 
 /**
@@ -37,6 +38,10 @@ export interface LeaseModelInput {
   renewMode: RenewMode;
   /** Candidates for the IPAM operator's own lease; default `candidateNodes`, 0 leaves the line out. */
   operatorCandidates?: number;
+  /** How the operator's elector renews; default `renewMode` (differs when kube-vip elects services). */
+  operatorRenewMode?: RenewMode;
+  /** Who elects the service leases: the bundled agent, or kube-vip (client-go v0.33: update-first). */
+  implementation?: 'bundled' | 'kube-vip';
 }
 
 /** One source of lease traffic. */
@@ -81,7 +86,8 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
   ];
   const operatorCandidates = input.operatorCandidates ?? input.candidateNodes;
   if (operatorCandidates > 0) {
-    lines.push(line('operator-lease', 1, operatorCandidates, input.retryPeriodMs, input.renewMode));
+    const mode = input.operatorRenewMode ?? input.renewMode;
+    lines.push(line('operator-lease', 1, operatorCandidates, input.retryPeriodMs, mode));
   }
   return {
     getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
@@ -105,11 +111,16 @@ export function leaseModelInputFor(
     scenario.announcer.selection === 'policy'
       ? announced
       : announced + unannounced + clusterIP + (options.systemServices ?? 1);
+  const { implementation, renewMode, retryPeriodMs } = scenario.announcer;
+  // kube-vip's elections are client-go's leaderelection of the client-go in its go.mod, whatever
+  // renewMode says; the bundled IPAM operator beside it still renews the scenario's way.
   return {
     services,
     candidateNodes: scenario.nodes.count,
-    retryPeriodMs: scenario.announcer.retryPeriodMs,
-    renewMode: scenario.announcer.renewMode,
+    retryPeriodMs,
+    renewMode: implementation === 'kube-vip' ? KUBE_VIP_RENEW_MODE : renewMode,
+    operatorRenewMode: renewMode,
+    implementation,
   };
 }
 

@@ -18,7 +18,7 @@ export function formatSummary(s: Summary, dir: string): string {
     const c = v.cpu;
     lines.push('');
     lines.push(
-      `${v.id}  (${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`,
+      `${v.id}  (${v.implementation}, ${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`,
     );
     lines.push(
       `  control-plane CPU overhead: ${iv(c.controlPlaneOverheadMillicores)} mCPU = ${iv(c.controlPlaneOverheadPctOfNode, 2)} % of a ${s.coresK}-core node (median [95% CI], ${v.repetitions} × ${v.windowSeconds}s windows)`,
@@ -39,6 +39,10 @@ export function formatSummary(s: Summary, dir: string): string {
       lines.push(
         `  ${f.fault} failover outage: p50 ${f.outageMs.p50?.toFixed(0) ?? '—'} ms, p95 ${f.outageMs.p95?.toFixed(0) ?? '—'} ms (n=${f.outageMs.n}${f.dualAnsweringTrials ? `, dual answering in ${f.dualAnsweringTrials}` : ''}${f.failedTrials ? `, ${f.failedTrials} never recovered` : ''})`,
       );
+      if (f.arpConvergenceMs.n === 0 && v.implementation !== 'bundled')
+        lines.push(
+          `    ARP convergence: not available from ${v.implementation} (it logs no bind events of ours)`,
+        );
     }
     if (v.announceTimeMs !== null) lines.push(`  time to announce all VIPs: ${v.announceTimeMs} ms`);
     for (const n of v.notes) lines.push(`  note: ${n}`);

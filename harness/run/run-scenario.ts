@@ -70,7 +70,11 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   const variants = expandVariants(scenario, o.scenario);
   const driver = backendDriver(scenario.backend, o.scenario);
   await driver.prepareHost(o.progress);
-  const k6Path = await resolveTool('k6', { onProgress: o.progress });
+  const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
+  const [k6Path] = await Promise.all([
+    resolveTool('k6', { onProgress: o.progress }),
+    ...(usesKubeVip ? [resolveTool('kube-vip', { onProgress: o.progress })] : []),
+  ]);
 
   let writer: ResultsWriter;
   const done: VariantSummary[] = [];
@@ -92,7 +96,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   }
   writer.writeScenario(scenario);
   const environment = await captureEnvironment(scenario.backend, [
-    ...new Set([...driver.tools, 'k6' as const]),
+    ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
   ]);
   writer.writeEnvironment(environment);
   const runInfo = {

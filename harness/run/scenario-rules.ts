@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
+import { kubeVipTimerIssues } from '../peers/kube-vip.js';
 import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
 import type { ScenarioFieldsOutput } from './scenario-schema.js';
 import { isScalarSchema, objectKeysAt, schemaAtPath } from './schema-path.js';
@@ -59,6 +60,8 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
         `(1.2 × ${retryPeriodMs} = ${jitteredMs}, client-go's rule): raise renewDeadlineMs or lower retryPeriodMs`,
     );
   }
+
+  if (s.announcer.implementation === 'kube-vip') checkKubeVip(s, fail);
 
   const totalNodes = s.nodes.count + s.nodes.unselected.count;
   if (totalNodes > MAX_NODES) {
@@ -134,6 +137,17 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   checkSweep(s, fields, fail);
+}
+
+/** What kube-vip v1.0.0 cannot be asked to do (see harness/peers/kube-vip.ts). */
+function checkKubeVip(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {
+  for (const issue of kubeVipTimerIssues(s.announcer)) fail(['announcer', issue.field], issue.message);
+  if (s.announcer.selection === 'all-services') {
+    fail(
+      ['announcer', 'selection'],
+      'announcer.selection all-services reproduces a Cilium bug that kube-vip does not have (it elects only LoadBalancer services with an address): use selection policy with implementation kube-vip',
+    );
+  }
 }
 
 function checkPool(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {

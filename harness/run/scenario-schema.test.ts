@@ -279,7 +279,7 @@ const bundled = readdirSync(scenariosDir)
   .map((file) => file.replace(/\.yaml$/, ''));
 
 test('the bundled scenarios exist, parse, expand and survive --quick', async () => {
-  for (const name of ['seed-homelab', 'seed-growth', 'lease-intervals', 'stress', 'tiny']) {
+  for (const name of ['seed-homelab', 'seed-growth', 'lease-intervals', 'peers', 'stress', 'tiny']) {
     assert.ok(bundled.includes(name), `scenarios/${name}.yaml is bundled`);
   }
   for (const name of bundled) {

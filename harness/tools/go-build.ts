@@ -107,11 +107,11 @@ async function buildOnce(
   progress: ProgressReporter,
   log: WriteStream,
 ): Promise<StreamingResult> {
-  const go = (args: string[], goEnv = env): Promise<StreamingResult> => {
+  const go = (args: string[], goEnv = env, cwd = workDir): Promise<StreamingResult> => {
     const step = args[0] === 'mod' ? args.slice(0, 2).join(' ') : args[0];
     progress.phase(`go ${step}${env.GOTOOLCHAIN ? ` (GOTOOLCHAIN=${env.GOTOOLCHAIN})` : ''}`);
     log.write(`\n$ go ${args.join(' ')}\n`);
-    return runStreaming('go', args, { cwd: workDir, env: goEnv, log, onLine: (l) => progress.line(l) });
+    return runStreaming('go', args, { cwd, env: goEnv, log, onLine: (l) => progress.line(l) });
   };
   const ldflags = pin.recipe.ldflags.join(' ');
   if (pin.recipe.kind === 'wrapper') {
@@ -121,6 +121,7 @@ async function buildOnce(
     if (tidy.code !== 0) return tidy;
     return go(['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', tmpPath, pin.recipe.mainPackage]);
   }
+  if (pin.recipe.kind === 'module-dir') return buildInModuleDir(pin, tmpPath, env, go, log);
   // go install names the binary after the last path element that is not a major-version suffix.
   const gobin = join(workDir, 'gobin');
   await rm(gobin, { recursive: true, force: true });
@@ -136,6 +137,39 @@ async function buildOnce(
     await rm(gobin, { recursive: true, force: true });
   }
   return r;
+}
+
+type GoRunner = (args: string[], goEnv?: NodeJS.ProcessEnv, cwd?: string) => Promise<StreamingResult>;
+
+/** `go mod download -json <module>@<version>`, then `go build .` in the Dir it reports. */
+async function buildInModuleDir(
+  pin: ToolPin,
+  tmpPath: string,
+  env: NodeJS.ProcessEnv,
+  go: GoRunner,
+  log: WriteStream,
+): Promise<StreamingResult> {
+  if (pin.recipe.kind !== 'module-dir') throw new ToolError(`${pin.name}: not a module-dir recipe`);
+  const goEnv = { ...env, ...pin.recipe.env };
+  const dl = await runCommand('go', ['mod', 'download', '-json', `${pin.recipe.module}@${pin.version}`], {
+    env: goEnv,
+    allowFailure: true,
+  });
+  log.write(`\n$ go mod download -json ${pin.recipe.module}@${pin.version}\n${dl.stdout}${dl.stderr}`);
+  const dir = moduleDirOf(dl.stdout);
+  if (dl.code !== 0 || !dir) return { code: dl.code || 1, output: `${dl.stdout}\n${dl.stderr}` };
+  const ldflags = pin.recipe.ldflags.join(' ');
+  return go(['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', tmpPath, '.'], goEnv, dir);
+}
+
+/** The `Dir` field of `go mod download -json` output, if any. */
+export function moduleDirOf(downloadJson: string): string | undefined {
+  try {
+    const o = JSON.parse(downloadJson) as { Dir?: unknown; Error?: unknown };
+    return typeof o.Dir === 'string' && !o.Error ? o.Dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function verifyVersion(pin: ToolPin, path: string): Promise<void> {

@@ -15,6 +15,10 @@ test('each tool version output parses to the v-prefixed version', () => {
   // k6 names itself after argv[0].
   assert.equal(parseReportedVersion('k6', 'k6-v1.8.1.tmp v1.8.1 (go1.26.8, linux/amd64)\n'), 'v1.8.1');
   assert.equal(parseReportedVersion('kind', 'kind v0.30.0 go1.26.8 linux/amd64'), 'v0.30.0');
+  assert.equal(
+    parseReportedVersion('kube-vip', 'Kube-VIP Release Information\nVersion:  v1.0.0\nBuild:    \n'),
+    'v1.0.0',
+  );
 });
 
 test('an unpinned build and foreign output are told apart from the pin', () => {
@@ -25,4 +29,9 @@ test('an unpinned build and foreign output are told apart from the pin', () => {
   assert.equal(parseReportedVersion('etcd', 'Kubernetes v1.32.13'), undefined);
   assert.equal(parseReportedVersion('k6', 'unknown flag: --version'), undefined);
   assert.equal(parseReportedVersion('k6', 'etcd Version: 3.5.35'), undefined);
+  // A plain `go build` of kube-vip (no -X main.Version) prints an empty version.
+  assert.equal(
+    parseReportedVersion('kube-vip', 'Kube-VIP Release Information\nVersion:  \nBuild:    \n'),
+    undefined,
+  );
 });

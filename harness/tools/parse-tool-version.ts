@@ -6,11 +6,13 @@ import type { ToolName } from './tool-versions.js';
 //   k6 version                → `k6 v1.8.1 (go1.26.8, linux/amd64)`, where `k6` is the basename the
 //                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
+//   kube-vip version          → `Kube-VIP Release Information` then `Version:  v1.0.0` (our -X main.Version)
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'kube-vip': /^Version:\s+(v?\d+\.\d+\.\d+[\w.+-]*)/m,
 };
 
 /**

@@ -1,8 +1,11 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend; its build is not exercised yet. */
-export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind';
+export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip';
 
 /** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
 export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
+
+/** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
+export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
 
 /**
  * How to build a tool from source.
@@ -10,6 +13,7 @@ export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
  *   a `tools.go`, then `go mod tidy` + `go build`. Needed when the tool's own go.mod has `replace`
  *   directives (then `go install pkg@version` refuses to build it).
  * - `go-install`: `GOBIN=<tmp> go install <pkg>@<version>`.
+ * - `module-dir`: download the module and `go build .` inside it, with its own go.mod and go.sum.
  */
 export type BuildRecipe =
   | {
@@ -22,7 +26,15 @@ export type BuildRecipe =
       mainPackage: string;
       ldflags: readonly string[];
     }
-  | { kind: 'go-install'; mainPackage: string; ldflags: readonly string[] };
+  | { kind: 'go-install'; mainPackage: string; ldflags: readonly string[] }
+  | {
+      kind: 'module-dir';
+      /** `go mod download -json <module>@<version>`, then `go build` in the module's own Dir. */
+      module: string;
+      /** Extra environment (GONOSUMDB for modules the checksum database does not know). */
+      env: Readonly<Record<string, string>>;
+      ldflags: readonly string[];
+    };
 
 /** One pinned binary. */
 export interface ToolPin {
@@ -139,6 +151,26 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
     versionArgs: ['version'],
     fallbackToolchain: 'go1.25.12',
     recipe: { kind: 'go-install', mainPackage: 'go.k6.io/k6', ldflags: ['-s', '-w'] },
+  },
+  'kube-vip': {
+    name: 'kube-vip',
+    version: 'v1.0.0',
+    envVar: 'L2BENCH_KUBE_VIP',
+    inKubebuilderAssets: false,
+    versionArgs: ['version'],
+    // kube-vip v1.0.0's go.mod says `go 1.24.4`.
+    fallbackToolchain: 'go1.24.6',
+    recipe: {
+      // Not `go install github.com/kube-vip/kube-vip@v1.0.0`: go install looks the module up for
+      // deprecation through the proxy's @v/list, which answers 403 for kube-vip, so it fails. The
+      // version itself downloads; building in its module dir uses kube-vip's own go.mod/go.sum.
+      kind: 'module-dir',
+      module: 'github.com/kube-vip/kube-vip',
+      // sum.golang.org has no entry for these kube-vip versions.
+      env: { GONOSUMDB: 'github.com/kube-vip', GOFLAGS: '-mod=mod' },
+      // As kube-vip's Makefile: main.Version is what `kube-vip version` prints.
+      ldflags: ['-s', '-w', '-X=main.Version=v1.0.0'],
+    },
   },
   kind: {
     name: 'kind',

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
 import { repoRoot } from '../../paths.js';
+import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
+import { startKubeVip } from '../../peers/start-kube-vip.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
@@ -19,6 +21,8 @@ export class LocalDeployment implements AsyncDisposable {
   readonly events = new AnnouncerEventLog();
   readonly agents = new Map<number, ManagedProcess>();
   readonly echoes = new Map<number, ManagedProcess>();
+  /** kube-vip runs: the bundled IPAM operator alone (`--operator-only`), on node 0. */
+  operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
 
@@ -39,6 +43,11 @@ export class LocalDeployment implements AsyncDisposable {
       readManifestDir(deployDir).map((o) => withLabel(o, RUN_LABEL, cluster.runId)),
     );
     await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
+    // kube-vip hook: its RBAC, bound to each node's identity.
+    if (this.isKubeVip) {
+      const names = cluster.nodes.map((n) => n.name);
+      await applyManifests(this.kc, kubeVipRbacObjects(names, { [RUN_LABEL]: cluster.runId }));
+    }
     for (const node of cluster.nodes) await this.startEcho(node);
   }
 
@@ -47,18 +56,19 @@ export class LocalDeployment implements AsyncDisposable {
     const core = this.kc.makeApiClient(CoreV1Api);
     const plans = planServices(this.scenario);
     for (const p of plans) {
-      await core.createNamespacedService({
-        namespace: p.namespace,
-        body: serviceObject(p, this.scenario, this.cluster.runId),
-      });
+      const body = serviceObject(p, this.scenario, this.cluster.runId);
+      // kube-vip hook: it announces every LoadBalancer service with an address unless told not to.
+      if (this.isKubeVip && !p.announced)
+        body.metadata = { ...body.metadata, annotations: { [KUBE_VIP_IGNORE_ANNOTATION]: 'true' } };
+      await core.createNamespacedService({ namespace: p.namespace, body });
     }
-    const style = this.scenario.announcer.leaseNameStyle;
-    this.services = plans.map((p) => ({
-      ...p,
-      vip: null,
-      leaseName: style === 'kube-vip' ? `kubevip-${p.name}` : `cilium-l2announce-${p.namespace}-${p.name}`,
-      leaseNamespace: style === 'kube-vip' ? p.namespace : 'kube-system',
-    }));
+    const kubeVipNames = this.isKubeVip || this.scenario.announcer.leaseNameStyle === 'kube-vip';
+    this.services = plans.map((p) => {
+      const lease = kubeVipNames
+        ? kubeVipLease(p)
+        : { name: `cilium-l2announce-${p.namespace}-${p.name}`, namespace: 'kube-system' };
+      return { ...p, vip: null, leaseName: lease.name, leaseNamespace: lease.namespace };
+    });
   }
 
   /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
@@ -84,8 +94,13 @@ export class LocalDeployment implements AsyncDisposable {
     }
   }
 
+  /** True when the real kube-vip announces instead of the bundled agent. */
+  get isKubeVip(): boolean {
+    return this.scenario.announcer.implementation === 'kube-vip';
+  }
+
   /** The agent command line for a node, from the scenario's announcer settings. */
-  agentArgs(node: LocalNode): string[] {
+  agentArgs(node: LocalNode, extra: readonly string[] = []): string[] {
     const a = this.scenario.announcer;
     return [
       '--import',
@@ -110,7 +125,8 @@ export class LocalDeployment implements AsyncDisposable {
       '--lease-name-style',
       a.leaseNameStyle,
       // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
-      ...(node.index === 0 ? ['--operator'] : []),
+      ...(node.index === 0 && extra.length === 0 ? ['--operator'] : []),
+      ...extra,
     ];
   }
 
@@ -120,6 +136,11 @@ export class LocalDeployment implements AsyncDisposable {
     if (!node) throw new BackendError(`no node ${i}`);
     const old = this.agents.get(i);
     if (old?.running) return old;
+    if (this.isKubeVip) {
+      const kv = await startKubeVip(this.cluster, node, this.scenario);
+      this.agents.set(i, kv);
+      return kv;
+    }
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `announcer-${node.name}`,
       command: process.execPath,
@@ -136,13 +157,41 @@ export class LocalDeployment implements AsyncDisposable {
   }
 
   async startAllAgents(): Promise<void> {
+    if (this.isKubeVip) {
+      await this.startOperatorOnly();
+      // kube-vip has no node selector of its own: it runs on the selected nodes only.
+      const selected = this.cluster.nodes.filter((n) => n.index < this.scenario.nodes.count);
+      await Promise.all(selected.map((n) => this.startAgent(n.index)));
+      return;
+    }
     await Promise.all(this.cluster.nodes.map((n) => this.startAgent(n.index)));
+  }
+
+  /** kube-vip hook: the bundled IPAM operator alone on node 0 (no elections, VIPs or ARP). */
+  private async startOperatorOnly(): Promise<void> {
+    if (this.operatorOnly?.running) return;
+    const node = this.cluster.nodes[0];
+    if (!node) throw new BackendError('no node 0 for the IPAM operator');
+    this.operatorOnly = await this.cluster.startInNamespace(node.netns, {
+      name: `ipam-operator-${node.name}`,
+      command: process.execPath,
+      args: this.agentArgs(node, ['--operator-only']),
+      cwd: repoRoot,
+      logFile: join(this.cluster.workDir, 'logs', 'ipam-operator.log'),
+      onLine: (line) => {
+        const e = parseAnnouncerLine(line, node.name);
+        if (e) this.events.push(e);
+      },
+    });
   }
 
   /** Stops every agent gracefully (SIGTERM: leases released, VIPs unbound). */
   async stopAllAgents(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((p) => p.stop(5000)));
+    await Promise.all(
+      [...this.agents.values(), ...(this.operatorOnly ? [this.operatorOnly] : [])].map((p) => p.stop(5000)),
+    );
     this.agents.clear();
+    this.operatorOnly = undefined;
   }
 
   async startEcho(node: LocalNode): Promise<ManagedProcess> {

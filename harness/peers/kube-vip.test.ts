@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseScenario } from '../run/scenario-schema.js';
+import { kubeVipEnv, kubeVipLease, kubeVipRbacObjects, kubeVipTimerIssues } from './kube-vip.js';
+
+test('kube-vip gets whole-second timers through its own vip_* settings, per node', () => {
+  const env = kubeVipEnv({
+    nodeName: 'l2b-1-n0',
+    ifname: 'eth0',
+    home: '/w/kube-vip/n0',
+    timers: { leaseDurationMs: 15000, renewDeadlineMs: 5000, retryPeriodMs: 2000 },
+  });
+  assert.equal(env.vip_leaseduration, '15');
+  assert.equal(env.vip_renewdeadline, '5');
+  assert.equal(env.vip_retryperiod, '2');
+  assert.equal(env.vip_nodename, 'l2b-1-n0');
+  assert.equal(env.vip_interface, 'eth0');
+  assert.deepEqual([env.svc_enable, env.svc_election, env.vip_arp], ['true', 'true', 'true']);
+  // kube-vip manager reads $HOME/.kube/config; it must be this node's, not the user's.
+  assert.equal(env.HOME, '/w/kube-vip/n0');
+});
+
+test('a sub-second timer is one issue per field, naming it and a whole-second fix', () => {
+  const issues = kubeVipTimerIssues({ leaseDurationMs: 4000, renewDeadlineMs: 2000, retryPeriodMs: 500 });
+  assert.deepEqual(
+    issues.map((i) => i.field),
+    ['retryPeriodMs'],
+  );
+  assert.match(issues[0]!.message, /^announcer\.retryPeriodMs \(500\) must be a whole number of seconds/);
+  assert.match(issues[0]!.message, /use 1000$/);
+});
+
+test('the scenario rejects kube-vip with sub-second timers or the Cilium all-services bug', () => {
+  const base = 'name: x\nnodes: {count: 3}\nservices: {announced: 2}\n';
+  assert.throws(
+    () =>
+      parseScenario(
+        `${base}announcer: {implementation: kube-vip, leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}\n`,
+        'x',
+      ),
+    /announcer\.retryPeriodMs \(500\) must be a whole number of seconds with implementation kube-vip/,
+  );
+  assert.throws(
+    () => parseScenario(`${base}announcer: {implementation: kube-vip, selection: all-services}\n`, 'x'),
+    /announcer\.selection all-services .* use selection policy with implementation kube-vip/,
+  );
+  // The same timers are fine for the bundled agent.
+  parseScenario(`${base}announcer: {leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}\n`, 'x');
+});
+
+test('leases and RBAC follow kube-vip: kubevip-<svc> beside the service, bound per node identity', () => {
+  assert.deepEqual(kubeVipLease({ name: 'public-0', namespace: 'apps' }), {
+    name: 'kubevip-public-0',
+    namespace: 'apps',
+  });
+  const [role, binding] = kubeVipRbacObjects(['n0', 'n1'], { 'l2bench.io/run': 'r' }) as [
+    { rules: { resources: string[]; verbs: string[] }[] },
+    { subjects: { name: string }[] },
+  ];
+  const leases = role.rules.find((r) => r.resources.includes('leases'))!;
+  assert.deepEqual(leases.verbs, ['get', 'create', 'update']);
+  assert.ok(!role.rules.some((r) => r.verbs.includes('delete')), 'kube-vip needs no delete');
+  assert.deepEqual(
+    binding.subjects.map((s) => s.name),
+    ['l2bench:announcer:n0', 'l2bench:announcer:n1'],
+  );
+});

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { BackendError } from '../errors.js';
+
+/**
+ * kube-vip as a peer implementation, read from its v1.0.0 source:
+ * - `kube-vip manager` with `svc_enable` + `svc_election` runs one client-go `leaderelection` per
+ *   LoadBalancer service that has an address (pkg/services/leader.go): Lease `kubevip-<service>`
+ *   in the service's namespace, identity `vip_nodename`, ReleaseOnCancel. With `vip_arp` the
+ *   holder binds the address on `vip_interface` and sends gratuitous ARP.
+ * - Addresses (pkg/instance FetchServiceAddresses): the `kube-vip.io/loadbalancerIPs` annotation,
+ *   else `status.loadBalancer.ingress[].ip`, else `spec.loadBalancerIP`. The bundled IPAM operator
+ *   writes the status form, which kube-vip reads as is.
+ * - `kube-vip.io/ignore: "true"` on a service makes kube-vip skip it: our "not announced".
+ * - Timers are whole seconds (`vip_leaseduration`, `vip_renewdeadline`, `vip_retryperiod`).
+ * - The kubeconfig: `manager` ignores `k8s_config_file`; it takes /etc/kubernetes/admin.conf if
+ *   that exists, else `$HOME/.kube/config`. So each node's process gets its own HOME holding that
+ *   node's kubeconfig, and a host with /etc/kubernetes/admin.conf is refused (kube-vip would talk
+ *   to that cluster instead of ours).
+ */
+export const KUBE_VIP_LEASE_PREFIX = 'kubevip-';
+
+/** Annotation kube-vip v1.0.0 honours to leave a service alone. */
+export const KUBE_VIP_IGNORE_ANNOTATION = 'kube-vip.io/ignore';
+
+/**
+ * k8s.io/client-go in kube-vip v1.0.0's go.mod. Its leaderelection (like every release since
+ * 0.30) renews with a bare PUT of the cached Lease first: the model's `update-first`.
+ */
+export const KUBE_VIP_CLIENT_GO = 'v0.33.3';
+export const KUBE_VIP_RENEW_MODE = 'update-first' as const;
+
+/** Its metrics port (`prometheus_server`), inside each node namespace. */
+export const KUBE_VIP_METRICS_PORT = 2112;
+
+const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+
+/** The Lease kube-vip elects for a service. */
+export function kubeVipLease(service: { name: string; namespace: string }): {
+  name: string;
+  namespace: string;
+} {
+  return { name: `${KUBE_VIP_LEASE_PREFIX}${service.name}`, namespace: service.namespace };
+}
+
+export interface TimersMs {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+/** Scenario fields kube-vip cannot take, with one-line messages naming each. */
+export function kubeVipTimerIssues(t: TimersMs): { field: keyof TimersMs; message: string }[] {
+  return (['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs'] as const).flatMap((field) =>
+    t[field] % 1000 === 0 && t[field] > 0
+      ? []
+      : [
+          {
+            field,
+            message: `announcer.${field} (${t[field]}) must be a whole number of seconds with implementation kube-vip (its vip_* timers are integer seconds): use ${Math.max(1000, Math.round(t[field] / 1000) * 1000)}`,
+          },
+        ],
+  );
+}
+
+/** The environment of `kube-vip manager` for one node. */
+export function kubeVipEnv(o: {
+  nodeName: string;
+  ifname: string;
+  home: string;
+  timers: TimersMs;
+}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: o.home,
+    vip_nodename: o.nodeName,
+    vip_interface: o.ifname,
+    vip_arp: 'true',
+    svc_enable: 'true',
+    svc_election: 'true',
+    cp_enable: 'false',
+    vip_leaseduration: String(o.timers.leaseDurationMs / 1000),
+    vip_renewdeadline: String(o.timers.renewDeadlineMs / 1000),
+    vip_retryperiod: String(o.timers.retryPeriodMs / 1000),
+    prometheus_server: `:${KUBE_VIP_METRICS_PORT}`,
+  };
+}
+
+/**
+ * Writes `<home>/.kube/config` (a copy of the node's kubeconfig) for kube-vip's HOME. Throws when
+ * /etc/kubernetes/admin.conf exists: kube-vip would prefer it to ours (see above).
+ */
+export async function prepareKubeVipHome(home: string, kubeconfigPath: string): Promise<void> {
+  if (existsSync(ADMIN_CONF)) {
+    throw new BackendError(
+      `${ADMIN_CONF} exists: kube-vip v1.0.0 would use it instead of the run's kubeconfig (and reach that cluster); run kube-vip scenarios on a machine without it`,
+    );
+  }
+  await mkdir(join(home, '.kube'), { recursive: true });
+  await copyFile(kubeconfigPath, join(home, '.kube', 'config'));
+}
+
+/**
+ * Least privilege for kube-vip's services mode with ARP, bound to each node's identity
+ * (`l2bench:announcer:<node>`, the CN of the node kubeconfigs):
+ *   services          get/list/watch (watcher), update (the `kube-vip.io/vipHost` annotation)
+ *   services/status   update (it rewrites status.loadBalancer.ingress with ports)
+ *   leases            get/create/update, any namespace (`kubevip-<svc>` next to the service)
+ * No endpoints/endpointslices: only `externalTrafficPolicy: Local` services need them (ours are Cluster).
+ */
+export function kubeVipRbacObjects(
+  nodeNames: readonly string[],
+  labels: Record<string, string>,
+): KubernetesObject[] {
+  const name = 'l2bench:kube-vip';
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels },
+      rules: [
+        { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'update'] },
+        { apiGroups: [''], resources: ['services/status'], verbs: ['update'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      ],
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: nodeNames.map((n) => ({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'User',
+        name: `l2bench:announcer:${n}`,
+      })),
+    } as KubernetesObject,
+  ];
+}
