@@ -169,7 +169,7 @@ announcer: {leaseDurationMs: ${LEASE_MS}, renewDeadlineMs: ${RENEW_MS}, retryPer
       const first = await leaseUntil(kc, svc, (l) => l.holder === cluster.nodes[CANDIDATE]!.name, 10_000);
       assert.ok(first, `client-go candidate holds ${svc.leaseName} within 10000ms`);
       await Promise.all([d.startAgent(0), d.startAgent(1)]);
-      await d.waitForAddresses(30_000);
+      await d.waitForAddresses(90_000);
       poller = (async () => {
         while (polling) {
           const bound = await boundNodes(cluster, svc.vip!);
@@ -262,8 +262,19 @@ announcer: {leaseDurationMs: ${LEASE_MS}, renewDeadlineMs: ${RENEW_MS}, retryPer
     await d.flushVips(cluster.nodes[1]!);
     const held = await leaseUntil(kc, svc, (x) => x.holder === node, GRACEFUL_LIMIT_MS + 3000);
     assert.ok(held, 'the candidate took the released Lease');
+    const restartedAt = Date.now();
     await Promise.all([d.startAgent(0), d.startAgent(1)]);
-    await sleep(2000);
+    // Both agents campaign again (they saw the candidate as leader) before the candidate lets go;
+    // a Node agent can take seconds to start on a busy 2-core machine.
+    const following = () =>
+      new Set(
+        d.events
+          .since(restartedAt)
+          .filter((e) => e.event === 'leader' && e.lease === svc.leaseName)
+          .map((e) => e.node),
+      );
+    for (let waited = 0; following().size < 2 && waited < 30_000; waited += 100) await sleep(100);
+    assert.equal(following().size, 2, 'both restarted agents follow the candidate within 30000ms');
     const before = await readLease(kc, svc);
     assert.equal(before.holder, node, 'the candidate still holds the Lease with the agents back');
     const tTerm = Date.now();
