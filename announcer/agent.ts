@@ -149,13 +149,15 @@ export class Agent {
   /** Reads the interfaces, starts the watches and the periodic resync. Throws if `ip` fails. */
   async start(): Promise<void> {
     const { log, dataplane } = this.deps;
-    const snap = await dataplane.refresh();
+    // The operator Deployment's pod owns no VIPs: it never reads or changes interfaces.
+    const snap = this.cfg.operatorOnly ? { interfaces: [] } : await dataplane.refresh();
     log.log('start', {
       msg: `selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
       interfaces: snap.interfaces,
     });
     for (const c of [this.services, this.pools, this.policies, this.node]) c.start();
     this.operator?.start();
+    if (this.cfg.operatorOnly) return;
     this.tick = setInterval(() => {
       dataplane
         .reconcile()
@@ -227,7 +229,7 @@ export class Agent {
   }
 
   private reconcile(): void {
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || this.cfg.operatorOnly) return;
     const { log, dataplane } = this.deps;
     if (this.pools.isSynced()) {
       const ranges = parsePools(this.pools.list()).flatMap((p) => p.blocks);

@@ -38,6 +38,7 @@ const fields = {
   selection: oneOf(['policy', 'all-services']),
   'renew-mode': oneOf(['get-then-update', 'update-first']),
   operator: z.boolean(),
+  'operator-only': z.boolean(),
   'lease-name-style': oneOf(['cilium', 'kube-vip']),
 } as const;
 
@@ -52,12 +53,14 @@ const defaults: Partial<Record<FlagName, string | boolean>> = {
   selection: 'policy',
   'renew-mode': 'get-then-update',
   operator: false,
+  'operator-only': false,
   'lease-name-style': 'cilium',
 };
 
 /** Validated agent configuration. */
 export interface AgentConfig {
-  kubeconfig: string;
+  /** Null inside a pod without `--kubeconfig`: the ServiceAccount's in-cluster config. */
+  kubeconfig: string | null;
   nodeName: string;
   metricsPort: number;
   leaseNamespace: string;
@@ -68,12 +71,15 @@ export interface AgentConfig {
   renewMode: 'get-then-update' | 'update-first';
   /** Also run the leader-elected IPAM operator. */
   operator: boolean;
+  /** Run only the IPAM operator (a Deployment's pod): no per-service elections, no VIPs. */
+  operatorOnly: boolean;
   leaseNameStyle: 'cilium' | 'kube-vip';
 }
 
 /** One line per flag, for `--help`. */
 export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <file> --node-name <name> [flags]
-  --kubeconfig <file>          kubeconfig of this node's identity (env L2A_KUBECONFIG, then KUBECONFIG)
+  --kubeconfig <file>          kubeconfig of this node's identity (env L2A_KUBECONFIG, then KUBECONFIG);
+                               in a pod without it: the ServiceAccount (KUBERNETES_SERVICE_HOST)
   --node-name <name>           Node name; also the lease holder identity (L2A_NODE_NAME)
   --metrics-port <port>        /metrics and /healthz on 0.0.0.0 (default 9090)
   --lease-namespace <ns>       namespace of cilium-style and operator leases (default kube-system)
@@ -83,8 +89,11 @@ export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <f
   --selection policy|all-services        all-services: cilium/cilium#28752 behaviour (default policy)
   --renew-mode get-then-update|update-first   (default get-then-update, like client-go)
   --operator                   also run the leader-elected LB IPAM operator
+  --operator-only              run only the operator (no elections, no VIPs): the operator Deployment
   --lease-name-style cilium|kube-vip     (default cilium)
 Every flag is also read from L2A_<FLAG> (e.g. L2A_LEASE_DURATION_MS); flags win.`;
+
+const isBoolean = (flag: string): boolean => flag === 'operator' || flag === 'operator-only';
 
 const envName = (flag: string): string => `L2A_${flag.toUpperCase().replaceAll('-', '_')}`;
 
@@ -103,7 +112,7 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const options = {
     ...Object.fromEntries(
       (Object.keys(fields) as FlagName[]).map(
-        (f) => [f, { type: f === 'operator' ? 'boolean' : 'string' }] as const,
+        (f) => [f, { type: isBoolean(f) ? 'boolean' : 'string' }] as const,
       ),
     ),
     help: { type: 'boolean', short: 'h' },
@@ -124,11 +133,11 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   for (const flag of Object.keys(fields) as FlagName[]) {
     const fromFlag = values[flag];
     const fromEnv = env[envName(flag)] || (flag === 'kubeconfig' ? env.KUBECONFIG : undefined) || undefined;
-    if (fromFlag !== undefined && !(flag === 'operator' && fromFlag === false)) {
+    if (fromFlag !== undefined && !(isBoolean(flag) && fromFlag === false)) {
       raw[flag] = fromFlag;
       source[flag] = `--${flag}`;
     } else if (fromEnv !== undefined) {
-      raw[flag] = flag === 'operator' ? parseBool(flag, fromEnv) : fromEnv;
+      raw[flag] = isBoolean(flag) ? parseBool(flag, fromEnv) : fromEnv;
       source[flag] = envName(flag);
     } else {
       raw[flag] = defaults[flag];
@@ -136,8 +145,14 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     }
   }
 
+  // In a pod (client-go's rest.InClusterConfig condition) the ServiceAccount stands in for a kubeconfig.
+  const inCluster = raw.kubeconfig === undefined && Boolean(env.KUBERNETES_SERVICE_HOST);
   const out: Record<string, unknown> = {};
   for (const flag of Object.keys(fields) as FlagName[]) {
+    if (flag === 'kubeconfig' && inCluster) {
+      out[flag] = null;
+      continue;
+    }
     const r = fields[flag].safeParse(raw[flag]);
     if (!r.success) {
       const shown = raw[flag] === undefined ? '' : ` (got ${JSON.stringify(raw[flag])})`;
@@ -147,7 +162,7 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   }
 
   const cfg: AgentConfig = {
-    kubeconfig: out.kubeconfig as string,
+    kubeconfig: out.kubeconfig as string | null,
     nodeName: out['node-name'] as string,
     metricsPort: out['metrics-port'] as number,
     leaseNamespace: out['lease-namespace'] as string,
@@ -156,7 +171,8 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     retryPeriodMs: out['retry-period-ms'] as number,
     selection: out.selection as AgentConfig['selection'],
     renewMode: out['renew-mode'] as AgentConfig['renewMode'],
-    operator: out.operator as boolean,
+    operator: (out.operator as boolean) || (out['operator-only'] as boolean),
+    operatorOnly: out['operator-only'] as boolean,
     leaseNameStyle: out['lease-name-style'] as AgentConfig['leaseNameStyle'],
   };
   checkTimings(cfg, source);
