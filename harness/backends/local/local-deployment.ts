@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
+import { announcerFlags } from '../../manifests/announcer-flags.js';
 import { repoRoot } from '../../paths.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
@@ -98,7 +99,6 @@ export class LocalDeployment implements AsyncDisposable {
 
   /** The agent command line for a node, from the scenario's announcer settings. */
   agentArgs(node: LocalNode): string[] {
-    const a = this.scenario.announcer;
     return [
       '--import',
       'tsx',
@@ -109,18 +109,7 @@ export class LocalDeployment implements AsyncDisposable {
       node.name,
       '--metrics-port',
       '9090',
-      '--lease-duration-ms',
-      String(a.leaseDurationMs),
-      '--renew-deadline-ms',
-      String(a.renewDeadlineMs),
-      '--retry-period-ms',
-      String(a.retryPeriodMs),
-      '--selection',
-      a.selection,
-      '--renew-mode',
-      a.renewMode,
-      '--lease-name-style',
-      a.leaseNameStyle,
+      ...announcerFlags(this.scenario.announcer),
       // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
       ...(node.index === 0 ? ['--operator'] : []),
     ];
