@@ -7,6 +7,13 @@ export const FIELD_MANAGER = 'l2bench';
 
 /** Exposes the client's discovery-based path lookup (protected upstream). */
 class PathResolver extends KubernetesObjectApi {
+  static forConfig(kc: KubeConfig): PathResolver {
+    // kc.makeApiClient constructs the given class, so the subclass keeps its method.
+    const r = kc.makeApiClient(PathResolver);
+    r.setDefaultNamespace(kc);
+    return r;
+  }
+
   path(obj: KubernetesObject): Promise<string> {
     return this.specUriPath(obj, 'patch');
   }
@@ -23,9 +30,7 @@ export async function serverSideApply(
   objects: readonly KubernetesObject[],
   opts: { dryRun?: boolean; timeoutMs?: number } = {},
 ): Promise<void> {
-  // kc.makeApiClient constructs the given class, so the subclass keeps its method.
-  const resolver = kc.makeApiClient(PathResolver);
-  resolver.setDefaultNamespace(kc);
+  const resolver = PathResolver.forConfig(kc);
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new BackendError('kubeconfig has no current cluster: select a context');
   for (const obj of objects) {
