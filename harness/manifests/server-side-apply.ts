@@ -1,6 +1,6 @@
-import { request } from 'node:https';
 import { type KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import { kubeRequest } from '../util/kube-request.js';
 
 /** Field manager of everything l2bench applies; `kubectl get --show-managed-fields` names it. */
 export const FIELD_MANAGER = 'l2bench';
@@ -31,8 +31,6 @@ export async function serverSideApply(
   opts: { dryRun?: boolean; timeoutMs?: number } = {},
 ): Promise<void> {
   const resolver = PathResolver.forConfig(kc);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new BackendError('kubeconfig has no current cluster: select a context');
   for (const obj of objects) {
     const what = `${obj.kind}/${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
     let path: string;
@@ -49,8 +47,11 @@ export async function serverSideApply(
       force: 'true',
     });
     if (opts.dryRun) query.set('dryRun', 'All');
-    const url = new URL(`${server.replace(/\/$/, '')}${path}?${query}`);
-    const res = await send(kc, url, JSON.stringify(obj), opts.timeoutMs ?? 30_000);
+    const res = await kubeRequest(kc, 'PATCH', `${path}?${query}`, {
+      body: JSON.stringify(obj),
+      contentType: 'application/apply-patch+yaml',
+      timeoutMs: opts.timeoutMs ?? 30_000,
+    });
     if (res.status >= 300) {
       let detail = res.body;
       try {
@@ -59,33 +60,4 @@ export async function serverSideApply(
       throw new BackendError(`apply ${what} failed (HTTP ${res.status}): ${detail.split('\n')[0]}`);
     }
   }
-}
-
-async function send(
-  kc: KubeConfig,
-  url: URL,
-  body: string,
-  timeoutMs: number,
-): Promise<{ status: number; body: string }> {
-  const options: Parameters<KubeConfig['applyToHTTPSOptions']>[0] = {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/apply-patch+yaml', accept: 'application/json' },
-    timeout: timeoutMs,
-  };
-  await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = request(url, options, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        text += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('timeout', () =>
-      req.destroy(new BackendError(`PATCH ${url.pathname} timed out after ${timeoutMs}ms`)),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
