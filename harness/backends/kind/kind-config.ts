@@ -90,11 +90,10 @@ export const KIND_CLUSTER_NAME_MAX = 50;
  * The cluster of one variant: `l2b-<run id>-<variant number>` (`l2b-1a2b3c-v01`), short enough for
  * kind's 50-character limit and lower-case as kind requires; the context is `kind-<name>`.
  */
-export function kindClusterName(runId: string, variantId: string): string {
-  const number = /^v?\d+/.exec(variantId)?.[0] ?? variantId;
-  const name = `l2b-${runId}-${number.startsWith('v') ? number : `v${number}`}`
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '-');
+export function kindClusterName(runId: string, variantId?: string): string {
+  const number = variantId === undefined ? '' : (/^v?\d+/.exec(variantId)?.[0] ?? variantId);
+  const suffix = number === '' ? '' : `-${number.startsWith('v') ? number : `v${number}`}`;
+  const name = `l2b-${runId}${suffix}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   if (name.length > KIND_CLUSTER_NAME_MAX)
     throw new BackendError(
       `kind cluster name ${name} is ${name.length} characters: kind allows ${KIND_CLUSTER_NAME_MAX}`,

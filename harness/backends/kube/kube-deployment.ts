@@ -72,6 +72,7 @@ export class KubeDeployment implements AsyncDisposable {
 
   /** CRDs (if absent), namespaces, RBAC, pool, policy and the echo backend, ready. No agents yet. */
   async prepare(signal?: AbortSignal): Promise<void> {
+    this.progress(`deploy: CRDs, namespace ${this.namespace}, RBAC, pool, policy, echo backend`);
     const ext = this.kc.makeApiClient(ApiextensionsV1Api);
     for (const crd of crdManifests()) {
       const name = crd.metadata?.name ?? '';
@@ -114,6 +115,7 @@ export class KubeDeployment implements AsyncDisposable {
 
   /** Applies the operator and the agent DaemonSet; waits until every agent pod is ready and followed. */
   async startAllAgents(signal?: AbortSignal): Promise<void> {
+    this.progress(`deploy: agent DaemonSet and operator (${this.o.image.ref})`);
     await serverSideApply(this.kc, [
       operatorDeployment(this.o),
       agentDaemonSet(this.o),
@@ -130,6 +132,30 @@ export class KubeDeployment implements AsyncDisposable {
         const ds = await this.apps.readNamespacedDaemonSet({ namespace: this.namespace, name: AGENT });
         const want = ds.status?.desiredNumberScheduled ?? 0;
         return want > 0 && ds.status?.numberReady === want && ds.status?.updatedNumberScheduled === want;
+      },
+      signal,
+    );
+    await this.followAgentLogs();
+  }
+
+  /**
+   * Waits until the agent on `node` became Ready after `sinceMs` (a replacement pod, or the same
+   * pod restarted with its node), then follows the new pod's log.
+   */
+  async waitAgentReadyOn(
+    node: string,
+    sinceMs: number,
+    signal?: AbortSignal,
+    timeoutMs = 300_000,
+  ): Promise<void> {
+    const floorMs = Math.floor(sinceMs / 1000) * 1000; // conditions carry whole seconds
+    await until(
+      `agent on ${node} ready again`,
+      timeoutMs,
+      async () => {
+        const pod = (await this.agentPods()).get(node);
+        const ready = pod?.status?.conditions?.find((c) => c.type === 'Ready');
+        return ready?.status === 'True' && new Date(ready.lastTransitionTime ?? 0).getTime() >= floorMs;
       },
       signal,
     );
