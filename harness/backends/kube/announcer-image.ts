@@ -4,8 +4,9 @@ import type { AnnouncerImage } from '../../manifests/manifest-options.js';
 /**
  * Adapter to the announcer image the docker backend builds (announcer/Dockerfile, tagged by content
  * hash; harness/docker/). Until that builder is wired here, the image comes from
- * `L2BENCH_ANNOUNCER_IMAGE` (a reference already in the local Docker engine) and runs the compiled
- * agent and echo server at the paths below, which the Dockerfile must provide.
+ * `L2BENCH_ANNOUNCER_IMAGE` (a reference already in the local Docker engine, e.g. the
+ * `l2bench/announcer:<hash>` that `./l2bench images` builds) and runs the bundled agent and echo
+ * server at the image's paths below.
  */
 export async function resolveAnnouncerImage(
   pullPolicy: AnnouncerImage['pullPolicy'],
@@ -18,8 +19,9 @@ export async function resolveAnnouncerImage(
     );
   return {
     ref,
-    agentCommand: ['node', '--import', 'tsx', '/opt/l2bench/announcer/main.ts'],
-    echoCommand: ['node', '/opt/l2bench/harness/backends/local/echo-server.ts'],
+    // The layout of announcer/Dockerfile (harness/docker/images.ts IMAGE_PATHS on branch i9).
+    agentCommand: ['/usr/bin/node', '/opt/l2bench/announcer.mjs'],
+    echoCommand: ['/usr/bin/node', '/opt/l2bench/echo-server.mjs'],
     pullPolicy,
   };
 }
