@@ -165,6 +165,7 @@ export class Agent {
     });
     for (const c of [this.services, this.pools, this.policies, this.node]) c.start();
     this.operator?.start();
+    if (this.cfg.operatorOnly) return;
     this.tick = setInterval(() => {
       dataplane
         .reconcile()
@@ -236,7 +237,7 @@ export class Agent {
   }
 
   private reconcile(): void {
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || this.cfg.operatorOnly) return;
     const { log, dataplane } = this.deps;
     if (this.pools.isSynced()) {
       const ranges = parsePools(this.pools.list()).flatMap((p) => p.blocks);

@@ -37,6 +37,19 @@ test('--operator-only implies the operator (flag or L2A_OPERATOR_ONLY)', () => {
   assert.deepEqual([byEnv.operator, byEnv.operatorOnly], [true, true]);
 });
 
+test('in a pod, no --kubeconfig means the ServiceAccount; --operator-only implies --operator', () => {
+  const cfg = parseAgentConfig(['--node-name', 'n0', '--operator-only'], {
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+  });
+  assert.ok(cfg !== 'help');
+  assert.equal(cfg.kubeconfig, null);
+  assert.equal(cfg.operator, true);
+  assert.equal(cfg.operatorOnly, true);
+  const file = parseAgentConfig(required, { KUBERNETES_SERVICE_HOST: '10.96.0.1' });
+  assert.equal(file !== 'help' && file.kubeconfig, '/tmp/n0.kubeconfig');
+  fails(['--node-name', 'n0'], {}, /^--kubeconfig is required$/);
+});
+
 test('every flag is parsed', () => {
   const cfg = parseAgentConfig(
     [

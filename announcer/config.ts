@@ -62,7 +62,8 @@ const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['operator', 'operator-only']
 
 /** Validated agent configuration. */
 export interface AgentConfig {
-  kubeconfig: string;
+  /** Null inside a pod without `--kubeconfig`: the ServiceAccount's in-cluster config. */
+  kubeconfig: string | null;
   nodeName: string;
   metricsPort: number;
   leaseNamespace: string;
@@ -83,7 +84,8 @@ export interface AgentConfig {
 
 /** One line per flag, for `--help`. */
 export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <file> --node-name <name> [flags]
-  --kubeconfig <file>          kubeconfig of this node's identity (env L2A_KUBECONFIG, then KUBECONFIG)
+  --kubeconfig <file>          kubeconfig of this node's identity (env L2A_KUBECONFIG, then KUBECONFIG);
+                               in a pod without it: the ServiceAccount (KUBERNETES_SERVICE_HOST)
   --node-name <name>           Node name; also the lease holder identity (L2A_NODE_NAME)
   --metrics-port <port>        /metrics and /healthz on 0.0.0.0 (default 9090)
   --lease-namespace <ns>       namespace of cilium-style and operator leases (default kube-system)
@@ -147,8 +149,14 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     }
   }
 
+  // In a pod (client-go's rest.InClusterConfig condition) the ServiceAccount stands in for a kubeconfig.
+  const inCluster = raw.kubeconfig === undefined && Boolean(env.KUBERNETES_SERVICE_HOST);
   const out: Record<string, unknown> = {};
   for (const flag of Object.keys(fields) as FlagName[]) {
+    if (flag === 'kubeconfig' && inCluster) {
+      out[flag] = null;
+      continue;
+    }
     const r = fields[flag].safeParse(raw[flag]);
     if (!r.success) {
       const shown = raw[flag] === undefined ? '' : ` (got ${JSON.stringify(raw[flag])})`;
@@ -158,7 +166,7 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   }
 
   const cfg: AgentConfig = {
-    kubeconfig: out.kubeconfig as string,
+    kubeconfig: out.kubeconfig as string | null,
     nodeName: out['node-name'] as string,
     metricsPort: out['metrics-port'] as number,
     leaseNamespace: out['lease-namespace'] as string,

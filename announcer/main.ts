@@ -39,10 +39,11 @@ async function main(): Promise<number> {
   const log = new JsonLogger(cfg.nodeName);
   const kc = new KubeConfig();
   try {
-    kc.loadFromFile(cfg.kubeconfig);
+    if (cfg.kubeconfig === null) kc.loadFromCluster();
+    else kc.loadFromFile(cfg.kubeconfig);
   } catch (err) {
     process.stderr.write(
-      `l2announcer: --kubeconfig ${cfg.kubeconfig}: ${err instanceof Error ? err.message : String(err)}\n`,
+      `l2announcer: --kubeconfig ${cfg.kubeconfig ?? '(in-cluster)'}: ${err instanceof Error ? err.message : String(err)}\n`,
     );
     return 2;
   }

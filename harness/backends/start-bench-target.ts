@@ -3,6 +3,12 @@ import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import type { ToolName } from '../tools/tool-versions.js';
 import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
+import { ClusterBenchTarget, type ClusterChoice } from './cluster/cluster-bench-target.js';
+import { DockerCli } from './kind/docker-cli.js';
+import { KindBenchTarget } from './kind/kind-bench-target.js';
+import { ensureKindNetwork } from './kind/kind-cluster.js';
+import { freeRegion } from './kind/kind-network.js';
+import { resolveAnnouncerImage } from './kube/announcer-image.js';
 import { LocalBenchTarget } from './local/local-bench-target.js';
 
 type BackendName = BenchTargetOptions['scenario']['backend'];
@@ -32,8 +38,42 @@ const localDriver: BackendDriver = {
   start: (o) => LocalBenchTarget.start(o),
 };
 
+const kindDriver: BackendDriver = {
+  tools: ['kind', 'k6'],
+  async prepareHost(progress) {
+    await ensureDebianPackages(['curl'], progress);
+    await new DockerCli().requireEngine();
+    await resolveTool('kind', { onProgress: progress });
+    await resolveAnnouncerImage('Never');
+    // Refuses a kind network outside 198.18.0.0/15 before any cluster exists.
+    freeRegion(await ensureKindNetwork(new DockerCli(), progress));
+  },
+  start: (o) => KindBenchTarget.start(o),
+};
+
+/** `--context` and `--yes` of the cluster backend (the CLI sets these variables). */
+function clusterChoice(env: NodeJS.ProcessEnv = process.env): ClusterChoice {
+  return {
+    ...(env.L2BENCH_CLUSTER_CONTEXT ? { context: env.L2BENCH_CLUSTER_CONTEXT } : {}),
+    yes: env.L2BENCH_CLUSTER_YES === '1',
+  };
+}
+
+const clusterDriver: BackendDriver = {
+  tools: ['k6'],
+  async prepareHost(progress) {
+    await ensureDebianPackages(['curl'], progress);
+    await resolveAnnouncerImage('IfNotPresent');
+  },
+  start: (o) => ClusterBenchTarget.start(o, clusterChoice()),
+};
+
 /** Backend name → driver. A backend not listed here is not built yet. */
-const DRIVERS: Partial<Record<BackendName, BackendDriver>> = { local: localDriver };
+const DRIVERS: Partial<Record<BackendName, BackendDriver>> = {
+  local: localDriver,
+  kind: kindDriver,
+  cluster: clusterDriver,
+};
 
 /** The driver of a scenario's backend; a one-line error naming the field when it is not available. */
 export function backendDriver(backend: BackendName, source = 'scenario'): BackendDriver {

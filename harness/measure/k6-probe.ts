@@ -27,6 +27,11 @@ export interface StartProbesOptions {
   k6Path: string;
   /** Network namespace to probe from (the run's client namespace), or null for the host namespace (loopback only). */
   netns: string | null;
+  /**
+   * With `netns: null`: the host itself sits on a project Docker bridge (kind's network in
+   * 198.19.0.0/16), so VIPs in 198.18.0.0/15 are probed from the host instead of loopback only.
+   */
+  hostOnProjectBridge?: boolean;
   vips: readonly string[];
   port: number;
   /** New requests per second per VIP (may be fractional), at most 200. */
@@ -96,8 +101,9 @@ export function validateProbeOptions(o: StartProbesOptions): void {
   if (o.vips.length === 0) fail('no VIPs to probe');
   if (o.netns !== null && !/^l2b[\w-]+$/.test(o.netns))
     fail(`netns ${o.netns} is not an l2bench namespace (l2b…)`);
-  const range = o.netns === null ? LOOPBACK_RANGE : PROJECT_RANGE;
-  const rangeText = o.netns === null ? '127.0.0.0/8 (no netns)' : '198.18.0.0/15';
+  const loopbackOnly = o.netns === null && !o.hostOnProjectBridge;
+  const range = loopbackOnly ? LOOPBACK_RANGE : PROJECT_RANGE;
+  const rangeText = loopbackOnly ? '127.0.0.0/8 (no netns)' : '198.18.0.0/15';
   for (const vip of o.vips) {
     const n = ipv4ToNumber(vip);
     if (n === undefined || n < range.first || n > range.last) fail(`VIP ${vip} is not in ${rangeText}`);

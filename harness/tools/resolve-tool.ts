@@ -2,6 +2,7 @@ import { ToolError } from '../errors.js';
 import { isExecutableFile } from './executable-file.js';
 import { buildTool, cachedToolPath } from './go-build.js';
 import { toolMessages } from './messages.js';
+import { findOnPath } from './path-tool.js';
 import { findToolOverride } from './tool-override.js';
 import { TOOL_PINS, type ToolName } from './tool-versions.js';
 
@@ -17,7 +18,7 @@ export interface ResolveToolOptions {
 export interface LocatedTool {
   name: ToolName;
   path: string;
-  /** `L2BENCH_<NAME>` / `KUBEBUILDER_ASSETS` for an override, `cache` or `build` otherwise. */
+  /** `L2BENCH_<NAME>` / `KUBEBUILDER_ASSETS` for an override, `PATH`, `cache` or `build` otherwise. */
   source: string;
   /** Seconds the build took, when `source` is `build`. */
   buildSeconds?: number;
@@ -30,6 +31,10 @@ const inFlight = new Map<ToolName, Promise<LocatedTool>>();
 export async function locateTool(name: ToolName, opts: ResolveToolOptions = {}): Promise<LocatedTool> {
   const override = await findToolOverride(name);
   if (override) return { name, ...override };
+  if (TOOL_PINS[name].fromPath) {
+    const onPath = await findOnPath(name, process.env, opts.onProgress);
+    if (onPath) return { name, path: onPath.path, source: 'PATH' };
+  }
   const cached = cachedToolPath(name);
   if (await isExecutableFile(cached)) return { name, path: cached, source: 'cache' };
   const pin = TOOL_PINS[name];
@@ -55,7 +60,7 @@ export async function locateTool(name: ToolName, opts: ResolveToolOptions = {}):
 /**
  * Absolute path of a working binary of a pinned tool. In order: the env override
  * (`L2BENCH_KUBE_APISERVER`, `L2BENCH_ETCD`, `L2BENCH_K6`, `L2BENCH_KIND`, or `KUBEBUILDER_ASSETS`
- * for kube-apiserver and etcd), the cached `~/.cache/l2bench/bin/<name>-<version>`, or (unless
+ * for kube-apiserver and etcd), for kind a `kind` on PATH of the pinned minor release, the cached `~/.cache/l2bench/bin/<name>-<version>`, or (unless
  * `build: false`) a fresh build with Go. Throws ToolError.
  */
 export async function resolveTool(name: ToolName, opts: ResolveToolOptions = {}): Promise<string> {

@@ -1,4 +1,4 @@
-/** Binaries l2bench provisions. `kind` is pinned for the kind backend; its build is not exercised yet. */
+/** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
 export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip';
 
 /** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
@@ -53,6 +53,8 @@ export interface ToolPin {
    */
   fallbackToolchain: string;
   recipe: BuildRecipe;
+  /** Use a binary on PATH that reports the pin's minor release before the cache or a build. */
+  fromPath?: boolean;
 }
 
 const KUBERNETES_VERSION = 'v1.32.13';
@@ -180,6 +182,7 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
     versionArgs: ['version'],
     fallbackToolchain: 'go1.24.6',
     recipe: { kind: 'go-install', mainPackage: 'sigs.k8s.io/kind', ldflags: ['-s', '-w'] },
+    fromPath: true,
   },
 };
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
+import { announcerFlags } from '../../manifests/announcer-flags.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
@@ -101,7 +102,6 @@ export class LocalDeployment implements AsyncDisposable {
 
   /** The agent command line for a node, from the scenario's announcer settings. */
   agentArgs(node: LocalNode, extra: readonly string[] = []): string[] {
-    const a = this.scenario.announcer;
     return [
       '--import',
       'tsx',
@@ -112,18 +112,7 @@ export class LocalDeployment implements AsyncDisposable {
       node.name,
       '--metrics-port',
       '9090',
-      '--lease-duration-ms',
-      String(a.leaseDurationMs),
-      '--renew-deadline-ms',
-      String(a.renewDeadlineMs),
-      '--retry-period-ms',
-      String(a.retryPeriodMs),
-      '--selection',
-      a.selection,
-      '--renew-mode',
-      a.renewMode,
-      '--lease-name-style',
-      a.leaseNameStyle,
+      ...announcerFlags(this.scenario.announcer),
       // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
       ...(node.index === 0 && extra.length === 0 ? ['--operator'] : []),
       ...extra,

@@ -1,0 +1,185 @@
+import 'disposablestack/auto';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { BackendError } from '../../errors.js';
+import { systemNamespace } from '../../manifests/manifest-options.js';
+import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
+import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
+import { CONTROL_PLANE_CONTAINERS, KubeletStatsPoller } from '../../measure/kubelet-stats.js';
+import type { AnnouncerEventLog } from '../../run/announcer-events.js';
+import type { FaultKind } from '../../run/results-schema.js';
+import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import { resolveAnnouncerImage } from '../kube/announcer-image.js';
+import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
+import { KubeDeployment } from '../kube/kube-deployment.js';
+import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
+import { checkClusterContext, clusterPool } from './context-guard.js';
+
+/** What the CLI passes for `--backend cluster`: `--context`, `--yes`. */
+export interface ClusterChoice {
+  context?: string;
+  yes?: boolean;
+}
+
+/**
+ * The `cluster` backend: an existing cluster from the kubeconfig. It creates the CRDs only if
+ * absent, its own namespace `l2bench-<id>`, run-labelled cluster roles, pool, policy, echo
+ * Deployment and Services, and removes exactly those afterwards; it never touches a Service it did
+ * not create. CPU comes from the kubelet's /stats/summary through the API server's node proxy
+ * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `crash` = grace 0,
+ * `graceful` = the pod's grace period. `freeze` and `partition` need node access and are refused.
+ */
+export class ClusterBenchTarget implements BenchTarget {
+  readonly backend = 'cluster' as const;
+  readonly metrics: MetricsEndpoints;
+  nodeNames: readonly string[] = [];
+  private faultAtMs = 0;
+  private readonly pollers = new Map<string, KubeletStatsPoller>();
+
+  private constructor(
+    private readonly kc: KubeConfig,
+    readonly deployment: KubeDeployment,
+    readonly workDir: string,
+    private readonly k6Path: string,
+    private readonly stack: AsyncDisposableStack,
+    private readonly controlPlaneNode: string,
+    etcdUrl: string,
+  ) {
+    const server = kc.getCurrentCluster()?.server ?? '';
+    this.metrics = { apiserverUrl: server, apiserverTls: kubeconfigTls(kc), etcdUrl };
+  }
+
+  static async start(o: BenchTargetOptions, choice: ClusterChoice = {}): Promise<ClusterBenchTarget> {
+    const s = o.scenario;
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    if (choice.context) kc.setCurrentContext(choice.context);
+    checkClusterContext(kc.getCurrentContext(), choice.yes ?? false);
+    const vipCidr = clusterPool(s);
+    const image = await resolveAnnouncerImage('IfNotPresent');
+    const runId = randomBytes(3).toString('hex');
+    const core = kc.makeApiClient(CoreV1Api);
+    const apiserver = (
+      await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'component=kube-apiserver' })
+    ).items[0];
+    const cpNode = apiserver?.spec?.nodeName;
+    if (!cpNode)
+      throw new BackendError(
+        'backend cluster: no kube-apiserver static pod (kube-system, component=kube-apiserver): a managed control plane cannot be measured',
+      );
+    const etcd = (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'component=etcd' }))
+      .items[0];
+    // kubeadm's etcd serves metrics on the node's loopback only; through the pod proxy they are
+    // reachable only where the cluster exposes them. Otherwise the etcd figures are null, not guessed.
+    const server = kc.getCurrentCluster()?.server ?? '';
+    const etcdUrl = etcd?.metadata?.name
+      ? `${server}/api/v1/namespaces/kube-system/pods/http:${etcd.metadata.name}:2381/proxy/metrics`
+      : `${server}/metrics`;
+    const workDir = join(tmpdir(), `l2bench-cluster-${runId}`);
+    await mkdir(workDir, { recursive: true });
+    await using stack = new AsyncDisposableStack();
+    stack.defer(() => rm(workDir, { recursive: true, force: true }));
+    const deployment = stack.use(
+      new KubeDeployment(kc, { runId, scenario: s, image, vipCidr }, (l) => o.progress(`  ${l}`)),
+    );
+    const target = new ClusterBenchTarget(kc, deployment, workDir, o.k6Path, stack.move(), cpNode, etcdUrl);
+    target.nodeNames = (await core.listNode()).items.map((n) => n.metadata?.name ?? '');
+    await target.poller(cpNode);
+    return target;
+  }
+
+  private async poller(node: string): Promise<KubeletStatsPoller> {
+    let p = this.pollers.get(node);
+    if (!p) {
+      p = new KubeletStatsPoller(this.kc, node);
+      this.pollers.set(node, p);
+      this.stack.use(p);
+      await p.start();
+    }
+    return p;
+  }
+
+  get scenario(): ResolvedScenario {
+    return this.deployment.o.scenario;
+  }
+  get events(): AnnouncerEventLog {
+    return this.deployment.events;
+  }
+  get services(): DeployedService[] {
+    return this.deployment.services;
+  }
+  kubeConfig(): KubeConfig {
+    return this.kc;
+  }
+
+  controlPlaneCpu(): SampledProcess[] {
+    const p = this.pollers.get(this.controlPlaneNode);
+    if (!p) return [];
+    return [
+      { role: 'kube-apiserver', read: p.reader(CONTROL_PLANE_CONTAINERS['kube-apiserver']) },
+      { role: 'etcd', read: p.reader(CONTROL_PLANE_CONTAINERS.etcd) },
+    ];
+  }
+
+  /** Agents by node from each node's kubelet (pollers start once an agent was seen there). */
+  agentCpu(): SampledProcess[] {
+    const ref = {
+      namespace: systemNamespace(this.deployment.o.runId),
+      podPrefix: 'l2bench-announcer-',
+      container: 'agent',
+    };
+    return this.nodeNames.flatMap((node) => {
+      const p = this.pollers.get(node);
+      return p ? [{ role: 'announcer' as const, node, read: p.reader(ref) }] : [];
+    });
+  }
+
+  prepare(): Promise<void> {
+    return this.deployment.prepare();
+  }
+  createServices(): Promise<void> {
+    return this.deployment.createServices();
+  }
+  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.deployment.waitForAddresses(timeoutMs, signal);
+  }
+  async startAllAgents(): Promise<void> {
+    await this.deployment.startAllAgents();
+    for (const node of (await this.deployment.agentPods()).keys()) await this.poller(node);
+  }
+  stopAllAgents(): Promise<void> {
+    return this.deployment.stopAllAgents();
+  }
+  waitUntilAllAnswer(
+    vips: readonly string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | null> {
+    return waitUntilAllAnswerFromHost(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  }
+  startProbes(spec: ProbeSpec): Promise<RunningProbes> {
+    return startProbes({ ...spec, k6Path: this.k6Path, netns: null, hostOnProjectBridge: true });
+  }
+
+  async injectFault(fault: FaultKind, node: string): Promise<void> {
+    this.faultAtMs = Date.now();
+    if (fault === 'crash') return this.deployment.deleteAgentPod(node, 0);
+    if (fault === 'graceful') return this.deployment.deleteAgentPod(node);
+    throw new BackendError(
+      `backend cluster: fault ${fault} needs access to the node itself: use faults.kinds crash or graceful, or backend kind`,
+    );
+  }
+
+  restoreNode(_fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
+    return this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stack.disposeAsync();
+  }
+}

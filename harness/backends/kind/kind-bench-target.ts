@@ -1,0 +1,260 @@
+import 'disposablestack/auto';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { BackendError } from '../../errors.js';
+import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
+import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
+import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
+import type { AnnouncerEventLog } from '../../run/announcer-events.js';
+import type { FaultKind } from '../../run/results-schema.js';
+import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { sleep } from '../../shutdown-signal.js';
+import { resolveTool } from '../../tools/resolve-tool.js';
+import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import { resolveAnnouncerImage } from '../kube/announcer-image.js';
+import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
+import { KubeDeployment } from '../kube/kube-deployment.js';
+import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
+import { type ContainerFaults, dockerCliFaults } from './container-faults.js';
+import { DockerCli } from './docker-cli.js';
+import { descendantsMatching, readHostProcesses } from './host-processes.js';
+import { StartedKindCluster } from './kind-cluster.js';
+import { kindClusterName } from './kind-config.js';
+import { KIND_NETWORK, kindVipPool } from './kind-network.js';
+import { claimVipSlot } from './vip-slot.js';
+
+/** kubeadm's etcd serves /metrics on the node's loopback only; this moves it onto the kind network. */
+const ETCD_METRICS_SED =
+  's#--listen-metrics-urls=http://127.0.0.1:2381#--listen-metrics-urls=http://0.0.0.0:2381#';
+
+/**
+ * The `kind` backend as a {@link BenchTarget}: one kind cluster per variant on the kind Docker
+ * network, the announcer deployed from the generated manifests, VIPs from a slot of the network's
+ * free half, probes from the host (the bridge's gateway), CPU of kube-apiserver, etcd and agents
+ * from this host's /proc below each node container.
+ *
+ * Faults act on the holder's node container, as a real node would fail: `crash` = `docker kill`
+ * (kubelet, agent, echo and the node's VIPs die together; restored by `docker start`), `freeze` =
+ * `docker pause` for freezeSeconds, `partition` = `docker network disconnect` for partitionSeconds
+ * (reconnected with its address), `graceful` = deleting the node's agent pod (SIGTERM).
+ */
+export class KindBenchTarget implements BenchTarget {
+  readonly backend = 'kind' as const;
+  readonly metrics: MetricsEndpoints;
+  nodeNames: readonly string[] = [];
+  private faultAtMs = 0;
+  private readonly nodePids = new Map<string, number>();
+  private readonly nodeIps = new Map<string, string>();
+
+  private constructor(
+    readonly cluster: StartedKindCluster,
+    readonly deployment: KubeDeployment,
+    private readonly docker: DockerCli,
+    private readonly faults: ContainerFaults,
+    private readonly k6Path: string,
+    private readonly stack: AsyncDisposableStack,
+    etcdUrl: string,
+  ) {
+    const kc = cluster.kubeConfig();
+    this.metrics = {
+      apiserverUrl: kc.getCurrentCluster()?.server ?? '',
+      apiserverTls: kubeconfigTls(kc),
+      etcdUrl,
+    };
+  }
+
+  static async start(o: BenchTargetOptions): Promise<KindBenchTarget> {
+    const s = o.scenario;
+    const docker = new DockerCli();
+    await docker.requireEngine();
+    const kindPath = await resolveTool('kind', { onProgress: o.progress });
+    const image = await resolveAnnouncerImage('Never');
+    const runId = randomBytes(3).toString('hex');
+    await using stack = new AsyncDisposableStack();
+    const slot = stack.use(claimVipSlot());
+    const cluster = stack.use(
+      await StartedKindCluster.start({
+        name: kindClusterName(runId),
+        scenario: s,
+        kindPath,
+        docker,
+        images: [image.ref],
+        workDir: join(tmpdir(), `l2bench-kind-${runId}`),
+        ...(process.env.L2BENCH_KIND_NODE_IMAGE ? { nodeImage: process.env.L2BENCH_KIND_NODE_IMAGE } : {}),
+        onProgress: (l) => o.progress(`  ${l}`),
+      }),
+    );
+    const pool = kindVipPool(cluster.network, slot.slot, s.pool);
+    const vipCidr = pool.cidr ?? `${pool.start}-${pool.stop}`;
+    const kc = cluster.kubeConfig();
+    const deployment = stack.use(
+      new KubeDeployment(
+        kc,
+        { runId, scenario: s, image, vipCidr, agentNodeSelector: { [AGENT_NODE_LABEL]: 'true' } },
+        (l) => o.progress(`  ${l}`),
+      ),
+    );
+    const cp = cluster.controlPlaneContainer;
+    await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
+    const target = new KindBenchTarget(
+      cluster,
+      deployment,
+      docker,
+      dockerCliFaults(docker),
+      o.k6Path,
+      stack.move(),
+      '',
+    );
+    await target.inspectNodes(s);
+    const cpIp = target.nodeIps.get(cp);
+    (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
+    await target.waitForEtcdMetrics(o.signal);
+    return target;
+  }
+
+  /** Node names (selected nodes first), their host pids and kind-network addresses. */
+  private async inspectNodes(s: ResolvedScenario): Promise<void> {
+    const nodes = (await this.kubeConfig().makeApiClient(CoreV1Api).listNode()).items;
+    const selected = (l: Record<string, string> = {}) =>
+      Object.entries(s.nodes.labels).every(([k, v]) => l[k] === v) && l[AGENT_NODE_LABEL] === 'true';
+    const names = nodes.map((n) => n.metadata?.name ?? '');
+    const rank = (n: (typeof nodes)[number]) => (selected(n.metadata?.labels) ? 0 : 1);
+    this.nodeNames = [...nodes].sort((a, b) => rank(a) - rank(b)).map((n) => n.metadata?.name ?? '');
+    const fmt = `{{.Name}} {{.State.Pid}} {{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`;
+    const out = await this.docker.run(['inspect', '--format', fmt, ...names]);
+    for (const line of out.stdout.trim().split('\n')) {
+      const [name = '', pid = '', ip = ''] = line.trim().replace(/^\//, '').split(' ');
+      this.nodePids.set(name, Number(pid));
+      this.nodeIps.set(name, ip);
+    }
+  }
+
+  /** kubelet restarts etcd after the manifest edit; the API server answers again once it is back. */
+  private async waitForEtcdMetrics(signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !signal?.aborted) {
+      const ok = await fetch(this.metrics.etcdUrl, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      const api = await this.kubeConfig()
+        .makeApiClient(CoreV1Api)
+        .listNamespace()
+        .then(
+          () => true,
+          () => false,
+        );
+      if (ok && api) return;
+      await sleep(1000, signal);
+    }
+    throw new BackendError(
+      `etcd metrics at ${this.metrics.etcdUrl} did not answer within 120 s of moving them off loopback`,
+    );
+  }
+
+  get scenario(): ResolvedScenario {
+    return this.deployment.o.scenario;
+  }
+  get workDir(): string {
+    return this.cluster.spec.workDir;
+  }
+  get events(): AnnouncerEventLog {
+    return this.deployment.events;
+  }
+  get services(): DeployedService[] {
+    return this.deployment.services;
+  }
+  kubeConfig(): KubeConfig {
+    return this.cluster.kubeConfig();
+  }
+
+  controlPlaneCpu(): SampledProcess[] {
+    const root = this.nodePids.get(this.cluster.controlPlaneContainer) ?? -1;
+    const procs = readHostProcesses();
+    const one = (role: 'kube-apiserver' | 'etcd'): SampledProcess[] => {
+      const found = descendantsMatching(procs, root, (p) => p.comm === role);
+      if (found.length !== 1)
+        throw new BackendError(
+          `expected one ${role} below ${this.cluster.controlPlaneContainer}, found ${found.length}`,
+        );
+      return [{ role, pid: (found[0] as { pid: number }).pid }];
+    };
+    return [...one('kube-apiserver'), ...one('etcd')];
+  }
+
+  agentCpu(): SampledProcess[] {
+    const procs = readHostProcesses();
+    return this.nodeNames.flatMap((node) =>
+      descendantsMatching(
+        procs,
+        this.nodePids.get(node) ?? -1,
+        (p) => p.cmdline.includes('announcer/main') && !p.cmdline.includes('--operator-only'),
+      ).map((p) => ({ role: 'announcer' as const, node, pid: p.pid })),
+    );
+  }
+
+  prepare(): Promise<void> {
+    return this.deployment.prepare();
+  }
+  createServices(): Promise<void> {
+    return this.deployment.createServices();
+  }
+  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.deployment.waitForAddresses(timeoutMs, signal);
+  }
+  startAllAgents(): Promise<void> {
+    return this.deployment.startAllAgents();
+  }
+  stopAllAgents(): Promise<void> {
+    return this.deployment.stopAllAgents();
+  }
+  waitUntilAllAnswer(
+    vips: readonly string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | null> {
+    return waitUntilAllAnswerFromHost(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  }
+  startProbes(spec: ProbeSpec): Promise<RunningProbes> {
+    return startProbes({ ...spec, k6Path: this.k6Path, netns: null, hostOnProjectBridge: true });
+  }
+
+  async injectFault(fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
+    const f = this.scenario.faults;
+    this.faultAtMs = Date.now();
+    switch (fault) {
+      case 'crash':
+        return this.faults.kill(node);
+      case 'graceful':
+        return this.deployment.deleteAgentPod(node);
+      case 'freeze':
+        await this.faults.pause(node);
+        await sleep(f.freezeSeconds * 1000, signal);
+        return this.faults.unpause(node);
+      case 'partition': {
+        const ip = this.nodeIps.get(node);
+        if (!ip) throw new BackendError(`no kind-network address known for node ${node}`);
+        await this.faults.disconnect(KIND_NETWORK, node);
+        await sleep(f.partitionSeconds * 1000, signal);
+        return this.faults.connect(KIND_NETWORK, node, ip);
+      }
+    }
+  }
+
+  async restoreNode(fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
+    if (fault === 'crash') {
+      await this.faults.start(node);
+      await this.inspectNodes(this.scenario);
+    }
+    // A pause or partition leaves the pod Ready as far as the API knows: nothing to wait for then.
+    if (fault === 'crash' || fault === 'graceful')
+      await this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stack.disposeAsync();
+  }
+}

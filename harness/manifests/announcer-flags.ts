@@ -1,0 +1,22 @@
+import type { ResolvedScenario } from '../run/scenario-schema.js';
+
+/**
+ * The agent flags that carry a scenario's announcer settings (docs/design.md's flag contract).
+ * Every backend starts the agent with these; only identity, kubeconfig and ports differ.
+ */
+export function announcerFlags(a: ResolvedScenario['announcer']): string[] {
+  return [
+    '--lease-duration-ms',
+    String(a.leaseDurationMs),
+    '--renew-deadline-ms',
+    String(a.renewDeadlineMs),
+    '--retry-period-ms',
+    String(a.retryPeriodMs),
+    '--selection',
+    a.selection,
+    '--renew-mode',
+    a.renewMode,
+    '--lease-name-style',
+    a.leaseNameStyle,
+  ];
+}
