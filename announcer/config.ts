@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseStrategy, type StrategySpec } from './election/election-strategy.js';
 
 /** A flag or L2A_* variable is invalid; the message is one line naming it. Exit code 2. */
 export class ConfigError extends Error {
@@ -40,6 +41,17 @@ const fields = {
   operator: z.boolean(),
   'operator-only': z.boolean(),
   'lease-name-style': oneOf(['cilium', 'kube-vip']),
+  strategy: z.string().transform((text, ctx) => {
+    const spec = parseStrategy(text);
+    if (spec === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be per-service, per-service-watch, sharded:K (K from 1 to 4096) or node-lease',
+      });
+      return z.NEVER;
+    }
+    return spec;
+  }),
 } as const;
 
 type FlagName = keyof typeof fields;
@@ -55,6 +67,7 @@ const defaults: Partial<Record<FlagName, string | boolean>> = {
   operator: false,
   'operator-only': false,
   'lease-name-style': 'cilium',
+  strategy: 'per-service',
 };
 
 /** Flags that take no value. */
@@ -80,6 +93,8 @@ export interface AgentConfig {
    */
   operatorOnly: boolean;
   leaseNameStyle: 'cilium' | 'kube-vip';
+  /** Election strategy (`--strategy`). */
+  strategy: StrategySpec;
 }
 
 /** One line per flag, for `--help`. */
@@ -97,6 +112,7 @@ export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <f
   --operator                   also run the leader-elected LB IPAM operator
   --operator-only              run only the IPAM operator: no elections, VIPs or ARP (implies --operator)
   --lease-name-style cilium|kube-vip     (default cilium)
+  --strategy per-service|per-service-watch|sharded:K|node-lease   election strategy (default per-service)
 Every flag is also read from L2A_<FLAG> (e.g. L2A_LEASE_DURATION_MS); flags win.`;
 
 const envName = (flag: string): string => `L2A_${flag.toUpperCase().replaceAll('-', '_')}`;
@@ -178,7 +194,13 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     operator: (out.operator as boolean) || (out['operator-only'] as boolean),
     operatorOnly: out['operator-only'] as boolean,
     leaseNameStyle: out['lease-name-style'] as AgentConfig['leaseNameStyle'],
+    strategy: out.strategy as StrategySpec,
   };
+  if (cfg.strategy.kind === 'per-service-watch' && cfg.leaseNameStyle !== 'cilium') {
+    throw new ConfigError(
+      `${source.strategy} per-service-watch needs ${source['lease-name-style']} cilium (its one watch covers --lease-namespace only)`,
+    );
+  }
   checkTimings(cfg, source);
   return cfg;
 }
