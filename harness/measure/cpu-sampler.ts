@@ -1,11 +1,20 @@
 import { ownCpuSeconds, readProcCpu } from './proc-cpu.js';
 
-/** A process the sampler watches, by role (and node, for agents). */
-export interface SampledProcess {
+/** Cumulative CPU seconds and resident memory of one source at one moment. */
+export interface CpuCounter {
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/**
+ * A CPU source the sampler watches, by role (and node, for agents): a process on this host (`pid`,
+ * read from /proc) or any other cumulative counter (`read`: a container's cgroup, a kubelet's
+ * stats), which must be synchronous and cheap; it returns null when the source is gone.
+ */
+export type SampledProcess = {
   role: 'kube-apiserver' | 'etcd' | 'announcer' | 'echo' | 'k6';
   node?: string;
-  pid: number;
-}
+} & ({ pid: number; read?: never } | { pid?: never; read: () => CpuCounter | null });
 
 /** One reading of one process. `cpuSeconds` is cumulative since the process started. */
 export interface CpuReading {
@@ -46,7 +55,7 @@ export class CpuSampler implements Disposable {
     const tMs = Date.now();
     const out: CpuReading[] = [];
     for (const p of this.processes) {
-      const r = readProcCpu(p.pid);
+      const r = p.read ? p.read() : readProcCpu(p.pid);
       if (!r) continue;
       out.push({ tMs, role: p.role, ...(p.node ? { node: p.node } : {}), ...r });
     }

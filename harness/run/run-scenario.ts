@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
 import { leaseModelInputFor, leaseRequestModel, worstCaseTakeoverMs } from '../measure/analytic-model.js';
-import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
@@ -61,24 +61,16 @@ function fmtEta(seconds: number): string {
 }
 
 /**
- * `l2bench run`: scenario → variants → one fresh local cluster per variant → samples → summary.
+ * `l2bench run`: scenario → variants → one fresh cluster of the scenario's backend per variant → samples → summary.
  * Returns the results directory. Everything is validated before anything starts.
  */
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
   let scenario: Scenario = await loadScenario(o.scenario);
   if (o.quick) scenario = quickScenario(scenario);
   const variants = expandVariants(scenario, o.scenario);
-  if (scenario.backend !== 'local') {
-    throw new ScenarioError(
-      `${o.scenario}: backend '${scenario.backend}' is not available in this build: use backend: local (or --backend local)`,
-    );
-  }
-  await ensureDebianPackages(['iproute2', 'arping', 'curl'], o.progress);
-  const [k6Path] = await Promise.all([
-    resolveTool('k6', { onProgress: o.progress }),
-    resolveTool('kube-apiserver', { onProgress: o.progress }),
-    resolveTool('etcd', { onProgress: o.progress }),
-  ]);
+  const driver = backendDriver(scenario.backend, o.scenario);
+  await driver.prepareHost(o.progress);
+  const k6Path = await resolveTool('k6', { onProgress: o.progress });
 
   let writer: ResultsWriter;
   const done: VariantSummary[] = [];
@@ -99,7 +91,9 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     writer = ResultsWriter.create(o.resultsRoot ?? 'results', scenario.name);
   }
   writer.writeScenario(scenario);
-  const environment = await captureEnvironment('local', ['kube-apiserver', 'etcd', 'k6']);
+  const environment = await captureEnvironment(scenario.backend, [
+    ...new Set([...driver.tools, 'k6' as const]),
+  ]);
   writer.writeEnvironment(environment);
   const runInfo = {
     runId: writer.dir.split('/').pop() ?? scenario.name,

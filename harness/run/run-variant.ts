@@ -1,8 +1,5 @@
-import { StartedLocalCluster } from '../backends/local/local-cluster.js';
-import { LocalDeployment } from '../backends/local/local-deployment.js';
-import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
+import { startBenchTarget } from '../backends/start-bench-target.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
-import { waitUntilAllAnswer } from '../measure/vip-probe.js';
 import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
@@ -29,7 +26,7 @@ export interface VariantRunOptions {
 const SETTLE_SECONDS = 3;
 
 /**
- * Runs one variant on a fresh local cluster: alternating baseline (no agents) and announce windows
+ * Runs one variant on a fresh cluster of the scenario's backend: alternating baseline (no agents) and announce windows
  * per repetition, then failover trials of every fault kind. Every record is appended to the
  * results as soon as it exists.
  */
@@ -37,31 +34,19 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const s = o.variant.scenario;
   const id = o.variant.id;
   const out: VariantRun = { windows: [], trials: [], announceTimeMs: null, notes: [] };
-  const selected = s.nodes.count;
-  await using cluster = await StartedLocalCluster.start({
-    nodes: selected + s.nodes.unselected.count,
-    nodeLabels: (i) => (i < selected ? s.nodes.labels : s.nodes.unselected.labels),
-    onProgress: (l) => o.progress(`  ${l}`),
+  await using target = await startBenchTarget({
+    scenario: s,
+    k6Path: o.k6Path,
+    progress: o.progress,
+    signal: o.signal,
   });
   using sampler = new CpuSampler(
     (r) => o.writer.append({ type: 'cpu', variantId: id, ...r }),
     1000 / s.measurement.sampleHz,
   );
-  await using deployment = new LocalDeployment(cluster, s);
-  await deployment.prepare();
-  const endpoints: MetricsEndpoints = {
-    apiserverUrl: cluster.apiServerUrl,
-    apiserverTls: cluster.adminTls,
-    etcdUrl: cluster.etcdMetricsUrl,
-  };
-  const controlPlane: SampledProcess[] = [
-    { role: 'kube-apiserver', pid: cluster.apiserver.pid },
-    { role: 'etcd', pid: cluster.etcd.pid },
-  ];
-  const agentProcesses = (): SampledProcess[] =>
-    [...deployment.agents.entries()]
-      .filter(([, p]) => p.running)
-      .map(([i, p]) => ({ role: 'announcer', node: cluster.nodes[i]?.name, pid: p.pid }));
+  await target.prepare();
+  const controlPlane: SampledProcess[] = target.controlPlaneCpu();
+  const agentProcesses = (): SampledProcess[] => target.agentCpu();
   sampler.watch(controlPlane);
   sampler.start();
   const phase = (
@@ -93,7 +78,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       phase: p,
       windowSeconds: s.measurement.windowSeconds,
       processes,
-      endpoints,
+      endpoints: target.metrics,
       sampler,
       signal: o.signal,
     });
@@ -104,43 +89,31 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     return true;
   };
 
-  const announcedVips = () => deployment.services.flatMap((x) => (x.vip ? [x.vip] : []));
+  const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
   for (let rep = 0; rep < reps && !o.signal.aborted; rep++) {
     if (s.measurement.baseline) {
-      await deployment.stopAllAgents();
+      await target.stopAllAgents();
       await sleep(SETTLE_SECONDS * 1000, o.signal);
       o.progress(`  rep ${rep + 1}/${reps}: baseline window ${s.measurement.windowSeconds}s (no agents)`);
       if (!(await measure('baseline', rep, controlPlane))) break;
     }
     const t0 = Date.now();
-    await deployment.startAllAgents();
+    await target.startAllAgents();
     if (!servicesCreated) {
       const created = Date.now();
-      await deployment.createServices();
-      await deployment.waitForAddresses(60_000, o.signal);
+      await target.createServices();
+      await target.waitForAddresses(60_000, o.signal);
       servicesCreated = true;
-      const ms = await waitUntilAllAnswer(
-        cluster.network.client.netns,
-        announcedVips(),
-        s.services.echo.port,
-        120_000,
-        o.signal,
-      );
+      const ms = await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
       out.announceTimeMs = ms === null ? null : Date.now() - created;
       if (ms === null) out.notes.push('not every VIP answered within 120 s of creating the services');
       o.progress(
-        `  services: ${deployment.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
+        `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
       );
     } else {
-      await waitUntilAllAnswer(
-        cluster.network.client.netns,
-        announcedVips(),
-        s.services.echo.port,
-        120_000,
-        o.signal,
-      );
+      await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
     }
     await sleep(s.measurement.warmupSeconds * 1000, o.signal);
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
@@ -148,7 +121,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     if (!(await measure('announce', rep, [...controlPlane, ...agentProcesses()]))) break;
   }
 
-  const targets = deployment.services.filter((x) => x.announced && x.vip);
+  const targets = target.services.filter((x) => x.announced && x.vip);
   let n = 0;
   for (const fault of s.faults.kinds) {
     for (let trial = 0; trial < s.faults.trialsPerKind && !o.signal.aborted; trial++) {
@@ -162,9 +135,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
         `  ${fault} trial ${trial + 1}/${s.faults.trialsPerKind} on ${service.name} (${service.vip})`,
       );
       const rec = await runFailoverTrial({
-        deployment,
-        kc: cluster.kubeConfig(),
-        k6Path: o.k6Path,
+        target,
         variantId: id,
         fault,
         trial,

@@ -4,24 +4,12 @@ import { BackendError } from '../../errors.js';
 import { repoRoot } from '../../paths.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
-import {
-  announcementObjects,
-  planServices,
-  RUN_LABEL,
-  type ServicePlan,
-  serviceObject,
-} from '../../run/scenario-objects.js';
+import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
+import type { DeployedService } from '../bench-target.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
-
-/** A service as deployed: its plan and, once IPAM assigned one, its VIP. */
-export interface DeployedService extends ServicePlan {
-  vip: string | null;
-  leaseName: string;
-  leaseNamespace: string;
-}
 
 /**
  * The announcer deployed on a local cluster: CRDs, RBAC, pool, policy and services applied through

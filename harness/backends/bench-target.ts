@@ -1,0 +1,83 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
+import type { SampledProcess } from '../measure/cpu-sampler.js';
+import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
+import type { AnnouncerEventLog } from '../run/announcer-events.js';
+import type { FaultKind } from '../run/results-schema.js';
+import type { ServicePlan } from '../run/scenario-objects.js';
+import type { ResolvedScenario } from '../run/scenario-schema.js';
+
+/** A service as deployed: its plan, its Lease and, once IPAM assigned one, its VIP. */
+export interface DeployedService extends ServicePlan {
+  vip: string | null;
+  leaseName: string;
+  leaseNamespace: string;
+}
+
+/** What a probe run needs besides where it runs from (the target knows that). */
+export type ProbeSpec = Omit<StartProbesOptions, 'k6Path' | 'netns'>;
+
+/**
+ * One backend's cluster with the announcer deployed on it: the single seam between the runner and
+ * a backend (`local`, `docker`, `kind`, `cluster`). The runner never reaches past it, so the same
+ * windows, trials and figures apply to every backend.
+ *
+ * Lifecycle: {@link startBenchTarget} returns it with the cluster up and nothing deployed; the
+ * runner calls `prepare`, then `startAllAgents`/`createServices`/`waitForAddresses`, and disposes
+ * it at the end, which removes everything the target created.
+ */
+export interface BenchTarget extends AsyncDisposable {
+  readonly backend: ResolvedScenario['backend'];
+  readonly scenario: ResolvedScenario;
+  /** A directory for this target's probe outputs and logs (removed on dispose). */
+  readonly workDir: string;
+  /** Node names, in the order the backend created them (selected nodes first). */
+  readonly nodeNames: readonly string[];
+  /** Announcer log events (takeovers, binds), for trial analysis; empty where a backend has none. */
+  readonly events: AnnouncerEventLog;
+  /** The scenario's services once created, with their VIPs once assigned. */
+  readonly services: DeployedService[];
+  /** Where kube-apiserver's and etcd's /metrics are scraped. */
+  readonly metrics: MetricsEndpoints;
+  /** An admin client configuration. */
+  kubeConfig(): KubeConfig;
+  /** CPU sources of the control plane (kube-apiserver and etcd processes or containers). */
+  controlPlaneCpu(): SampledProcess[];
+  /** CPU sources of the running announcers (empty while they are stopped). */
+  agentCpu(): SampledProcess[];
+
+  /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
+  prepare(): Promise<void>;
+  /** Creates the scenario's services (IPAM assigns their VIPs once agents run). */
+  createServices(): Promise<void>;
+  /** Reads each announced service's VIP from its status, waiting up to `timeoutMs`. */
+  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  startAllAgents(): Promise<void>;
+  /** Stops every agent gracefully (leases released, VIPs unbound). */
+  stopAllAgents(): Promise<void>;
+
+  /** Polls from the client side until every VIP answers; the elapsed ms, or null on timeout. */
+  waitUntilAllAnswer(
+    vips: readonly string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | null>;
+  /** Starts k6 probes from the client side (a client namespace or container). */
+  startProbes(spec: ProbeSpec): Promise<RunningProbes>;
+  /**
+   * Injects `fault` into the named node and, for freeze and partition, holds it for the scenario's
+   * length before lifting it. Returns once the fault is in place (crash, graceful) or lifted.
+   */
+  injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
+  /** Brings the node back to a working agent and echo backend after a trial. */
+  restoreNode(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** Inputs every backend gets to start a target for one variant. */
+export interface BenchTargetOptions {
+  scenario: ResolvedScenario;
+  /** The k6 binary, for backends that run probes on this host. */
+  k6Path: string;
+  progress: (line: string) => void;
+  signal: AbortSignal;
+}

@@ -1,0 +1,171 @@
+import 'disposablestack/auto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { BackendError } from '../../errors.js';
+import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
+import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
+import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
+import type { AnnouncerEventLog } from '../../run/announcer-events.js';
+import type { FaultKind } from '../../run/results-schema.js';
+import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { sleep } from '../../shutdown-signal.js';
+import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
+import { LocalDeployment } from './local-deployment.js';
+
+/**
+ * The `local` backend as a {@link BenchTarget}: a real etcd and kube-apiserver as processes, one
+ * network namespace per node with an agent and an echo backend, probes from the client namespace.
+ *
+ * Faults: `crash` = SIGKILL of the agent and the echo backend, and the VIPs the node's kernel held
+ * are removed (a node that dies loses its addresses; without this the dead node's kernel would go on
+ * answering ARP); `freeze` = SIGSTOP of the agent, SIGCONT after freezeSeconds (the node's kernel and
+ * echo keep answering, as a hung agent's node would); `partition` = the node's link down for
+ * partitionSeconds; `graceful` = SIGTERM (the agent releases its leases).
+ */
+export class LocalBenchTarget implements BenchTarget {
+  readonly backend = 'local' as const;
+  readonly metrics: MetricsEndpoints;
+
+  private constructor(
+    readonly cluster: StartedLocalCluster,
+    readonly deployment: LocalDeployment,
+    private readonly k6Path: string,
+    private readonly stack: AsyncDisposableStack,
+  ) {
+    this.metrics = {
+      apiserverUrl: cluster.apiServerUrl,
+      apiserverTls: cluster.adminTls,
+      etcdUrl: cluster.etcdMetricsUrl,
+    };
+  }
+
+  /** Starts a local cluster sized for the scenario (selected nodes first) with the deployment ready to prepare. */
+  static async start(o: BenchTargetOptions): Promise<LocalBenchTarget> {
+    const s = o.scenario;
+    const selected = s.nodes.count;
+    await using stack = new AsyncDisposableStack();
+    const cluster = stack.use(
+      await StartedLocalCluster.start({
+        nodes: selected + s.nodes.unselected.count,
+        nodeLabels: (i) => (i < selected ? s.nodes.labels : s.nodes.unselected.labels),
+        onProgress: (l) => o.progress(`  ${l}`),
+      }),
+    );
+    const deployment = stack.use(new LocalDeployment(cluster, s));
+    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move());
+  }
+
+  get scenario(): ResolvedScenario {
+    return this.deployment.scenario;
+  }
+  get workDir(): string {
+    return this.cluster.workDir;
+  }
+  get nodeNames(): readonly string[] {
+    return this.cluster.nodes.map((n) => n.name);
+  }
+  get events(): AnnouncerEventLog {
+    return this.deployment.events;
+  }
+  get services(): DeployedService[] {
+    return this.deployment.services;
+  }
+
+  kubeConfig(): KubeConfig {
+    return this.cluster.kubeConfig();
+  }
+
+  controlPlaneCpu(): SampledProcess[] {
+    return [
+      { role: 'kube-apiserver', pid: this.cluster.apiserver.pid },
+      { role: 'etcd', pid: this.cluster.etcd.pid },
+    ];
+  }
+
+  agentCpu(): SampledProcess[] {
+    return [...this.deployment.agents.entries()]
+      .filter(([, p]) => p.running)
+      .map(([i, p]) => ({ role: 'announcer', node: this.cluster.nodes[i]?.name, pid: p.pid }));
+  }
+
+  prepare(): Promise<void> {
+    return this.deployment.prepare();
+  }
+  createServices(): Promise<void> {
+    return this.deployment.createServices();
+  }
+  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.deployment.waitForAddresses(timeoutMs, signal);
+  }
+  startAllAgents(): Promise<void> {
+    return this.deployment.startAllAgents();
+  }
+  stopAllAgents(): Promise<void> {
+    return this.deployment.stopAllAgents();
+  }
+
+  waitUntilAllAnswer(
+    vips: readonly string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | null> {
+    const port = this.scenario.services.echo.port;
+    return waitUntilAllAnswer(this.cluster.network.client.netns, vips, port, timeoutMs, signal);
+  }
+
+  startProbes(spec: ProbeSpec): Promise<RunningProbes> {
+    return startProbes({ ...spec, k6Path: this.k6Path, netns: this.cluster.network.client.netns });
+  }
+
+  async injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void> {
+    const node = this.node(nodeName);
+    const d = this.deployment;
+    const agent = d.agents.get(node.index);
+    const f = this.scenario.faults;
+    switch (fault) {
+      case 'crash':
+        agent?.signal('SIGKILL');
+        d.echoes.get(node.index)?.signal('SIGKILL');
+        await d.flushVips(node);
+        return;
+      case 'graceful':
+        agent?.signal('SIGTERM');
+        return;
+      case 'freeze':
+        agent?.signal('SIGSTOP');
+        await sleep(f.freezeSeconds * 1000, signal);
+        agent?.signal('SIGCONT');
+        return;
+      case 'partition':
+        await this.cluster.network.setLink(node, false);
+        await sleep(f.partitionSeconds * 1000, signal);
+        await this.cluster.network.setLink(node, true);
+        return;
+    }
+  }
+
+  async restoreNode(fault: FaultKind, nodeName: string): Promise<void> {
+    const node = this.node(nodeName);
+    const d = this.deployment;
+    if (fault === 'crash') {
+      await d.echoes.get(node.index)?.waitForExit();
+      await d.startEcho(node);
+    }
+    if (fault === 'crash' || fault === 'graceful') {
+      await d.agents.get(node.index)?.waitForExit();
+      d.agents.delete(node.index);
+      await d.startAgent(node.index);
+    }
+  }
+
+  private node(name: string): LocalNode {
+    const node = this.cluster.nodes.find((n) => n.name === name);
+    if (!node) throw new BackendError(`no node named ${name} in local run ${this.cluster.runId}`);
+    return node;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stack.disposeAsync();
+  }
+}

@@ -1,0 +1,52 @@
+import { ScenarioError } from '../errors.js';
+import { ensureDebianPackages } from '../tools/debian-packages.js';
+import { resolveTool } from '../tools/resolve-tool.js';
+import type { ToolName } from '../tools/tool-versions.js';
+import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
+import { LocalBenchTarget } from './local/local-bench-target.js';
+
+type BackendName = BenchTargetOptions['scenario']['backend'];
+
+/** What the runner needs from a backend: host preparation once per run, then a target per variant. */
+export interface BackendDriver {
+  /** Pinned tools whose versions the results record. */
+  readonly tools: readonly ToolName[];
+  /**
+   * Checks and provisions what the backend needs on this host before any variant starts, so a
+   * missing engine or binary is one clear error before anything is created.
+   */
+  prepareHost(progress: (line: string) => void): Promise<void>;
+  /** Starts the backend for one variant: the cluster is up, nothing is deployed yet. */
+  start(o: BenchTargetOptions): Promise<BenchTarget>;
+}
+
+const localDriver: BackendDriver = {
+  tools: ['kube-apiserver', 'etcd', 'k6'],
+  async prepareHost(progress) {
+    await ensureDebianPackages(['iproute2', 'arping', 'curl'], progress);
+    await Promise.all([
+      resolveTool('kube-apiserver', { onProgress: progress }),
+      resolveTool('etcd', { onProgress: progress }),
+    ]);
+  },
+  start: (o) => LocalBenchTarget.start(o),
+};
+
+/** Backend name → driver. A backend not listed here is not built yet. */
+const DRIVERS: Partial<Record<BackendName, BackendDriver>> = { local: localDriver };
+
+/** The driver of a scenario's backend; a one-line error naming the field when it is not available. */
+export function backendDriver(backend: BackendName, source = 'scenario'): BackendDriver {
+  const driver = DRIVERS[backend];
+  if (!driver) {
+    throw new ScenarioError(
+      `${source}: backend '${backend}' is not available in this build: use backend: ${Object.keys(DRIVERS).join(' or ')}`,
+    );
+  }
+  return driver;
+}
+
+/** Starts the scenario's backend for one variant. */
+export function startBenchTarget(o: BenchTargetOptions): Promise<BenchTarget> {
+  return backendDriver(o.scenario.backend).start(o);
+}
