@@ -1,8 +1,11 @@
+import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { buildL2benchImages } from '../docker/images.js';
 import { ScenarioError } from '../errors.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import type { ToolName } from '../tools/tool-versions.js';
 import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
+import { DockerBenchTarget } from './docker/docker-bench-target.js';
 import { LocalBenchTarget } from './local/local-bench-target.js';
 
 type BackendName = BenchTargetOptions['scenario']['backend'];
@@ -32,8 +35,18 @@ const localDriver: BackendDriver = {
   start: (o) => LocalBenchTarget.start(o),
 };
 
+const dockerDriver: BackendDriver = {
+  tools: ['kube-apiserver', 'etcd', 'k6'],
+  async prepareHost(progress) {
+    // The engine first: without one, say so before building anything.
+    const engine = await ensureDockerEngine({ onProgress: progress });
+    await buildL2benchImages(engine.docker, progress);
+  },
+  start: (o) => DockerBenchTarget.start(o),
+};
+
 /** Backend name → driver. A backend not listed here is not built yet. */
-const DRIVERS: Partial<Record<BackendName, BackendDriver>> = { local: localDriver };
+const DRIVERS: Partial<Record<BackendName, BackendDriver>> = { local: localDriver, docker: dockerDriver };
 
 /** The driver of a scenario's backend; a one-line error naming the field when it is not available. */
 export function backendDriver(backend: BackendName, source = 'scenario'): BackendDriver {

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BackendError } from '../errors.js';
 
@@ -21,6 +22,13 @@ export interface DockerFaultTarget {
   network?: string;
   /** The container's address on `network`, restored on connect (Docker would pick a new one). */
   ipv4Address?: string;
+  /**
+   * The name the node's interface on `network` had (`eth0`). Docker names a reconnected interface
+   * after the next free index (`eth1`), and an agent whose policy selects `^eth0$` would then
+   * announce nothing; a cut cable renames nothing, so the interface gets its name back (needs
+   * `ip` in the container and NET_ADMIN).
+   */
+  interfaceName?: string;
 }
 
 function need<T>(value: T | undefined, what: string, kind: DockerFaultKind): T {
@@ -75,7 +83,7 @@ export async function liftDockerFault(
       return wrap('unpause', target, () => c.unpause());
     case 'disconnect': {
       const net = docker.getNetwork(need(target.network, 'network', kind));
-      return wrap('network connect', target, () =>
+      await wrap('network connect', target, () =>
         net.connect({
           Container: target.container,
           ...(target.ipv4Address
@@ -83,6 +91,58 @@ export async function liftDockerFault(
             : {}),
         }),
       );
+      if (target.interfaceName && target.ipv4Address)
+        await renameInterface(c, target.ipv4Address, target.interfaceName);
+      return;
     }
   }
+}
+
+/** Runs a command in a container to completion; its output and exit code. */
+export async function execInContainer(
+  c: Dockerode.Container,
+  cmd: string[],
+): Promise<{ code: number | null; output: string }> {
+  const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  const out = new PassThrough();
+  out.on('data', (d: Buffer) => chunks.push(d));
+  c.modem.demuxStream(stream, out, out);
+  await new Promise<void>((ok) => {
+    stream.once('end', ok);
+    stream.once('close', ok);
+    stream.once('error', () => ok());
+  });
+  return { code: (await exec.inspect()).ExitCode, output: Buffer.concat(chunks).toString() };
+}
+
+/** The interface that carries `ipv4` in `ip -o -4 addr show` output (`2: eth1    inet 198.19.17.1/20 …`). */
+export function interfaceWithAddress(ipAddrOutput: string, ipv4: string): string | null {
+  for (const line of ipAddrOutput.split('\n')) {
+    const m = /^\d+:\s+([^\s@]+)\s+inet\s+(\d+\.\d+\.\d+\.\d+)\//.exec(line);
+    if (m && m[2] === ipv4) return m[1] ?? null;
+  }
+  return null;
+}
+
+async function renameInterface(c: Dockerode.Container, ipv4: string, name: string): Promise<void> {
+  const run = async (cmd: string[]) => {
+    const r = await execInContainer(c, cmd);
+    if (r.code !== 0)
+      throw new BackendError(
+        `${cmd.join(' ')} in container ${c.id} failed (exit ${r.code}): ${r.output.trim()}`,
+      );
+    return r.output;
+  };
+  const current = interfaceWithAddress(await run(['ip', '-o', '-4', 'addr', 'show']), ipv4);
+  if (!current)
+    throw new BackendError(`no interface carries ${ipv4} in container ${c.id} after reconnecting`);
+  if (current === name) return;
+  const defaultRoute = (await run(['ip', 'route', 'show', 'default'])).trim().split('\n')[0] ?? '';
+  const gateway = /^default via (\S+)/.exec(defaultRoute)?.[1];
+  await run(['ip', 'link', 'set', 'dev', current, 'down']);
+  await run(['ip', 'link', 'set', 'dev', current, 'name', name]);
+  await run(['ip', 'link', 'set', 'dev', name, 'up']);
+  if (gateway) await run(['ip', 'route', 'replace', 'default', 'via', gateway, 'dev', name]);
 }
