@@ -6,9 +6,16 @@ export const DOCKER_RUN_LABEL = 'l2bench.io/run';
 
 /**
  * A testcontainers container with the settings its builder does not expose: a fixed address on a
- * user-defined network and network sysctls.
+ * user-defined network and network sysctls; never registered with testcontainers' reaper.
  */
 export class L2benchContainer extends GenericContainer {
+  constructor(image: string) {
+    super(image);
+    // No Ryuk session (its image cannot be pulled here): the harness removes what it creates by
+    // the run label, on dispose and in `l2bench cleanup`.
+    this.withAutoCleanup(false);
+  }
+
   /** Joins `network` with a fixed IPv4 address (from the network's ip-range). */
   withStaticAddress(network: string, ipv4: string): this {
     this.withNetworkMode(network);

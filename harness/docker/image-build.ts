@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { GenericContainer } from 'testcontainers';
 import { BackendError } from '../errors.js';
 import { cacheDir } from '../paths.js';
 import { assembleRootfs, type RootfsItem, treeHash } from './rootfs.js';
@@ -44,7 +43,15 @@ export async function buildImage(
   if (await imageExists(docker, tag)) return { tag, built: false };
   onProgress(`docker: building ${tag}`);
   try {
-    await GenericContainer.fromDockerfile(ctx, 'Dockerfile').build(tag, { deleteOnExit: false });
+    // The engine API directly: testcontainers' builder would look up its reaper (Ryuk) first.
+    const stream = await docker.buildImage({ context: ctx, src: ['Dockerfile', 'rootfs'] }, { t: tag });
+    await new Promise<void>((ok, fail) =>
+      docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+        const failed = err?.message ?? out.find((o) => o.error)?.error;
+        if (failed) fail(new Error(failed));
+        else ok();
+      }),
+    );
   } catch (err) {
     throw new BackendError(`docker build of ${tag} from ${ctx} failed: ${(err as Error).message}`, {
       cause: err,
