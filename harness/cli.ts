@@ -3,6 +3,7 @@ import 'disposablestack/auto';
 import { Command, InvalidArgumentError } from 'commander';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { upCluster } from './commands/up-cluster.js';
+import { cleanupDockerRuns } from './docker/cleanup-docker-runs.js';
 import { L2benchError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { formatSummary } from './run/print-summary.js';
@@ -20,6 +21,13 @@ function intArg(flag: string) {
     if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer (got '${v}')`);
     return n;
   };
+}
+
+const BACKENDS = ['local', 'kind', 'cluster', 'docker'] as const;
+function parseBackend(name: string): (typeof BACKENDS)[number] {
+  const b = BACKENDS.find((x) => x === name);
+  if (!b) throw new InvalidArgumentError(`--backend ${name}: use one of ${BACKENDS.join(', ')}`);
+  return b;
 }
 
 const program = new Command('l2bench')
@@ -60,15 +68,20 @@ program
   )
   .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
+  .option('--backend <name>', "run on this backend instead of the scenario's (local, docker)")
   .option('--resume <dir>', 'finish an interrupted run in this results directory')
   .option('--results <dir>', 'where run directories are created', 'results')
   .option('--no-report', 'skip rendering the report at the end')
   .action(
-    async (scenario: string, o: { quick?: boolean; resume?: string; results: string; report: boolean }) => {
+    async (
+      scenario: string,
+      o: { quick?: boolean; backend?: string; resume?: string; results: string; report: boolean },
+    ) => {
       const signal = installShutdownSignal();
       const { dir, summary } = await runScenario({
         scenario,
         quick: o.quick,
+        ...(o.backend ? { backend: parseBackend(o.backend) } : {}),
         resume: o.resume,
         resultsRoot: o.results,
         signal,
@@ -134,14 +147,23 @@ program
   )
   .action(async () => {
     const r = await cleanupStaleRuns();
-    if (r.runs.length === 0) out('l2bench cleanup: nothing left behind by crashed runs');
-    else {
+    // After the local part: a stale run's registration is gone by now, so its containers count as dead.
+    const d = await cleanupDockerRuns();
+    if (r.runs.length === 0 && d.runs.length === 0)
+      out('l2bench cleanup: nothing left behind by crashed runs');
+    if (r.runs.length > 0) {
       out(
         `l2bench cleanup: runs ${r.runs.join(', ')}: killed ${r.processes} processes, removed ${r.netns.length} namespaces, ${r.links.length} links, ${r.dirs.length} dirs`,
       );
     }
-    for (const e of r.errors) progress(`l2bench cleanup: ${e}`);
-    if (r.errors.length > 0) process.exitCode = 1;
+    if (d.runs.length > 0) {
+      out(
+        `l2bench cleanup: docker runs ${d.runs.join(', ')}: removed ${d.containers} containers, ${d.networks} networks, ${d.volumes} volumes`,
+      );
+    }
+    const errors = [...r.errors, ...d.errors];
+    for (const e of errors) progress(`l2bench cleanup: ${e}`);
+    if (errors.length > 0) process.exitCode = 1;
   });
 
 program

@@ -1,9 +1,12 @@
+import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { buildL2benchImages } from '../docker/images.js';
 import { ScenarioError } from '../errors.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import type { ToolName } from '../tools/tool-versions.js';
 import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
 import { ClusterBenchTarget, type ClusterChoice } from './cluster/cluster-bench-target.js';
+import { DockerBenchTarget } from './docker/docker-bench-target.js';
 import { DockerCli } from './kind/docker-cli.js';
 import { KindBenchTarget } from './kind/kind-bench-target.js';
 import { ensureKindNetwork } from './kind/kind-cluster.js';
@@ -36,6 +39,16 @@ const localDriver: BackendDriver = {
     ]);
   },
   start: (o) => LocalBenchTarget.start(o),
+};
+
+const dockerDriver: BackendDriver = {
+  tools: ['kube-apiserver', 'etcd', 'k6'],
+  async prepareHost(progress) {
+    // The engine first: without one, say so before building anything.
+    const engine = await ensureDockerEngine({ onProgress: progress });
+    await buildL2benchImages(engine.docker, progress);
+  },
+  start: (o) => DockerBenchTarget.start(o),
 };
 
 const kindDriver: BackendDriver = {
@@ -73,6 +86,7 @@ const DRIVERS: Partial<Record<BackendName, BackendDriver>> = {
   local: localDriver,
   kind: kindDriver,
   cluster: clusterDriver,
+  docker: dockerDriver,
 };
 
 /** The driver of a scenario's backend; a one-line error naming the field when it is not available. */

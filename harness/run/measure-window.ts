@@ -55,6 +55,7 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
       apiserver,
       etcd,
       controlPlane: apiserver + etcd,
+      ...(mc['control-plane'] === undefined ? {} : { controlPlaneContainer: mc['control-plane'] }),
       announcers: mc.announcer ?? 0,
       harness: mc.harness ?? 0,
     },

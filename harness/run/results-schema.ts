@@ -22,7 +22,16 @@ export type Interval = z.infer<typeof Interval>;
 export const PhaseName = z.enum(['baseline', 'announce', 'warmup', 'fault', 'setup']);
 export const FaultKind = z.enum(['crash', 'freeze', 'partition', 'graceful']);
 export type FaultKind = z.infer<typeof FaultKind>;
-export const ProcessRole = z.enum(['kube-apiserver', 'etcd', 'announcer', 'harness', 'k6', 'echo']);
+/** `control-plane`: a whole control-plane container's cgroup (docker backend), next to its processes. */
+export const ProcessRole = z.enum([
+  'kube-apiserver',
+  'etcd',
+  'control-plane',
+  'announcer',
+  'harness',
+  'k6',
+  'echo',
+]);
 
 /** 1 Hz CPU sample of one process (cumulative CPU seconds of all its threads, from /proc or a cgroup). */
 export const CpuSample = z.object({
@@ -61,6 +70,8 @@ export const WindowRecord = z.object({
     apiserver: z.number(),
     etcd: z.number(),
     controlPlane: z.number(),
+    /** The control-plane container's cgroup (docker backend): its processes plus the supervisor. */
+    controlPlaneContainer: z.number().optional(),
     announcers: z.number(),
     harness: z.number(),
   }),

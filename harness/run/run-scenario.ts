@@ -15,6 +15,8 @@ import { summarizeRun, summarizeVariant } from './summarize-variant.js';
 export interface RunOptions {
   scenario: string;
   quick?: boolean;
+  /** Runs the scenario on this backend instead of its own (`--backend`); nothing else changes. */
+  backend?: Scenario['backend'];
   /** An interrupted run's directory to finish: variants already summarized are skipped. */
   resume?: string;
   resultsRoot?: string;
@@ -67,6 +69,7 @@ function fmtEta(seconds: number): string {
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
   let scenario: Scenario = await loadScenario(o.scenario);
   if (o.quick) scenario = quickScenario(scenario);
+  if (o.backend) scenario = { ...scenario, backend: o.backend };
   const variants = expandVariants(scenario, o.scenario);
   const driver = backendDriver(scenario.backend, o.scenario);
   await driver.prepareHost(o.progress);

@@ -154,6 +154,14 @@ export const ScenarioFields = z.strictObject({
   description: z.string().default(''),
   backend: z.enum(['local', 'kind', 'cluster', 'docker']).default('local'),
   coresK: z.number().int().min(1).max(1024).default(4).describe('Report CPU as % of a K-core node.'),
+  controlPlaneCpus: z
+    .number()
+    .gt(0)
+    .max(1024)
+    .optional()
+    .describe(
+      'docker backend: CPU limit of the control-plane container (docker run --cpus), e.g. 4 to reproduce a 4-core control-plane node. Unset: no limit.',
+    ),
   nodes: Nodes,
   services: Services,
   pool: Pool.optional(),

@@ -26,7 +26,8 @@ interface RepetitionWindows {
   announce?: WindowRecord;
 }
 
-type CpuKey = keyof WindowRecord['cpuMillicores'];
+// The container figure (docker backend only) stays in the windows; summaries use the per-process ones.
+type CpuKey = Exclude<keyof WindowRecord['cpuMillicores'], 'controlPlaneContainer'>;
 
 /** Verbs in a fixed order first (the model's), the rest alphabetically. */
 const VERB_ORDER = ['GET', 'PUT', 'POST'];

@@ -9,6 +9,8 @@ export interface EtcdArgsSpec {
   clientPort: number;
   peerPort: number;
   metricsPort: number;
+  /** Where /metrics listens (default loopback; the docker backend scrapes it across the bridge). */
+  metricsHost?: string;
   certFile: string;
   keyFile: string;
   caFile: string;
@@ -26,7 +28,7 @@ export function etcdArgs(s: EtcdArgsSpec): string[] {
     `--listen-peer-urls=${peer}`,
     `--initial-advertise-peer-urls=${peer}`,
     `--initial-cluster=${s.name}=${peer}`,
-    `--listen-metrics-urls=http://127.0.0.1:${s.metricsPort}`,
+    `--listen-metrics-urls=http://${s.metricsHost ?? '127.0.0.1'}:${s.metricsPort}`,
     `--cert-file=${s.certFile}`,
     `--key-file=${s.keyFile}`,
     '--client-cert-auth=true',

@@ -1,0 +1,271 @@
+import 'disposablestack/auto';
+import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { type CgroupFiles, readCgroupCpu } from '../../docker/container-cpu.js';
+import type { ContainerProcess } from '../../docker/container-process.js';
+import { type DockerFaultKind, injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
+import { IMAGE_PATHS } from '../../docker/images.js';
+import { BackendError } from '../../errors.js';
+import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
+import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import type { RunningProbes } from '../../measure/k6-probe.js';
+import { repoRoot } from '../../paths.js';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
+import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import type { FaultKind } from '../../run/results-schema.js';
+import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
+import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { sleep } from '../../shutdown-signal.js';
+import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import { type DockerNode, StartedDockerCluster } from './docker-cluster.js';
+import { hostWaitUntilAllAnswer, startProbeContainer } from './docker-probes.js';
+
+/** The agent's flags from the scenario (the same the local backend passes). */
+export function agentFlags(
+  s: ResolvedScenario,
+  node: string,
+  kubeconfig: string,
+  operator: boolean,
+): string[] {
+  const a = s.announcer;
+  return [
+    ...['--kubeconfig', kubeconfig, '--node-name', node, '--metrics-port', '9090'],
+    ...['--lease-duration-ms', String(a.leaseDurationMs), '--renew-deadline-ms', String(a.renewDeadlineMs)],
+    ...['--retry-period-ms', String(a.retryPeriodMs), '--selection', a.selection],
+    ...['--renew-mode', a.renewMode, '--lease-name-style', a.leaseNameStyle],
+    // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
+    ...(operator ? ['--operator'] : []),
+  ];
+}
+
+/** Which Docker-level fault carries each scenario fault kind on this backend. */
+const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
+  crash: 'kill',
+  freeze: 'pause',
+  partition: 'disconnect',
+};
+
+/**
+ * The `docker` backend as a {@link BenchTarget}: nodes are containers on a user-defined bridge
+ * (the network model of kind), the control plane one container whose cgroup gives its exact CPU.
+ * Probes run from a k6 container on the same network; readiness checks from the host, which is on
+ * the bridge too.
+ *
+ * Faults are Docker-level, shared with kind (harness/docker/docker-faults.ts): `crash` =
+ * `docker kill` of the node container (every process and the VIPs in its network namespace go;
+ * restored by starting it again and re-running the agent); `freeze` = `docker pause` for
+ * freezeSeconds (the whole node hangs, the echo backend too, while its kernel still answers ARP;
+ * on `local` only the agent stops); `partition` = `docker network disconnect` for partitionSeconds
+ * (the node's interface and VIPs go; reconnected with the same address); `graceful` = SIGTERM to
+ * the agent (it releases its leases).
+ */
+export class DockerBenchTarget implements BenchTarget {
+  readonly backend = 'docker' as const;
+  readonly metrics: MetricsEndpoints;
+  readonly events = new AnnouncerEventLog();
+  readonly agents = new Map<number, ContainerProcess>();
+  services: DeployedService[] = [];
+  private readonly kc: KubeConfig;
+
+  private constructor(
+    readonly cluster: StartedDockerCluster,
+    readonly scenario: ResolvedScenario,
+    private readonly cpPids: { etcd: number; apiserver: number },
+    private readonly cpCgroup: CgroupFiles,
+  ) {
+    this.metrics = {
+      apiserverUrl: cluster.apiServerUrl,
+      apiserverTls: cluster.adminTls,
+      etcdUrl: cluster.etcdMetricsUrl,
+    };
+    this.kc = cluster.kubeConfig();
+  }
+
+  static async start(o: BenchTargetOptions): Promise<DockerBenchTarget> {
+    const s = o.scenario;
+    const selected = s.nodes.count;
+    await using stack = new AsyncDisposableStack();
+    const cluster = stack.use(
+      await StartedDockerCluster.start({
+        nodes: selected + s.nodes.unselected.count,
+        nodeLabels: (i) => (i < selected ? s.nodes.labels : s.nodes.unselected.labels),
+        ...(s.controlPlaneCpus === undefined ? {} : { controlPlaneCpus: s.controlPlaneCpus }),
+        onProgress: (l) => o.progress(`  ${l}`),
+      }),
+    );
+    const target = new DockerBenchTarget(
+      cluster,
+      s,
+      await cluster.controlPlanePids(),
+      await cluster.controlPlaneCgroup(),
+    );
+    cluster.defer(() => target.stopAllAgents());
+    stack.move();
+    return target;
+  }
+
+  get workDir(): string {
+    return join(this.cluster.workDir, 'probes');
+  }
+  get nodeNames(): readonly string[] {
+    return this.cluster.nodes.map((n) => n.name);
+  }
+
+  kubeConfig(): KubeConfig {
+    return this.cluster.kubeConfig();
+  }
+
+  controlPlaneCpu(): SampledProcess[] {
+    const cg = this.cpCgroup;
+    return [
+      { role: 'kube-apiserver', pid: this.cpPids.apiserver },
+      { role: 'etcd', pid: this.cpPids.etcd },
+      { role: 'control-plane', read: () => readCgroupCpu(cg) },
+    ];
+  }
+
+  agentCpu(): SampledProcess[] {
+    return [...this.agents.entries()]
+      .filter(([, p]) => p.running)
+      .map(([i, p]) => ({ role: 'announcer', node: this.cluster.nodes[i]?.name, pid: p.pid }));
+  }
+
+  async prepare(): Promise<void> {
+    const { cluster, scenario } = this;
+    const deployDir = join(repoRoot, 'announcer', 'deploy');
+    await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
+    await applyManifests(
+      this.kc,
+      readManifestDir(deployDir).map((o) => withLabel(o, RUN_LABEL, cluster.runId)),
+    );
+    await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
+    // The echo backend is every node container's main process: already serving.
+  }
+
+  async createServices(): Promise<void> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const plans = planServices(this.scenario);
+    for (const p of plans) {
+      await core.createNamespacedService({
+        namespace: p.namespace,
+        body: serviceObject(p, this.scenario, this.cluster.runId),
+      });
+    }
+    const style = this.scenario.announcer.leaseNameStyle;
+    this.services = plans.map((p) => ({
+      ...p,
+      vip: null,
+      leaseName: style === 'kube-vip' ? `kubevip-${p.name}` : `cilium-l2announce-${p.namespace}-${p.name}`,
+      leaseNamespace: style === 'kube-vip' ? p.namespace : 'kube-system',
+    }));
+  }
+
+  async waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const deadline = Date.now() + timeoutMs;
+    const wanted = this.services.filter((s) => s.announced);
+    while (Date.now() < deadline && !signal?.aborted) {
+      const list = await core.listNamespacedService({
+        namespace: this.scenario.services.namespace,
+        labelSelector: `${RUN_LABEL}=${this.cluster.runId}`,
+      });
+      const byName = new Map(list.items.map((s: V1Service) => [s.metadata?.name ?? '', s]));
+      for (const s of wanted) s.vip = byName.get(s.name)?.status?.loadBalancer?.ingress?.[0]?.ip ?? null;
+      if (wanted.every((s) => s.vip)) return;
+      await sleep(250, signal);
+    }
+    const missing = wanted.filter((s) => !s.vip).map((s) => s.name);
+    if (missing.length > 0)
+      throw new BackendError(
+        `no LoadBalancer address after ${timeoutMs}ms for ${missing.length} services (${missing.slice(0, 3).join(', ')}…): is the IPAM operator running?`,
+      );
+  }
+
+  /** Starts (or keeps) the agent in node i's container. */
+  async startAgent(i: number): Promise<ContainerProcess> {
+    const node = this.cluster.nodes[i];
+    if (!node) throw new BackendError(`no node ${i}`);
+    const old = this.agents.get(i);
+    if (old?.running) return old;
+    const proc = await this.cluster.execInNode(i, {
+      name: `announcer-${node.name}`,
+      cmd: [
+        IMAGE_PATHS.node,
+        IMAGE_PATHS.announcer,
+        ...agentFlags(this.scenario, node.name, node.kubeconfigPath, i === 0),
+      ],
+      logFile: join(this.cluster.workDir, 'logs', `announcer-${i}.log`),
+      onLine: (line) => {
+        const e = parseAnnouncerLine(line, node.name);
+        if (e) this.events.push(e);
+      },
+    });
+    this.agents.set(i, proc);
+    return proc;
+  }
+
+  async startAllAgents(): Promise<void> {
+    await Promise.all(this.cluster.nodes.map((n) => this.startAgent(n.index)));
+  }
+
+  async stopAllAgents(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((p) => p.stop(5000)));
+    this.agents.clear();
+  }
+
+  waitUntilAllAnswer(
+    vips: readonly string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number | null> {
+    return hostWaitUntilAllAnswer(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  }
+
+  startProbes(spec: ProbeSpec): Promise<RunningProbes> {
+    return startProbeContainer(this.cluster, spec);
+  }
+
+  async injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void> {
+    const node = this.node(nodeName);
+    const f = this.scenario.faults;
+    const docker = DOCKER_FAULT[fault];
+    if (!docker) {
+      this.agents.get(node.index)?.signal('SIGTERM');
+      return;
+    }
+    const target = this.faultTarget(node);
+    await injectDockerFault(this.cluster.docker, docker, target);
+    if (fault === 'crash') return;
+    await sleep((fault === 'freeze' ? f.freezeSeconds : f.partitionSeconds) * 1000, signal);
+    await liftDockerFault(this.cluster.docker, docker, target);
+  }
+
+  async restoreNode(fault: FaultKind, nodeName: string): Promise<void> {
+    const node = this.node(nodeName);
+    if (fault === 'crash') await liftDockerFault(this.cluster.docker, 'kill', this.faultTarget(node));
+    if (fault === 'crash' || fault === 'graceful') {
+      await this.agents.get(node.index)?.waitForExit();
+      this.agents.delete(node.index);
+      await this.startAgent(node.index);
+    }
+  }
+
+  private faultTarget(node: DockerNode) {
+    return {
+      container: node.container.getId(),
+      network: this.cluster.networkName,
+      ipv4Address: node.ip,
+      interfaceName: 'eth0',
+    };
+  }
+
+  private node(name: string): DockerNode {
+    const node = this.cluster.nodeByName(name);
+    if (!node) throw new BackendError(`no node named ${name} in docker run ${this.cluster.runId}`);
+    return node;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.cluster[Symbol.asyncDispose]();
+  }
+}
