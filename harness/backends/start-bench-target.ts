@@ -57,7 +57,7 @@ const kindDriver: BackendDriver = {
     await ensureDebianPackages(['curl'], progress);
     await new DockerCli().requireEngine();
     await resolveTool('kind', { onProgress: progress });
-    await resolveAnnouncerImage('Never');
+    await resolveAnnouncerImage('Never', process.env, progress);
     // Refuses a kind network outside 198.18.0.0/15 before any cluster exists.
     freeRegion(await ensureKindNetwork(new DockerCli(), progress));
   },
@@ -76,7 +76,7 @@ const clusterDriver: BackendDriver = {
   tools: ['k6'],
   async prepareHost(progress) {
     await ensureDebianPackages(['curl'], progress);
-    await resolveAnnouncerImage('IfNotPresent');
+    await resolveAnnouncerImage('IfNotPresent', process.env, progress);
   },
   start: (o) => ClusterBenchTarget.start(o, clusterChoice()),
 };

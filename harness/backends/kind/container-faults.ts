@@ -1,9 +1,7 @@
-import type { DockerCli } from './docker-cli.js';
+import type Dockerode from 'dockerode';
+import { injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
 
-/**
- * Docker-level faults on a node container. Adapter over the docker CLI with the operations of the
- * docker backend's shared fault code (harness/docker/docker-faults.ts), which replaces it on merge.
- */
+/** Docker-level faults on a kind node container, in the kind backend's terms. */
 export interface ContainerFaults {
   kill(container: string): Promise<void>;
   start(container: string): Promise<void>;
@@ -14,16 +12,19 @@ export interface ContainerFaults {
   connect(network: string, container: string, ip: string): Promise<void>;
 }
 
-export function dockerCliFaults(docker: DockerCli): ContainerFaults {
-  const run = async (args: string[]) => {
-    await docker.run(args);
-  };
+/**
+ * The docker backend's fault code (harness/docker/docker-faults.ts, through the engine API) applied
+ * to kind's node containers: one implementation of kill, pause and disconnect for both backends.
+ * A kind node's interface is renamed back to eth0 on reconnect, as a docker node's is.
+ */
+export function sharedDockerFaults(docker: Dockerode): ContainerFaults {
   return {
-    kill: (c) => run(['kill', '--signal', 'KILL', c]),
-    start: (c) => run(['start', c]),
-    pause: (c) => run(['pause', c]),
-    unpause: (c) => run(['unpause', c]),
-    disconnect: (n, c) => run(['network', 'disconnect', '--force', n, c]),
-    connect: (n, c, ip) => run(['network', 'connect', '--ip', ip, n, c]),
+    kill: (container) => injectDockerFault(docker, 'kill', { container }),
+    start: (container) => liftDockerFault(docker, 'kill', { container }),
+    pause: (container) => injectDockerFault(docker, 'pause', { container }),
+    unpause: (container) => liftDockerFault(docker, 'pause', { container }),
+    disconnect: (network, container) => injectDockerFault(docker, 'disconnect', { container, network }),
+    connect: (network, container, ip) =>
+      liftDockerFault(docker, 'disconnect', { container, network, ipv4Address: ip, interfaceName: 'eth0' }),
   };
 }

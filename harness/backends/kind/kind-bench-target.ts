@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { ensureDockerEngine } from '../../docker/docker-engine.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
@@ -18,7 +19,7 @@ import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeDeployment } from '../kube/kube-deployment.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
-import { type ContainerFaults, dockerCliFaults } from './container-faults.js';
+import { type ContainerFaults, sharedDockerFaults } from './container-faults.js';
 import { DockerCli } from './docker-cli.js';
 import { descendantsMatching, readHostProcesses } from './host-processes.js';
 import { StartedKindCluster } from './kind-cluster.js';
@@ -71,7 +72,8 @@ export class KindBenchTarget implements BenchTarget {
     const docker = new DockerCli();
     await docker.requireEngine();
     const kindPath = await resolveTool('kind', { onProgress: o.progress });
-    const image = await resolveAnnouncerImage('Never');
+    const image = await resolveAnnouncerImage('Never', process.env, o.progress);
+    const engine = await ensureDockerEngine({ start: false });
     const runId = randomBytes(3).toString('hex');
     await using stack = new AsyncDisposableStack();
     const slot = stack.use(claimVipSlot());
@@ -103,7 +105,7 @@ export class KindBenchTarget implements BenchTarget {
       cluster,
       deployment,
       docker,
-      dockerCliFaults(docker),
+      sharedDockerFaults(engine.docker),
       o.k6Path,
       stack.move(),
       '',

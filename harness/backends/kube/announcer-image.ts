@@ -1,27 +1,29 @@
-import { BackendError } from '../../errors.js';
+import { ensureDockerEngine } from '../../docker/docker-engine.js';
+import { buildImage } from '../../docker/image-build.js';
+import { ANNOUNCER_IMAGE, IMAGE_PATHS } from '../../docker/images.js';
 import type { AnnouncerImage } from '../../manifests/manifest-options.js';
 
 /**
- * Adapter to the announcer image the docker backend builds (announcer/Dockerfile, tagged by content
- * hash; harness/docker/). Until that builder is wired here, the image comes from
- * `L2BENCH_ANNOUNCER_IMAGE` (a reference already in the local Docker engine, e.g. the
- * `l2bench/announcer:<hash>` that `./l2bench images` builds) and runs the bundled agent and echo
- * server at the image's paths below.
+ * The announcer image for kind and existing clusters: the one the docker backend builds from
+ * announcer/Dockerfile (`l2bench/announcer:<content hash>`, built once, found by hash afterwards),
+ * or `L2BENCH_ANNOUNCER_IMAGE` when a user pushed it elsewhere (an existing cluster's nodes must be
+ * able to pull it; kind gets it with `kind load docker-image`).
  */
 export async function resolveAnnouncerImage(
   pullPolicy: AnnouncerImage['pullPolicy'],
   env: NodeJS.ProcessEnv = process.env,
+  onProgress?: (line: string) => void,
 ): Promise<AnnouncerImage> {
-  const ref = env.L2BENCH_ANNOUNCER_IMAGE;
-  if (!ref)
-    throw new BackendError(
-      'no announcer image: build it (announcer/Dockerfile) and set L2BENCH_ANNOUNCER_IMAGE=<ref>, or use --backend local',
-    );
+  const ref = env.L2BENCH_ANNOUNCER_IMAGE || (await buildAnnouncerImage(onProgress));
   return {
     ref,
-    // The layout of announcer/Dockerfile (harness/docker/images.ts IMAGE_PATHS on branch i9).
-    agentCommand: ['/usr/bin/node', '/opt/l2bench/announcer.mjs'],
-    echoCommand: ['/usr/bin/node', '/opt/l2bench/echo-server.mjs'],
+    agentCommand: [IMAGE_PATHS.node, IMAGE_PATHS.announcer],
+    echoCommand: [IMAGE_PATHS.node, IMAGE_PATHS.echoServer],
     pullPolicy,
   };
+}
+
+async function buildAnnouncerImage(onProgress?: (line: string) => void): Promise<string> {
+  const engine = await ensureDockerEngine(onProgress ? { onProgress } : {});
+  return (await buildImage(engine.docker, ANNOUNCER_IMAGE, onProgress)).tag;
 }
