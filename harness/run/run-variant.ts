@@ -1,4 +1,5 @@
 import { startBenchTarget } from '../backends/start-bench-target.js';
+import { BackendError } from '../errors.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
@@ -104,7 +105,15 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     if (!servicesCreated) {
       const created = Date.now();
       await target.createServices();
-      await target.waitForAddresses(60_000, o.signal);
+      try {
+        await target.waitForAddresses(60_000, o.signal);
+      } catch (err) {
+        // A control plane too slow to hand out addresses is a finding (saturation), not a crash.
+        if (!(err instanceof BackendError)) throw err;
+        out.notes.push(`not every service got an address: ${err.message}; no windows or trials after it`);
+        o.progress(`  ${err.message}: no announce window for this variant`);
+        return out;
+      }
       servicesCreated = true;
       const ms = await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
       out.announceTimeMs = ms === null ? null : Date.now() - created;

@@ -1,3 +1,4 @@
+import { announcerFlags } from '../../manifests/announcer-flags.js';
 import 'disposablestack/auto';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
@@ -27,12 +28,9 @@ export function agentFlags(
   kubeconfig: string,
   operator: boolean,
 ): string[] {
-  const a = s.announcer;
   return [
     ...['--kubeconfig', kubeconfig, '--node-name', node, '--metrics-port', '9090'],
-    ...['--lease-duration-ms', String(a.leaseDurationMs), '--renew-deadline-ms', String(a.renewDeadlineMs)],
-    ...['--retry-period-ms', String(a.retryPeriodMs), '--selection', a.selection],
-    ...['--renew-mode', a.renewMode, '--lease-name-style', a.leaseNameStyle],
+    ...announcerFlags(s.announcer),
     // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
     ...(operator ? ['--operator'] : []),
   ];
