@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
 import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { readProbeResults } from '../measure/k6-probe.js';
 import { sleep } from '../shutdown-signal.js';
+import { findAnnouncingNode } from './announcing-node.js';
 import { analyzeTrial } from './failover-analysis.js';
 import type { FaultKind, TrialRecord } from './results-schema.js';
 import type { ResolvedScenario } from './scenario-schema.js';
@@ -21,23 +21,6 @@ export interface TrialSpec {
   onPhase?: (label: string, startMs: number, endMs: number) => void;
 }
 
-/** The holder and acquire time of a Lease, as the API server has it now. */
-export async function readLeaseHolder(
-  kc: KubeConfig,
-  namespace: string,
-  name: string,
-): Promise<{ holder: string | null; acquireTimeMs: number | null }> {
-  const api = kc.makeApiClient(CoordinationV1Api);
-  try {
-    const l = await api.readNamespacedLease({ namespace, name });
-    const at = l.spec?.acquireTime as unknown;
-    const acquireTimeMs = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : null;
-    return { holder: l.spec?.holderIdentity || null, acquireTimeMs };
-  } catch {
-    return { holder: null, acquireTimeMs: null };
-  }
-}
-
 /** How long one trial's probes run: long enough to see the takeover (bounded by the scenario). */
 export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
   const takeover = worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000;
@@ -53,17 +36,18 @@ export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
 
 /**
  * One failover trial: probe the service's VIP from the client side with k6, inject the fault into
- * the node holding its Lease (what each fault means is the backend's, see its target), restore the
- * node, and analyse what the probes saw.
+ * the node announcing it (the holder of its Lease or its bucket's; for node-lease the rendezvous
+ * choice among live node Leases; what each fault means is the backend's, see its target), restore
+ * the node, and analyse what the probes saw.
  */
 export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null> {
   const { target: d, service } = t;
   if (!service.vip) return null;
   const kc = d.kubeConfig();
-  const lease = await readLeaseHolder(kc, service.leaseNamespace, service.leaseName);
-  const node = lease.holder;
-  if (!node || !d.nodeNames.includes(node)) return null;
   const s = d.scenario;
+  const strategy = s.announcer.strategy;
+  const node = (await findAnnouncingNode(kc, strategy, service)).node;
+  if (!node || !d.nodeNames.includes(node)) return null;
   const seconds = probeSeconds(s, t.fault);
   const outFile = join(d.workDir, `probe-${t.variantId}-${t.fault}-${t.trial}.json`);
   const probes = await d.startProbes({
@@ -81,14 +65,15 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     await probes.done;
     t.onPhase?.(`${t.fault} #${t.trial + 1}`, faultAtMs, Date.now());
     await restore(t, node);
-    const after = await readLeaseHolder(kc, service.leaseNamespace, service.leaseName);
+    // After restore: the faulted node may be back, so node-lease's choice says nothing of the takeover.
+    const after = await findAnnouncingNode(kc, strategy, service);
     const events = d.events.since(faultAtMs - PRE_FAULT_SECONDS * 1000);
     const a = analyzeTrial({
       probes: readProbeResults(outFile).filter((p) => p.vip === service.vip),
       faultAtMs,
       fromNode: node,
       events: events.filter((e) => !e.vip || e.vip === service.vip),
-      newHolderAcquireTimeMs: after.holder && after.holder !== node ? after.acquireTimeMs : null,
+      newHolderAcquireTimeMs: after.node && after.node !== node ? after.acquireTimeMs : null,
     });
     return {
       type: 'trial',

@@ -10,6 +10,7 @@ import { Summary, type VariantSummary, type WindowRecord } from './results-schem
 import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
+import { runOrder, SharedTargets } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
 
 export interface RunOptions {
@@ -61,7 +62,8 @@ function fmtEta(seconds: number): string {
 }
 
 /**
- * `l2bench run`: scenario → variants → one fresh cluster of the scenario's backend per variant → samples → summary.
+ * `l2bench run`: scenario → variants → one cluster of the scenario's backend per node shape (variants
+ * that differ only in announcer settings or service counts share it) → samples → summary.
  * Returns the results directory. Everything is validated before anything starts.
  */
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
@@ -104,12 +106,27 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     expectedVariants: variants.length,
   };
   o.progress(`l2bench run ${scenario.name}: ${variants.length} variants → ${writer.dir}`);
-  const todo = variants.filter((v) => !done.some((d) => d.id === v.id));
+  // Variants of one cluster shape run together on one cluster (see SharedTargets).
+  const todo = runOrder(variants.filter((v) => !done.some((d) => d.id === v.id)));
+  const inSweepOrder = (list: readonly VariantSummary[]) =>
+    [...list].sort(
+      (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
+    );
+  await using targets = new SharedTargets((t) => driver.start(t));
   let remaining = todo.reduce((sum, v) => sum + estimateVariantSeconds(v), 0);
   for (const [k, v] of todo.entries()) {
     if (o.signal.aborted) break;
     o.progress(`[${k + 1}/${todo.length}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-    const r = await runVariant({ variant: v, writer, k6Path, signal: o.signal, progress: o.progress });
+    const { target, sharedWith } = await targets.forVariant(v, {
+      k6Path,
+      progress: o.progress,
+      signal: o.signal,
+    });
+    const r = await runVariant({ variant: v, target, writer, signal: o.signal, progress: o.progress });
+    if (sharedWith)
+      r.notes.push(
+        `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
+      );
     if (o.signal.aborted) break;
     const model = leaseRequestModel({ ...leaseModelInputFor(v.scenario), operatorCandidates: 1 });
     const vs = summarizeVariant(
@@ -130,12 +147,15 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       o.progress(`  saturation: ${saturated}: stopping the sweep`);
       runInfo.expectedVariants = done.length;
     }
-    writer.writeSummary(summarizeRun(runInfo, done));
+    writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
     remaining -= estimateVariantSeconds(v);
     if (saturated) break;
   }
   const finished = !o.signal.aborted && done.length === variants.length;
-  const summary = summarizeRun({ ...runInfo, finishedAt: finished ? new Date().toISOString() : null }, done);
+  const summary = summarizeRun(
+    { ...runInfo, finishedAt: finished ? new Date().toISOString() : null },
+    inSweepOrder(done),
+  );
   writer.writeSummary(summary);
   return { dir: writer.dir, summary };
 }

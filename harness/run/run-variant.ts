@@ -1,4 +1,4 @@
-import { startBenchTarget } from '../backends/start-bench-target.js';
+import type { BenchTarget } from '../backends/bench-target.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
@@ -16,8 +16,9 @@ export interface VariantRun {
 
 export interface VariantRunOptions {
   variant: Variant;
+  /** Prepared for this variant (fresh, or reconfigured), with no agents running and no services. */
+  target: BenchTarget;
   writer: ResultsWriter;
-  k6Path: string;
   signal: AbortSignal;
   progress: (line: string) => void;
 }
@@ -26,7 +27,7 @@ export interface VariantRunOptions {
 const SETTLE_SECONDS = 3;
 
 /**
- * Runs one variant on a fresh cluster of the scenario's backend: alternating baseline (no agents) and announce windows
+ * Runs one variant on a prepared target: alternating baseline (no agents) and announce windows
  * per repetition, then failover trials of every fault kind. Every record is appended to the
  * results as soon as it exists.
  */
@@ -34,17 +35,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const s = o.variant.scenario;
   const id = o.variant.id;
   const out: VariantRun = { windows: [], trials: [], announceTimeMs: null, notes: [] };
-  await using target = await startBenchTarget({
-    scenario: s,
-    k6Path: o.k6Path,
-    progress: o.progress,
-    signal: o.signal,
-  });
+  const target = o.target;
   using sampler = new CpuSampler(
     (r) => o.writer.append({ type: 'cpu', variantId: id, ...r }),
     1000 / s.measurement.sampleHz,
   );
-  await target.prepare();
   const controlPlane: SampledProcess[] = target.controlPlaneCpu();
   const agentProcesses = (): SampledProcess[] => target.agentCpu();
   sampler.watch(controlPlane);

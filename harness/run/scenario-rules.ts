@@ -3,7 +3,7 @@ import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
 import type { ScenarioFieldsOutput } from './scenario-schema.js';
-import { isScalarSchema, objectKeysAt, schemaAtPath } from './schema-path.js';
+import { acceptsScalar, objectKeysAt, schemaAtPath } from './schema-path.js';
 
 /**
  * Addresses in the VIP pool a backend provides when the scenario sets none: the local backend's
@@ -200,7 +200,7 @@ function checkSweep(
       );
       continue;
     }
-    if (!isScalarSchema(target)) {
+    if (!acceptsScalar(target)) {
       const children = objectKeysAt(fields, path);
       const what =
         children.length > 0 ? `one of its fields (${children.join(', ')})` : 'a single-valued field';

@@ -334,3 +334,56 @@ test('scenarios/scenario.schema.json matches the zod schema (rerun scripts/write
   const committed: unknown = JSON.parse(readFileSync(join(scenariosDir, 'scenario.schema.json'), 'utf8'));
   assert.deepEqual(committed, scenarioJsonSchema());
 });
+
+test('strategies: a map or its one-word form, with one-line errors naming the field', () => {
+  assert.deepEqual(parseWith({ announcer: { strategy: 'sharded:8' } }).announcer.strategy, {
+    kind: 'sharded',
+    shards: 8,
+  });
+  assert.deepEqual(parseWith({ announcer: { strategy: { kind: 'node-lease' } } }).announcer.strategy, {
+    kind: 'node-lease',
+  });
+  assert.deepEqual(parseWith({ announcer: { strategy: 'per-service-watch' } }).announcer.strategy, {
+    kind: 'per-service-watch',
+  });
+  assert.match(
+    messageOf({ announcer: { strategy: 'sharded' } }),
+    /announcer\.strategy \("sharded"\) is not a strategy: write per-service, per-service-watch, node-lease or sharded:K$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: 'sharded:0' } }),
+    /announcer\.strategy\.shards \(0\) must be at least 1$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: { kind: 'sharded' } } }),
+    /announcer\.strategy\.shards is required$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: { kind: 'node-lease', shards: 4 } } }),
+    /unknown field announcer\.strategy\.shards: remove it or check spelling \(known: kind\)$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: 7 } }),
+    /announcer\.strategy \(7\) must be per-service, .* or sharded:K, or a map/,
+  );
+});
+
+test('a sweep over announcer.strategy takes the one-word forms; a bad one names its variant', () => {
+  assert.ok(sweepablePaths().includes('announcer.strategy'));
+  assert.ok(sweepablePaths().includes('announcer.strategy.shards'));
+  const s = parseWith({ sweep: { 'announcer.strategy': ['per-service', 'sharded:8', 'node-lease'] } });
+  const variants = expandVariants(s);
+  assert.deepEqual(
+    variants.map((v) => [v.id, v.scenario.announcer.strategy]),
+    [
+      ['v01-strategy=per-service', { kind: 'per-service' }],
+      ['v02-strategy=sharded_8', { kind: 'sharded', shards: 8 }],
+      ['v03-strategy=node-lease', { kind: 'node-lease' }],
+    ],
+  );
+  const bad = parseWith({ sweep: { 'announcer.strategy': ['per-service', 'sharded:x'] } });
+  assert.throws(
+    () => expandVariants(bad, SOURCE),
+    /variant v02-strategy=sharded_x: announcer\.strategy \("sharded:x"\) is not a strategy/,
+  );
+});

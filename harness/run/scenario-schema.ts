@@ -9,6 +9,7 @@ import { FaultKind } from './results-schema.js';
 import { formatIssues } from './scenario-issues.js';
 import { MAX_NODES, scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
 import { scalarPaths } from './schema-path.js';
+import { StrategySchema } from './strategy-schema.js';
 
 const DURATION_HINT = 'is not a duration: write a number or a string like "15s", "500ms", "0.25s"';
 
@@ -83,16 +84,11 @@ const Pool = z
     'VIP pool (CiliumLoadBalancerIPPool block): cidr, or start and stop. Unset: the backend default.',
   );
 
-const Strategy = z
-  .discriminatedUnion('kind', [
-    // One Lease per service, every candidate node contends for each (Cilium, kube-vip svc election).
-    z.strictObject({ kind: z.literal('per-service') }),
-  ])
-  .default({ kind: 'per-service' });
-
 const Announcer = z.strictObject({
   implementation: z.enum(['bundled', 'kube-vip']).default('bundled'),
-  strategy: Strategy,
+  strategy: StrategySchema.default({ kind: 'per-service' }).describe(
+    'Election strategy: per-service (Cilium), per-service-watch, sharded:K or node-lease; a map {kind, shards} or the one-word form.',
+  ),
   leaseDurationMs: durationMs(100, 600_000).default(15_000).describe('Default 15000 (Cilium 15s).'),
   renewDeadlineMs: durationMs(1, 600_000).default(5_000).describe('Default 5000 (Cilium 5s).'),
   retryPeriodMs: durationMs(1, 600_000).default(2_000).describe('Default 2000 (Cilium 2s).'),

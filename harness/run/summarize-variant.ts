@@ -10,6 +10,7 @@ import type {
 } from './results-schema.js';
 import type { Scenario } from './scenario-schema.js';
 import { bootstrapMedian, percentiles } from './statistics.js';
+import { strategyText } from './strategy-schema.js';
 
 /** What the runner knows about a variant besides its samples. */
 export interface VariantMeta {
@@ -136,7 +137,7 @@ export function summarizeVariant(
     selectedNodes: s.nodes.count,
     announcedServices: s.services.announced,
     implementation: s.announcer.implementation,
-    strategy: s.announcer.strategy.kind,
+    strategy: strategyText(s.announcer.strategy),
     renewMode: s.announcer.renewMode,
     selection: s.announcer.selection,
     leaseDurationMs: s.announcer.leaseDurationMs,

@@ -1,15 +1,25 @@
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
 import { repoRoot } from '../../paths.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
+import { LEASE_NAMESPACE, serviceLease } from '../../run/announcing-node.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { strategyText } from '../../run/strategy-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
+
+/** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
+const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
+
+/** Runs `fn` over `items`, 16 requests at a time. */
+async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map(fn));
+}
 
 /**
  * The announcer deployed on a local cluster: CRDs, RBAC, pool, policy and services applied through
@@ -24,7 +34,7 @@ export class LocalDeployment implements AsyncDisposable {
 
   constructor(
     readonly cluster: StartedLocalCluster,
-    readonly scenario: ResolvedScenario,
+    public scenario: ResolvedScenario,
   ) {
     this.kc = cluster.kubeConfig();
   }
@@ -52,13 +62,42 @@ export class LocalDeployment implements AsyncDisposable {
         body: serviceObject(p, this.scenario, this.cluster.runId),
       });
     }
-    const style = this.scenario.announcer.leaseNameStyle;
+    const a = this.scenario.announcer;
     this.services = plans.map((p) => ({
       ...p,
       vip: null,
-      leaseName: style === 'kube-vip' ? `kubevip-${p.name}` : `cilium-l2announce-${p.namespace}-${p.name}`,
-      leaseNamespace: style === 'kube-vip' ? p.namespace : 'kube-system',
+      ...serviceLease(a.strategy, p, a.leaseNameStyle),
     }));
+  }
+
+  /**
+   * Readies the deployment for another variant on the same nodes: stops every agent, deletes the
+   * run's services and the Leases the announcer made (service, bucket and node Leases; the IPAM
+   * operator's stays), then applies the new scenario's pool and policy. Echo backends stay.
+   */
+  async reconfigure(scenario: ResolvedScenario): Promise<void> {
+    await this.stopAllAgents();
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const namespace = this.scenario.services.namespace;
+    const selector = `${RUN_LABEL}=${this.cluster.runId}`;
+    const services = await core.listNamespacedService({ namespace, labelSelector: selector });
+    await inBatches(services.items, (svc) =>
+      core.deleteNamespacedService({ namespace, name: svc.metadata?.name ?? '' }),
+    );
+    const coordination = this.kc.makeApiClient(CoordinationV1Api);
+    for (const ns of new Set([LEASE_NAMESPACE, namespace])) {
+      const leases = await coordination.listNamespacedLease({ namespace: ns });
+      const ours = leases.items.filter((l) => ANNOUNCER_LEASE.test(l.metadata?.name ?? ''));
+      await inBatches(ours, (l) =>
+        coordination.deleteNamespacedLease({ namespace: ns, name: l.metadata?.name ?? '' }),
+      );
+    }
+    this.scenario = scenario;
+    this.services = [];
+    await applyManifests(
+      this.kc,
+      announcementObjects(scenario, this.cluster.plan.vipCidr, this.cluster.runId),
+    );
   }
 
   /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
@@ -109,6 +148,8 @@ export class LocalDeployment implements AsyncDisposable {
       a.renewMode,
       '--lease-name-style',
       a.leaseNameStyle,
+      '--strategy',
+      strategyText(a.strategy),
       // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
       ...(node.index === 0 ? ['--operator'] : []),
     ];
