@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
-import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { readProbeResults } from '../measure/k6-probe.js';
 import { sleep } from '../shutdown-signal.js';
 import { findAnnouncingNode } from './announcing-node.js';
 import { analyzeTrial } from './failover-analysis.js';
 import type { FaultKind, TrialRecord } from './results-schema.js';
 import type { ResolvedScenario } from './scenario-schema.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 /** Seconds of good probes recorded before the fault, so "last good before" is seen. */
 const PRE_FAULT_SECONDS = 2;
@@ -23,7 +23,7 @@ export interface TrialSpec {
 
 /** How long one trial's probes run: long enough to see the takeover (bounded by the scenario). */
 export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
-  const takeover = worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000;
+  const takeover = takeoverBoundMs(s.announcer.strategy, s.announcer, 'crash') / 1000;
   const held =
     fault === 'freeze' ? s.faults.freezeSeconds : fault === 'partition' ? s.faults.partitionSeconds : 0;
   // After a freeze or partition ends, keep probing a while to catch two nodes answering.
@@ -95,5 +95,6 @@ async function restore(t: TrialSpec, node: string): Promise<void> {
   await d.restoreNode(t.fault, node, t.signal);
   await sleep(d.scenario.faults.settleSeconds * 1000, t.signal);
   const vips = d.services.flatMap((s) => (s.vip ? [s.vip] : []));
-  await d.waitUntilAllAnswer(vips, 60_000, t.signal);
+  // A restarted agent re-elects every service it can carry; on a loaded host that takes a while.
+  await d.waitUntilAllAnswer(vips, 60_000 + 250 * vips.length, t.signal);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel, worstCaseTakeoverMs } from '../measure/analytic-model.js';
+import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
@@ -12,6 +12,7 @@ import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
 import { runOrder, SharedTargets } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 export interface RunOptions {
   scenario: string;
@@ -50,7 +51,7 @@ export function estimateVariantSeconds(v: Variant): number {
   const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
   const trial =
     2 +
-    worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000 +
+    takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 +
     5 +
     s.faults.settleSeconds;
   return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;

@@ -27,6 +27,15 @@ export interface VariantRunOptions {
 const SETTLE_SECONDS = 3;
 
 /**
+ * How long IPAM and the announcers may take to bring every VIP up: 60 s, plus 1 s per service (the IPAM operator assigns about one address a second on a loaded host)
+ * and 4 s per node (every agent starts at once and competes for the host's cores: 25 agents and
+ * 200 services on 2 cores took over a minute).
+ */
+export function setupTimeoutMs(s: Variant['scenario']): number {
+  return 60_000 + 1000 * s.services.announced + 4000 * (s.nodes.count + s.nodes.unselected.count);
+}
+
+/**
  * Runs one variant on a prepared target: alternating baseline (no agents) and announce windows
  * per repetition, then failover trials of every fault kind. Every record is appended to the
  * results as soon as it exists.
@@ -84,6 +93,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     return true;
   };
 
+  const setupMs = setupTimeoutMs(s);
   const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
@@ -99,16 +109,17 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     if (!servicesCreated) {
       const created = Date.now();
       await target.createServices();
-      await target.waitForAddresses(60_000, o.signal);
+      await target.waitForAddresses(setupMs, o.signal);
       servicesCreated = true;
-      const ms = await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
+      const ms = await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
       out.announceTimeMs = ms === null ? null : Date.now() - created;
-      if (ms === null) out.notes.push('not every VIP answered within 120 s of creating the services');
+      if (ms === null)
+        out.notes.push(`not every VIP answered within ${setupMs / 1000} s of creating the services`);
       o.progress(
         `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
       );
     } else {
-      await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
+      await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
     }
     await sleep(s.measurement.warmupSeconds * 1000, o.signal);
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
-import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
 import type { ScenarioFieldsOutput } from './scenario-schema.js';
 import { acceptsScalar, objectKeysAt, schemaAtPath } from './schema-path.js';
+import { strategyText } from './strategy-schema.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 /**
  * Addresses in the VIP pool a backend provides when the scenario sets none: the local backend's
@@ -30,6 +31,7 @@ export const UNSWEEPABLE_PATHS: ReadonlySet<string> = new Set([
   'backend',
   'coresK',
   'sweep',
+  'quickSweep',
   'sweepMode',
 ]);
 
@@ -111,14 +113,14 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   if (s.faults.kinds.length > 0) {
-    // Worst case takeover after a crash: the lease runs out, then a candidate waits up to 2.2 retry periods.
-    const takeoverMs = worstCaseTakeoverMs(leaseDurationMs, retryPeriodMs);
+    // Worst-case takeover after a crash under the strategy (its documented bound, at least lease + 2.2 retry periods).
+    const takeoverMs = takeoverBoundMs(s.announcer.strategy, s.announcer);
     const probeMs = s.probes.maxDurationSeconds * 1000;
     if (probeMs <= takeoverMs) {
       fail(
         ['probes', 'maxDurationSeconds'],
         `probes.maxDurationSeconds (${s.probes.maxDurationSeconds}) must outlast the worst-case takeover ` +
-          `(leaseDurationMs + 2.2 × retryPeriodMs = ${takeoverMs} ms): raise maxDurationSeconds`,
+          `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`,
       );
     }
     for (const field of ['freezeSeconds', 'partitionSeconds'] as const) {
@@ -134,6 +136,7 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   checkSweep(s, fields, fail);
+  checkSweep(s, fields, fail, 'quickSweep');
 }
 
 function checkPool(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {
@@ -177,14 +180,15 @@ function checkSweep(
   s: ScenarioFieldsOutput,
   fields: z.ZodType,
   fail: (path: PropertyKey[], message: string) => void,
+  field: 'sweep' | 'quickSweep' = 'sweep',
 ): void {
-  const entries = Object.entries(s.sweep);
+  const entries = Object.entries(s[field] ?? {});
   for (const [key, values] of entries) {
     const path = key.split('.');
     if (UNSWEEPABLE_PATHS.has(key)) {
       fail(
-        ['sweep', key],
-        `sweep key ${key} applies to the whole run and cannot be swept: remove it from sweep`,
+        [field, key],
+        `${field} key ${key} applies to the whole run and cannot be swept: remove it from ${field}`,
       );
       continue;
     }
@@ -195,8 +199,8 @@ function checkSweep(
       const under = parent.length > 0 ? `fields under ${parent.join('.')}` : 'top-level fields';
       const hint = known.length > 0 ? ` (${under}: ${known.join(', ')})` : '';
       fail(
-        ['sweep', key],
-        `sweep key ${key} is not a scenario field: use a dotted path like services.announced${hint}`,
+        [field, key],
+        `${field} key ${key} is not a scenario field: use a dotted path like services.announced${hint}`,
       );
       continue;
     }
@@ -204,16 +208,16 @@ function checkSweep(
       const children = objectKeysAt(fields, path);
       const what =
         children.length > 0 ? `one of its fields (${children.join(', ')})` : 'a single-valued field';
-      fail(['sweep', key], `sweep key ${key} names a section or list, not a single value: sweep ${what}`);
+      fail([field, key], `${field} key ${key} names a section or list, not a single value: sweep ${what}`);
       continue;
     }
     if (values.length === 0)
-      fail(['sweep', key], `sweep key ${key} has no values: list at least one or remove it`);
+      fail([field, key], `${field} key ${key} has no values: list at least one or remove it`);
   }
   if (s.sweepMode === 'zip' && entries.length > 1) {
     const lengths = entries.map(([key, values]) => `${key} has ${values.length}`);
     if (new Set(entries.map(([, values]) => values.length)).size > 1) {
-      fail(['sweep'], `sweepMode zip needs lists of equal length: ${lengths.join(', ')}`);
+      fail([field], `sweepMode zip needs ${field} lists of equal length: ${lengths.join(', ')}`);
     }
   }
 }

@@ -233,7 +233,7 @@ test('sweep keys must be scalar scenario paths with values; zip lists must match
   assert.match(messageOf({ sweep: { coresK: [4, 8] } }), /sweep key coresK applies to the whole run/);
   assert.match(
     messageOf({ sweepMode: 'zip', sweep: { 'nodes.count': [3, 6], 'services.announced': [1, 5, 10] } }),
-    /sweepMode zip needs lists of equal length: nodes\.count has 2, services\.announced has 3/,
+    /sweepMode zip needs sweep lists of equal length: nodes\.count has 2, services\.announced has 3/,
   );
   assert.ok(sweepablePaths().includes('announcer.strategy.kind'));
   assert.ok(!sweepablePaths().includes('sweepMode'));
@@ -247,7 +247,7 @@ test('fault and window rules', () => {
   );
   assert.match(
     messageOf({ faults: { kinds: ['crash'] }, probes: { maxDurationSeconds: 10 } }),
-    /probes\.maxDurationSeconds \(10\) must outlast the worst-case takeover .*= 19400 ms/,
+    /probes\.maxDurationSeconds \(10\) must outlast the worst-case takeover of per-service \(23800 ms at these timers\)/,
   );
   assert.match(
     messageOf({ faults: { kinds: ['freeze'], freezeSeconds: 200 } }),
@@ -385,5 +385,21 @@ test('a sweep over announcer.strategy takes the one-word forms; a bad one names 
   assert.throws(
     () => expandVariants(bad, SOURCE),
     /variant v02-strategy=sharded_x: announcer\.strategy \("sharded:x"\) is not a strategy/,
+  );
+});
+
+test('--quick runs quickSweep instead of sweep; quickSweep keys are checked like sweep keys', () => {
+  const s = parseWith({
+    sweep: { 'services.announced': [5, 50, 200] },
+    quickSweep: { 'services.announced': [5] },
+  });
+  assert.deepEqual(s.sweep, { 'services.announced': [5, 50, 200] });
+  assert.deepEqual(quickScenario(s).sweep, { 'services.announced': [5] });
+  assert.deepEqual(quickScenario(parseWith({ sweep: { 'services.announced': [1, 2] } })).sweep, {
+    'services.announced': [1, 2],
+  });
+  assert.match(
+    messageOf({ quickSweep: { 'nodes.cnt': [1] } }),
+    /quickSweep key nodes\.cnt is not a scenario field/,
   );
 });

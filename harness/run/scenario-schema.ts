@@ -162,6 +162,10 @@ export const ScenarioFields = z.strictObject({
     .default({})
     .describe('Dotted scenario path → values, e.g. {"services.announced": [1, 5]}.'),
   sweepMode: z.enum(['cross', 'zip']).default('cross'),
+  quickSweep: z
+    .record(z.string(), z.array(SweepValue))
+    .optional()
+    .describe('With --quick: the sweep to run instead of `sweep` (a smaller one); unset: `sweep`.'),
 });
 
 /** The scenario's fields as parsed, before the cross-field rules. */
@@ -259,17 +263,23 @@ export async function loadScenario(pathOrBundledName: string): Promise<Scenario>
 }
 
 /**
- * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run.
+ * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run,
+ * and the scenario's `quickSweep` (a smaller sweep) in place of `sweep` when it has one.
  * Only shrinks (a scenario already shorter keeps its values) and re-validates. Probe limits stay:
  * they bound a trial, they do not set its length.
  */
 export function quickScenario(scenario: Scenario): Scenario {
   const quick = {
     ...scenario,
+    ...(scenario.quickSweep ? { sweep: scenario.quickSweep } : {}),
     measurement: {
       ...scenario.measurement,
       warmupSeconds: Math.min(scenario.measurement.warmupSeconds, 5),
-      windowSeconds: Math.min(scenario.measurement.windowSeconds, 15),
+      // Never shorter than two retry periods, which the rules require to see steady traffic.
+      windowSeconds: Math.min(
+        scenario.measurement.windowSeconds,
+        Math.max(15, (2 * scenario.announcer.retryPeriodMs) / 1000),
+      ),
       repetitions: Math.min(scenario.measurement.repetitions, 2),
     },
     faults: {

@@ -148,8 +148,8 @@ export class LocalDeployment implements AsyncDisposable {
       a.renewMode,
       '--lease-name-style',
       a.leaseNameStyle,
-      '--strategy',
-      strategyText(a.strategy),
+      // per-service is the agent's default; leaving it out keeps the reference command line as it was.
+      ...(a.strategy.kind === 'per-service' ? [] : ['--strategy', strategyText(a.strategy)]),
       // One operator candidate per cluster, like the seed's cilium-operator with replicas: 1.
       ...(node.index === 0 ? ['--operator'] : []),
     ];
