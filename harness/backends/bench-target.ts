@@ -58,11 +58,13 @@ export interface BenchTarget extends AsyncDisposable {
   waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /**
    * Readies the target for another variant of the same {@link clusterShapeKey}: stops every
-   * agent, deletes the run's services and the announcer's Leases, applies the new scenario's pool
+   * agent, deletes the announcer's Leases and the run's services, applies the new scenario's pool
    * and policy, and waits for the deletions to settle. The control plane, nodes and echo backends
-   * stay; afterwards `scenario` is the new one and `services` is empty (create them again).
+   * stay; afterwards `scenario` is the new one and `services` is empty (call `createServices`).
+   * Services the new scenario would create identically may be kept with their addresses
+   * (`servicesKept`), which `createServices` then adopts: announce time then excludes IPAM.
    */
-  reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<void>;
+  reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }>;
   startAllAgents(): Promise<void>;
   /** Stops every agent gracefully (leases released, VIPs unbound). */
   stopAllAgents(): Promise<void>;

@@ -10,6 +10,8 @@ import { takeoverBoundMs } from './takeover-bound.js';
 
 /** Seconds of good probes recorded before the fault, so "last good before" is seen. */
 const PRE_FAULT_SECONDS = 2;
+/** Seconds of probes kept after a crashed node's VIP answers again elsewhere. */
+const AFTER_RECOVERY_SECONDS = 5;
 
 export interface TrialSpec {
   target: BenchTarget;
@@ -62,6 +64,16 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     await sleep(PRE_FAULT_SECONDS * 1000, t.signal);
     const faultAtMs = Date.now();
     await d.injectFault(t.fault, node, t.signal);
+    if (t.fault === 'crash') {
+      // A crashed node lost its VIPs, so the first answer comes from the new node: probe on a little
+      // (to see a second node answer, if one does) and stop early instead of waiting out the bound.
+      const left = faultAtMs + (seconds - PRE_FAULT_SECONDS) * 1000 - Date.now();
+      const back = await d.waitUntilAllAnswer([service.vip], Math.max(0, left), t.signal);
+      if (back !== null) {
+        await sleep(AFTER_RECOVERY_SECONDS * 1000, t.signal);
+        await probes.stop();
+      }
+    }
     await probes.done;
     t.onPhase?.(`${t.fault} #${t.trial + 1}`, faultAtMs, Date.now());
     await restore(t, node);

@@ -118,7 +118,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   for (const [k, v] of todo.entries()) {
     if (o.signal.aborted) break;
     o.progress(`[${k + 1}/${todo.length}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-    const { target, sharedWith } = await targets.forVariant(v, {
+    const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
       k6Path,
       progress: o.progress,
       signal: o.signal,

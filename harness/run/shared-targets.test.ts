@@ -41,8 +41,10 @@ function fakeTarget(log: string[], scenario: ResolvedScenario, failReconfigure =
     },
     reconfigure: async (s: ResolvedScenario) => {
       if (failReconfigure) throw new Error('reconfigure failed');
+      const servicesKept = s.services.announced === current.services.announced;
       current = s;
       log.push(`reconfigure ${name} n=${s.services.announced}`);
+      return { servicesKept };
     },
     [Symbol.asyncDispose]: async () => {
       log.push(`dispose ${name}`);

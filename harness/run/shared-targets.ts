@@ -6,6 +6,8 @@ export interface TargetForVariant {
   target: BenchTarget;
   /** The first variant that ran on this cluster; null when it was started for this variant. */
   sharedWith: string | null;
+  /** The previous variant's services (and addresses) were kept: announce time excludes IPAM. */
+  servicesKept: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class SharedTargets implements AsyncDisposable {
       throw err;
     }
     this.#current = { target, key, firstVariant: variant.id };
-    return { target, sharedWith: null };
+    return { target, sharedWith: null, servicesKept: false };
   }
 
   /** Disposes the live target, if any. */

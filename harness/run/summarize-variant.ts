@@ -128,6 +128,7 @@ export function summarizeVariant(
   const overheadOf = (key: CpuKey) =>
     bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
   const controlPlaneOverhead = overheadOf('controlPlane');
+  const requestWindows = s.measurement.baseline ? paired : announced.map((announce) => ({ announce }));
 
   return {
     id: meta.id,
@@ -156,11 +157,8 @@ export function summarizeVariant(
       announcersMillicores: cpuOf(announced, 'announcers'),
       harnessMillicores: cpuOf(announced, 'harness'),
     },
-    requests: summarizeRequests(
-      s.measurement.baseline ? paired : announced.map((announce) => ({ announce })),
-      model,
-      notes,
-    ),
+    requests: summarizeRequests(requestWindows, model, notes),
+    requestsTotal: summarizeTotal(requestWindows, model),
     etcd: {
       writesPerSecond: nullableInterval(announced.map((w) => w.etcd.writesPerSecond)),
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
@@ -205,6 +203,28 @@ function summarizeRequests(
       relativeError: modelPerSecond === null ? null : relativeError(measuredPerSecond.median, modelPerSecond),
     };
   });
+}
+
+/** The model's requests per second over every verb it predicts. */
+export function modelTotalPerSecond(model: LeaseModel): number {
+  return model.getPerSecond + model.updatePerSecond + model.createPerSecond;
+}
+
+function summarizeTotal(
+  windows: readonly { announce: WindowRecord; baseline?: WindowRecord }[],
+  model: LeaseModel | null,
+): VariantSummary['requestsTotal'] {
+  const sum = (w: WindowRecord | undefined) => [...ratesByVerb(w).values()].reduce((a, b) => a + b, 0);
+  const measuredPerSecond = bootstrapMedian(windows.map((w) => sum(w.announce) - sum(w.baseline)));
+  const modelPerSecond = model ? modelTotalPerSecond(model) : null;
+  return {
+    measuredPerSecond,
+    modelPerSecond,
+    relativeError:
+      modelPerSecond === null || measuredPerSecond.n === 0
+        ? null
+        : relativeError(measuredPerSecond.median, modelPerSecond),
+  };
 }
 
 function summarizeFailover(

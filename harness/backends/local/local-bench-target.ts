@@ -107,14 +107,15 @@ export class LocalBenchTarget implements BenchTarget {
   waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.deployment.waitForAddresses(timeoutMs, signal);
   }
-  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<void> {
+  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     if (clusterShapeKey(scenario) !== clusterShapeKey(this.scenario)) {
       throw new BackendError(
         `local run ${this.cluster.runId}: variant needs another cluster shape (${clusterShapeKey(scenario)}); start a new target`,
       );
     }
-    await this.deployment.reconfigure(scenario);
+    const r = await this.deployment.reconfigure(scenario);
     await sleep(RECONFIGURE_SETTLE_MS, signal);
+    return r;
   }
   startAllAgents(): Promise<void> {
     return this.deployment.startAllAgents();

@@ -31,6 +31,8 @@ export class LocalDeployment implements AsyncDisposable {
   readonly echoes = new Map<number, ManagedProcess>();
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
+  /** Set by reconfigure when the next createServices adopts the existing services. */
+  #servicesKept = false;
 
   constructor(
     readonly cluster: StartedLocalCluster,
@@ -52,11 +54,16 @@ export class LocalDeployment implements AsyncDisposable {
     for (const node of cluster.nodes) await this.startEcho(node);
   }
 
-  /** Creates the scenario's services (the operator assigns VIPs once agents run). */
+  /**
+   * Creates the scenario's services (the operator assigns VIPs once agents run), or adopts the
+   * ones {@link reconfigure} kept.
+   */
   async createServices(): Promise<void> {
     const core = this.kc.makeApiClient(CoreV1Api);
     const plans = planServices(this.scenario);
-    for (const p of plans) {
+    const kept = this.#servicesKept;
+    this.#servicesKept = false;
+    for (const p of kept ? [] : plans) {
       await core.createNamespacedService({
         namespace: p.namespace,
         body: serviceObject(p, this.scenario, this.cluster.runId),
@@ -72,18 +79,25 @@ export class LocalDeployment implements AsyncDisposable {
 
   /**
    * Readies the deployment for another variant on the same nodes: stops every agent, deletes the
-   * run's services and the Leases the announcer made (service, bucket and node Leases; the IPAM
-   * operator's stays), then applies the new scenario's pool and policy. Echo backends stay.
+   * Leases the announcer made (service, bucket and node Leases; the IPAM operator's stays) and the
+   * run's services, then applies the new scenario's pool and policy. Echo backends stay. Services
+   * the new scenario would create identically are kept, with their addresses (IPAM assigns about
+   * one a second on a loaded host, minutes for hundreds); returns whether they were.
    */
-  async reconfigure(scenario: ResolvedScenario): Promise<void> {
+  async reconfigure(scenario: ResolvedScenario): Promise<{ servicesKept: boolean }> {
     await this.stopAllAgents();
     const core = this.kc.makeApiClient(CoreV1Api);
     const namespace = this.scenario.services.namespace;
-    const selector = `${RUN_LABEL}=${this.cluster.runId}`;
-    const services = await core.listNamespacedService({ namespace, labelSelector: selector });
-    await inBatches(services.items, (svc) =>
-      core.deleteNamespacedService({ namespace, name: svc.metadata?.name ?? '' }),
-    );
+    const objects = (s: ResolvedScenario) =>
+      JSON.stringify(planServices(s).map((p) => serviceObject(p, s, this.cluster.runId)));
+    const keep = this.services.length > 0 && objects(scenario) === objects(this.scenario);
+    if (!keep) {
+      const selector = `${RUN_LABEL}=${this.cluster.runId}`;
+      const services = await core.listNamespacedService({ namespace, labelSelector: selector });
+      await inBatches(services.items, (svc) =>
+        core.deleteNamespacedService({ namespace, name: svc.metadata?.name ?? '' }),
+      );
+    }
     const coordination = this.kc.makeApiClient(CoordinationV1Api);
     for (const ns of new Set([LEASE_NAMESPACE, namespace])) {
       const leases = await coordination.listNamespacedLease({ namespace: ns });
@@ -94,10 +108,12 @@ export class LocalDeployment implements AsyncDisposable {
     }
     this.scenario = scenario;
     this.services = [];
+    this.#servicesKept = keep;
     await applyManifests(
       this.kc,
       announcementObjects(scenario, this.cluster.plan.vipCidr, this.cluster.runId),
     );
+    return { servicesKept: keep };
   }
 
   /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
