@@ -27,7 +27,7 @@ test('FakeLeaseStore behaves like the API server on resourceVersions', async () 
   assert.equal(store.conflicts, 2);
   assert.deepEqual(store.labels('ns', 'l'), { 'l2bench.io/run': 'r1' });
   await assert.rejects(c.update('ns', 'missing', renewed), { code: 404 });
-  assert.deepEqual(c.requests, { get: 1, create: 2, update: 3 });
+  assert.deepEqual(c.requests, { get: 1, create: 2, update: 3, list: 0, watch: 0 });
 });
 
 test('FakeLeaseStore faults: unavailable never lands, lost-response lands but errors', async () => {

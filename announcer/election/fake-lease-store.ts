@@ -1,9 +1,10 @@
 import type { Clock } from './clock.js';
 import { type LeaseClient, LeaseConflictError } from './lease-client.js';
 import type { LeaseRecord } from './lease-record.js';
+import type { LeaseWatchApi, LeaseWatchEvent, WatchedLease } from './lease-watch.js';
 
-/** The three Lease verbs, as counted. */
-export type LeaseVerb = 'get' | 'create' | 'update';
+/** The Lease verbs, as counted (a watch counts once, when it starts). */
+export type LeaseVerb = 'get' | 'create' | 'update' | 'list' | 'watch';
 
 /**
  * Injected failure for one request:
@@ -14,8 +15,12 @@ export type LeaseVerb = 'get' | 'create' | 'update';
  */
 export type FakeLeaseFault = 'unavailable' | 'lost-response' | 'hang';
 
-/** A {@link LeaseClient} onto a {@link FakeLeaseStore}, with its own counters and fault switch. */
-export interface FakeLeaseClient extends LeaseClient {
+/**
+ * A {@link LeaseClient} and {@link LeaseWatchApi} onto a {@link FakeLeaseStore}, with its own
+ * counters and fault switch. A running watch asks the switch (verb `'watch'`) before each event it
+ * delivers: any fault ends it with an error, as a broken connection would.
+ */
+export interface FakeLeaseClient extends LeaseClient, LeaseWatchApi {
   /** Requests this client sent, failed ones included. */
   readonly requests: Record<LeaseVerb, number>;
   /** Decides, per request, whether and how it fails; `null` for a healthy client. */
@@ -42,7 +47,28 @@ export class FakeApiError extends Error {
 interface Stored {
   rec: LeaseRecord;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
+
+interface Watcher {
+  namespace: string;
+  selector: Record<string, string>;
+  deliver: (e: LeaseWatchEvent) => void;
+}
+
+/** `a=b,c=d` equality selectors only (all the strategies use). */
+function parseSelector(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').filter((p) => p !== '')) {
+    const [k, v] = part.split('=');
+    if (k === undefined || v === undefined) throw new Error(`fake selector ${text}: only k=v terms`);
+    out[k] = v;
+  }
+  return out;
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /**
  * An in-memory Lease API that behaves like kube-apiserver where the election can tell:
@@ -52,11 +78,12 @@ interface Stored {
  */
 export class FakeLeaseStore {
   /** Requests that reached the server (not the `'unavailable'` ones). */
-  readonly requests: Record<LeaseVerb, number> = { get: 0, create: 0, update: 0 };
+  readonly requests: Record<LeaseVerb, number> = { get: 0, create: 0, update: 0, list: 0, watch: 0 };
   /** Writes refused with 409 (create of an existing lease, update with a stale resourceVersion). */
   conflicts = 0;
   readonly #clock: Clock;
   readonly #leases = new Map<string, Stored>();
+  readonly #watchers = new Set<Watcher>();
   #revision = 0;
 
   constructor(clock: Clock) {
@@ -88,7 +115,7 @@ export class FakeLeaseStore {
       return result.value;
     };
     const client: FakeLeaseClient = {
-      requests: { get: 0, create: 0, update: 0 },
+      requests: { get: 0, create: 0, update: 0, list: 0, watch: 0 },
       fault: null,
       get: (namespace, name) => call(client, 'get', () => this.peek(namespace, name)),
       create: (namespace, name, rec, labels) =>
@@ -109,10 +136,70 @@ export class FakeLeaseStore {
               `Operation cannot be fulfilled on leases "${name}": resourceVersion ${rec.resourceVersion} is stale (now ${stored.rec.resourceVersion})`,
             );
           }
-          return this.#write(namespace, name, rec, stored.labels);
+          return this.#write(namespace, name, rec, { ...stored.labels, ...rec.labels });
+        }),
+      list: (namespace, labelSelector) =>
+        call(client, 'list', () => {
+          const selector = parseSelector(labelSelector);
+          const items: WatchedLease[] = [];
+          for (const [k, stored] of this.#leases) {
+            const [ns, name = ''] = k.split('/');
+            if (ns === namespace && matches(selector, stored.labels)) items.push(watched(name, stored));
+          }
+          return { items, resourceVersion: String(this.#revision) };
+        }),
+      watch: (namespace, labelSelector, _resourceVersion, onEvent, onEnd) =>
+        call(client, 'watch', () => {
+          // Starts at the current revision: the fake has no history to replay, so callers must
+          // not write between their list and their watch (the informer does not).
+          let open = true;
+          const watcher: Watcher = {
+            namespace,
+            selector: parseSelector(labelSelector),
+            deliver: (e) => {
+              const halfMs = (typeof latencyMs === 'function' ? latencyMs() : latencyMs) / 2;
+              void clock.sleep(halfMs).then(() => {
+                if (!open) return;
+                if (client.fault?.('watch')) {
+                  open = false;
+                  this.#watchers.delete(watcher);
+                  onEnd(new Error('fake watch: connection lost'), false);
+                  return;
+                }
+                onEvent(e);
+              });
+            },
+          };
+          this.#watchers.add(watcher);
+          return {
+            stop: () => {
+              open = false;
+              this.#watchers.delete(watcher);
+            },
+          };
         }),
     };
     return client;
+  }
+
+  /** Deletes a lease (out of band), as `kubectl delete lease` would. */
+  delete(namespace: string, name: string): void {
+    const stored = this.#leases.get(key(namespace, name));
+    if (stored === undefined) return;
+    this.#leases.delete(key(namespace, name));
+    ++this.#revision;
+    this.#notify(namespace, 'DELETED', watched(name, stored));
+  }
+
+  /** The stored annotations (a copy). */
+  annotations(namespace: string, name: string): Record<string, string> | null {
+    const stored = this.#leases.get(key(namespace, name));
+    return stored === undefined ? null : { ...stored.annotations };
+  }
+
+  /** Number of open watches (a leak check for tests). */
+  get openWatches(): number {
+    return this.#watchers.size;
   }
 
   /** The stored record (a copy), without counting a request. */
@@ -146,9 +233,29 @@ export class FakeLeaseStore {
       leaseTransitions: rec.leaseTransitions,
       resourceVersion: String(++this.#revision),
     };
-    this.#leases.set(key(namespace, name), { rec: stored, labels: { ...labels } });
+    const previous = this.#leases.get(key(namespace, name));
+    const entry: Stored = {
+      rec: stored,
+      labels: { ...labels },
+      annotations: { ...(rec.annotations ?? previous?.annotations ?? {}) },
+    };
+    this.#leases.set(key(namespace, name), entry);
+    this.#notify(namespace, previous === undefined ? 'ADDED' : 'MODIFIED', watched(name, entry));
     return { ...stored };
   }
+
+  #notify(namespace: string, type: LeaseWatchEvent['type'], lease: WatchedLease): void {
+    for (const w of this.#watchers)
+      if (w.namespace === namespace && matches(w.selector, lease.labels))
+        w.deliver({
+          type,
+          lease: { ...lease, labels: { ...lease.labels }, annotations: { ...lease.annotations } },
+        });
+  }
+}
+
+function watched(name: string, stored: Stored): WatchedLease {
+  return { ...stored.rec, name, labels: { ...stored.labels }, annotations: { ...stored.annotations } };
 }
 
 function key(namespace: string, name: string): string {

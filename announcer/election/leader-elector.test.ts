@@ -236,6 +236,8 @@ test('update-first: a stale resourceVersion costs one 409, then GET+PUT keeps th
     get: requestsBefore.get + 1,
     create: requestsBefore.create,
     update: requestsBefore.update + 2,
+    list: 0,
+    watch: 0,
   });
   assert.equal(a.attempts.at(-1)?.result, 'renewed');
   assert.deepEqual(a.stopped, []);
@@ -245,6 +247,8 @@ test('update-first: a stale resourceVersion costs one 409, then GET+PUT keeps th
     get: requestsBefore.get + 1,
     create: requestsBefore.create,
     update: requestsBefore.update + 3,
+    list: 0,
+    watch: 0,
   });
   await a.elector.stop({ release: false });
 });

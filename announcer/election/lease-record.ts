@@ -15,6 +15,13 @@ export interface LeaseRecord {
   renewTimeMs: number | null;
   leaseTransitions: number;
   resourceVersion: string;
+  /**
+   * `metadata.annotations` to set on create/update (kept as they are when absent). Node leases
+   * publish the policies their node can announce for here; reads do not fill it in.
+   */
+  annotations?: Record<string, string>;
+  /** `metadata.labels` to add on update (merged into the existing ones); reads do not fill it in. */
+  labels?: Record<string, string>;
 }
 
 /**

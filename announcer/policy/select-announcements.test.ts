@@ -62,8 +62,10 @@ test('the seed policy announces the labelled LB service from a worker, with a ci
       vips: ['198.18.8.1'],
       iface: 'eth0',
       policy: 'cilium-lb-all-services',
+      selectingPolicies: ['cilium-lb-all-services'],
     },
   ]);
+  assert.deepEqual(plan.applicablePolicies, ['cilium-lb-all-services']);
 });
 
 test('nodeSelector: a control-plane node announces nothing; matchExpressions work', () => {

@@ -27,6 +27,11 @@ export interface Announcement {
   iface: string;
   /** The policy that chose the interface. */
   policy: string;
+  /**
+   * Every policy that selects the service (serviceSelector and, in `policy` mode, an address),
+   * whichever nodes it applies to, sorted: the node-lease strategy's eligibility test.
+   */
+  selectingPolicies: string[];
 }
 
 /** Everything the selection depends on. */
@@ -46,6 +51,8 @@ export interface AnnouncementInput {
 export interface AnnouncementPlan {
   announcements: Announcement[];
   problems: string[];
+  /** Names of the policies that apply to this node (nodeSelector and an interface), sorted. */
+  applicablePolicies: string[];
 }
 
 /** Cilium's L2 announcer leaves services of any other load balancer class alone. */
@@ -100,6 +107,13 @@ export function selectAnnouncements(input: AnnouncementInput): AnnouncementPlan 
     const chosen = input.selection === 'policy' ? withAddresses[0] : (withAddresses[0] ?? matching[0]);
     if (!chosen) continue;
     const vips = [...new Set(withAddresses.flatMap((a) => a.vips))].sort();
+    const selectingPolicies = policies
+      .filter(
+        (p) =>
+          matchesLabelSelector(p.spec?.serviceSelector, labels) &&
+          (input.selection === 'all-services' || addressesFor(p, svc).length > 0),
+      )
+      .map((p) => p.metadata?.name ?? '');
     const namespace = svc.metadata?.namespace ?? '';
     const name = svc.metadata?.name ?? '';
     announcements.push({
@@ -108,7 +122,8 @@ export function selectAnnouncements(input: AnnouncementInput): AnnouncementPlan 
       vips,
       iface: chosen.iface,
       policy: chosen.name,
+      selectingPolicies,
     });
   }
-  return { announcements, problems };
+  return { announcements, problems, applicablePolicies: applicable.map((a) => a.name) };
 }
