@@ -29,7 +29,10 @@ test('each strategy names the Lease that decides who announces a service', () =>
 
 function lease(holder: string, renewedMsAgo: number, durationSeconds = 15, policies?: string): V1Lease {
   return {
-    metadata: { name: `l2bench-node-${holder}`, ...(policies === undefined ? {} : { annotations: { 'l2bench.io/policies': policies } }) },
+    metadata: {
+      name: `l2bench-node-${holder}`,
+      ...(policies === undefined ? {} : { annotations: { 'l2bench.io/policies': policies } }),
+    },
     spec: {
       holderIdentity: holder,
       leaseDurationSeconds: durationSeconds,

@@ -49,11 +49,7 @@ export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
   const m = s.measurement;
   const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
-  const trial =
-    2 +
-    takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 +
-    5 +
-    s.faults.settleSeconds;
+  const trial = 2 + takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 + 5 + s.faults.settleSeconds;
   return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
 }
 

@@ -27,14 +27,14 @@ export class SharedTargets implements AsyncDisposable {
     if (current && current.key === key) {
       try {
         o.progress(
-          `  same cluster as ${current.firstVariant}: reconfiguring (agents stopped, services and leases deleted)`,
+          `  same cluster as ${current.firstVariant}: reconfiguring (agents stopped, leases deleted)`,
         );
-        await current.target.reconfigure(variant.scenario, o.signal);
+        const { servicesKept } = await current.target.reconfigure(variant.scenario, o.signal);
+        return { target: current.target, sharedWith: current.firstVariant, servicesKept };
       } catch (err) {
         await this.close();
         throw err;
       }
-      return { target: current.target, sharedWith: current.firstVariant };
     }
     await this.close();
     const target = await this.start({ ...o, scenario: variant.scenario });

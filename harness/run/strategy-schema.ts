@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Most lease buckets a sharded strategy may use (more buckets than this is per-service by another name). */
-export const MAX_SHARDS = 1000;
+import { MAX_SHARDS } from '../../announcer/election/election-strategy.js';
 
 const SHARDS = z.number().int().min(1).max(MAX_SHARDS);
 

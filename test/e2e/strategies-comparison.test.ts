@@ -57,11 +57,24 @@ test('strategies on one cluster: watch and node-lease cost far less than per-ser
       );
     }
     // Same cluster: the later variants say whose cluster they ran on.
-    assert.ok(summary.variants.slice(1).every((v) => v.notes.some((n) => n.includes('ran on the cluster started for'))));
+    assert.ok(
+      summary.variants
+        .slice(1)
+        .every((v) => v.notes.some((n) => n.includes('ran on the cluster started for'))),
+    );
     const perService = rate('per-service').measured;
-    assert.ok(rate('per-service-watch').measured * 4 < perService, `watch ${rate('per-service-watch').measured} vs ${perService}`);
-    assert.ok(rate('node-lease').measured * 10 < perService, `node-lease ${rate('node-lease').measured} vs ${perService}`);
-    assert.ok(rate('sharded:4').measured < perService / 2, `sharded ${rate('sharded:4').measured} vs ${perService}`);
+    assert.ok(
+      rate('per-service-watch').measured * 4 < perService,
+      `watch ${rate('per-service-watch').measured} vs ${perService}`,
+    );
+    assert.ok(
+      rate('node-lease').measured * 10 < perService,
+      `node-lease ${rate('node-lease').measured} vs ${perService}`,
+    );
+    assert.ok(
+      rate('sharded:4').measured < perService / 2,
+      `sharded ${rate('sharded:4').measured} vs ${perService}`,
+    );
     assert.ok(rate('node-lease').measured < rate('per-service-watch').measured);
   } finally {
     rmSync(root, { recursive: true, force: true });
