@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import type { AgentConfig } from './config.js';
 import type { DesiredVip, VipDataplane } from './dataplane/vip-dataplane.js';
+import { type ElectionRef, type ElectionStrategy, formatStrategy } from './election/election-strategy.js';
 import type { ElectorFactory, ElectorHandle } from './elector-factory.js';
 import { ipamK8sApi } from './ipam/ipam-k8s-api.js';
 import { IpamOperator } from './ipam/ipam-operator.js';
@@ -25,22 +26,37 @@ export const ipamOperatorLease = 'l2bench-ipam-operator';
 /** How often the agent re-reads interfaces and re-checks VIPs even without API changes. */
 const resyncIntervalMs = 10_000;
 
+/** Identity, timings and labels every election of this agent shares (the lease comes per election). */
+export function electionBase(cfg: AgentConfig) {
+  return {
+    identity: cfg.nodeName,
+    leaseDurationMs: cfg.leaseDurationMs,
+    renewDeadlineMs: cfg.renewDeadlineMs,
+    retryPeriodMs: cfg.retryPeriodMs,
+    renewMode: cfg.renewMode,
+    labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
+  };
+}
+
 /** What the agent is built from; `main.ts` makes the real ones. */
 export interface AgentDeps {
   kc: KubeConfig;
   log: JsonLogger;
   metrics: AgentMetrics;
   dataplane: VipDataplane;
+  /** For the IPAM operator's own lease (always a client-go style elector). */
   makeElector: ElectorFactory;
+  /** Decides which services this node announces (`--strategy`). */
+  strategy: ElectionStrategy;
 }
 
+/** One election: one service for most strategies, a shard's services for `sharded:K`. */
 interface ManagedElector {
-  announcement: Announcement;
+  ref: ElectionRef;
+  members: Announcement[];
   handle: ElectorHandle;
   leading: boolean;
 }
-
-const leaseKey = (a: Announcement): string => `${a.lease.namespace}/${a.lease.name}`;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -151,10 +167,11 @@ export class Agent {
     const { log, dataplane } = this.deps;
     const snap = await dataplane.refresh();
     log.log('start', {
-      msg: `selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
+      msg: `strategy=${formatStrategy(this.deps.strategy.spec)} selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
       interfaces: snap.interfaces,
     });
     for (const c of [this.services, this.pools, this.policies, this.node]) c.start();
+    this.deps.strategy.start();
     this.operator?.start();
     this.tick = setInterval(() => {
       dataplane
@@ -184,7 +201,13 @@ export class Agent {
       await withTimeout(unbound, (deadline - Date.now()) * 0.4);
       const stops = [...this.electors.values()].map((e) => e.handle.stop({ release: true }));
       if (this.operator) stops.push(this.operator.stop());
-      const released = await withTimeout(Promise.allSettled(stops), (deadline - Date.now()) * 0.8);
+      // The strategy's shared machinery goes after its electors (node-lease releases the node lease).
+      const strategyStopped = Promise.allSettled(stops).then(() =>
+        this.deps.strategy
+          .stop({ release: true })
+          .catch((err: unknown) => log.error(err, { msg: 'strategy stop' })),
+      );
+      const released = await withTimeout(strategyStopped, (deadline - Date.now()) * 0.8);
       if (released === undefined)
         log.log('warn', { msg: 'lease release timed out; leases will expire instead' });
       await withTimeout(unbound, deadline - Date.now() - 100);
@@ -200,16 +223,7 @@ export class Agent {
   }
 
   private electionConfig(namespace: string, leaseName: string) {
-    return {
-      namespace,
-      leaseName,
-      identity: this.cfg.nodeName,
-      leaseDurationMs: this.cfg.leaseDurationMs,
-      renewDeadlineMs: this.cfg.renewDeadlineMs,
-      retryPeriodMs: this.cfg.retryPeriodMs,
-      renewMode: this.cfg.renewMode,
-      labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
-    };
+    return { ...electionBase(this.cfg), namespace, leaseName };
   }
 
   private scheduleReconcile(): void {
@@ -259,41 +273,81 @@ export class Agent {
     if (problems !== this.lastProblems && problems !== '') log.log('warn', { msg: problems });
     this.lastProblems = problems;
 
-    const wanted = new Map<string, Announcement>();
+    const { strategy } = this.deps;
+    strategy.update(plan);
+    // One election per service, except sharded:K, whose elections cover a bucket of services.
+    const shared = strategy.spec.kind === 'sharded';
+    const wanted = new Map<string, { ref: ElectionRef; members: Announcement[] }>();
     for (const a of plan.announcements) {
-      const key = leaseKey(a);
-      const other = wanted.get(key);
-      if (other)
+      const ref = strategy.electionFor(a);
+      const group = wanted.get(ref.key);
+      if (!group) wanted.set(ref.key, { ref, members: [a] });
+      else if (shared) group.members.push(a);
+      else
         log.log('warn', {
           lease: a.lease.name,
-          msg: `services ${other.service} and ${a.service} map to the same lease; announcing ${other.service}`,
+          msg: `services ${group.members[0]?.service} and ${a.service} map to the same lease; announcing ${group.members[0]?.service}`,
         });
-      else wanted.set(key, a);
     }
     for (const [key, e] of this.electors) if (!wanted.has(key)) this.retire(key, e);
-    for (const [key, a] of wanted) {
+    for (const [key, g] of wanted) {
       const e = this.electors.get(key);
-      if (e) e.announcement = a;
-      else this.elect(key, a);
+      if (e) this.updateMembers(e, g.members);
+      else this.elect(key, g.ref, g.members);
     }
     this.syncDataplane();
   }
 
-  private elect(key: string, a: Announcement): void {
-    const { log, metrics, makeElector } = this.deps;
-    const fields = { lease: a.lease.name, leaseNamespace: a.lease.namespace, service: a.service };
+  /** Log fields of one member of an election. */
+  private fields(e: { ref: ElectionRef }, a: Announcement) {
+    return { lease: e.ref.lease.name, leaseNamespace: e.ref.lease.namespace, service: a.service };
+  }
+
+  private memberEvent(event: 'acquire' | 'lose', e: ManagedElector, members: readonly Announcement[]): void {
+    for (const a of members)
+      this.deps.log.log(event, {
+        ...this.fields(e, a),
+        vip: a.vips[0] ?? null,
+        vips: a.vips,
+        iface: a.iface,
+      });
+  }
+
+  /** A shard's services changed: report joins and leaves as acquire/lose while it leads. */
+  private updateMembers(e: ManagedElector, members: Announcement[]): void {
+    const before = new Set(e.members.map((a) => a.service));
+    const after = new Set(members.map((a) => a.service));
+    if (e.leading) {
+      this.memberEvent(
+        'lose',
+        e,
+        e.members.filter((a) => !after.has(a.service)),
+      );
+      this.memberEvent(
+        'acquire',
+        e,
+        members.filter((a) => !before.has(a.service)),
+      );
+    }
+    e.members = members;
+  }
+
+  private elect(key: string, ref: ElectionRef, members: Announcement[]): void {
+    const { log, metrics, strategy } = this.deps;
+    const first = { ref, members };
+    const fields = this.fields(first, members[0]!);
     let entry: ManagedElector;
     try {
       entry = {
-        announcement: a,
+        ref,
+        members,
         leading: false,
-        handle: makeElector(this.electionConfig(a.lease.namespace, a.lease.name), {
+        handle: strategy.makeElector(ref, () => entry.members, {
           onStartedLeading: () => {
             entry.leading = true;
             metrics.leaseAcquisitions.inc();
             metrics.leasesHeld.inc();
-            const cur = entry.announcement;
-            log.log('acquire', { ...fields, vip: cur.vips[0] ?? null, vips: cur.vips, iface: cur.iface });
+            this.memberEvent('acquire', entry, entry.members);
             this.syncDataplane();
           },
           onStoppedLeading: () => {
@@ -301,12 +355,12 @@ export class Agent {
             entry.leading = false;
             metrics.leaseTransitions.inc();
             metrics.leasesHeld.dec();
-            const cur = entry.announcement;
-            log.log('lose', { ...fields, vip: cur.vips[0] ?? null, vips: cur.vips, iface: cur.iface });
+            this.memberEvent('lose', entry, entry.members);
             this.syncDataplane();
           },
           onNewLeader: (holder) => {
-            if (holder !== this.cfg.nodeName) log.log('leader', { ...fields, holder });
+            if (holder !== this.cfg.nodeName)
+              for (const a of entry.members) log.log('leader', { ...this.fields(entry, a), holder });
           },
           onAttempt: (result, latencyMs) => {
             if (result === 'renewed') metrics.renewLatency.observe(latencyMs / 1000);
@@ -320,23 +374,20 @@ export class Agent {
       return;
     }
     this.electors.set(key, entry);
-    log.log('elect', { ...fields, vip: a.vips[0] ?? null, vips: a.vips, iface: a.iface });
+    for (const a of members)
+      log.log('elect', { ...this.fields(entry, a), vip: a.vips[0] ?? null, vips: a.vips, iface: a.iface });
     entry.handle
       .run()
       .catch((err: unknown) => log.error(err, { ...fields, msg: 'election stopped with an error' }));
   }
 
-  /** Stops campaigning for a service; its VIPs go first so no two nodes ever answer for them. */
+  /** Stops campaigning for an election; its VIPs go first so no two nodes ever answer for them. */
   private retire(key: string, e: ManagedElector): void {
     const { log } = this.deps;
-    const fields = {
-      lease: e.announcement.lease.name,
-      leaseNamespace: e.announcement.lease.namespace,
-      service: e.announcement.service,
-    };
+    const fields = this.fields(e, e.members[0]!);
     this.electors.delete(key);
     this.syncDataplane();
-    log.log('retire', fields);
+    for (const a of e.members) log.log('retire', this.fields(e, a));
     e.handle
       .stop({ release: true })
       .catch((err: unknown) => log.error(err, { ...fields, msg: 'releasing lease' }))
@@ -346,7 +397,7 @@ export class Agent {
           e.leading = false;
           this.deps.metrics.leaseTransitions.inc();
           this.deps.metrics.leasesHeld.dec();
-          log.log('lose', { ...fields, vip: e.announcement.vips[0] ?? null, iface: e.announcement.iface });
+          this.memberEvent('lose', e, e.members);
         }
       });
   }
@@ -358,17 +409,9 @@ export class Agent {
     const desired = new Map<string, DesiredVip>();
     for (const e of this.electors.values()) {
       if (!e.leading) continue;
-      const a = e.announcement;
-      for (const vip of a.vips) {
-        if (!desired.has(vip)) {
-          desired.set(vip, {
-            iface: a.iface,
-            lease: a.lease.name,
-            leaseNamespace: a.lease.namespace,
-            service: a.service,
-          });
-        }
-      }
+      for (const a of e.members)
+        for (const vip of a.vips)
+          if (!desired.has(vip)) desired.set(vip, { iface: a.iface, ...this.fields(e, a) });
     }
     // The pools' ranges are in it so a new pool's stale VIPs are swept without waiting for the tick.
     const fingerprint = JSON.stringify([[...desired].map(([v, d]) => [v, d.iface]), this.managedFingerprint]);

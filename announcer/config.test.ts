@@ -24,7 +24,37 @@ test('defaults match docs/design.md', () => {
     renewMode: 'get-then-update',
     operator: false,
     leaseNameStyle: 'cilium',
+    strategy: { kind: 'per-service' },
   });
+});
+
+test('--strategy: each strategy parses; a bad one is one line naming the flag and the choices', () => {
+  const parse = (...extra: string[]) => {
+    const cfg = parseAgentConfig([...required, ...extra], {});
+    assert.ok(cfg !== 'help');
+    return cfg.strategy;
+  };
+  assert.deepEqual(parse('--strategy', 'sharded:16'), { kind: 'sharded', shards: 16 });
+  assert.deepEqual(parse('--strategy=node-lease'), { kind: 'node-lease' });
+  assert.deepEqual(parse('--strategy', 'per-service-watch'), { kind: 'per-service-watch' });
+  assert.deepEqual(
+    parseAgentConfig(required, { L2A_STRATEGY: 'node-lease' }) !== 'help' &&
+      parseAgentConfig(required, { L2A_STRATEGY: 'node-lease' }),
+    {
+      ...(parseAgentConfig(required, {}) as object),
+      strategy: { kind: 'node-lease' },
+    },
+  );
+  fails(
+    [...required, '--strategy', 'sharded:0'],
+    {},
+    /^--strategy must be per-service, per-service-watch, sharded:K \(K from 1 to 4096\) or node-lease \(got "sharded:0"\)$/,
+  );
+  fails(
+    [...required, '--strategy', 'per-service-watch', '--lease-name-style', 'kube-vip'],
+    {},
+    /^--strategy per-service-watch needs --lease-name-style cilium/,
+  );
 });
 
 test('every flag is parsed', () => {

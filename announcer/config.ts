@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseStrategy, type StrategySpec } from './election/election-strategy.js';
 
 /** A flag or L2A_* variable is invalid; the message is one line naming it. Exit code 2. */
 export class ConfigError extends Error {
@@ -39,6 +40,17 @@ const fields = {
   'renew-mode': oneOf(['get-then-update', 'update-first']),
   operator: z.boolean(),
   'lease-name-style': oneOf(['cilium', 'kube-vip']),
+  strategy: z.string().transform((text, ctx) => {
+    const spec = parseStrategy(text);
+    if (spec === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be per-service, per-service-watch, sharded:K (K from 1 to 4096) or node-lease',
+      });
+      return z.NEVER;
+    }
+    return spec;
+  }),
 } as const;
 
 type FlagName = keyof typeof fields;
@@ -53,6 +65,7 @@ const defaults: Partial<Record<FlagName, string | boolean>> = {
   'renew-mode': 'get-then-update',
   operator: false,
   'lease-name-style': 'cilium',
+  strategy: 'per-service',
 };
 
 /** Validated agent configuration. */
@@ -69,6 +82,8 @@ export interface AgentConfig {
   /** Also run the leader-elected IPAM operator. */
   operator: boolean;
   leaseNameStyle: 'cilium' | 'kube-vip';
+  /** Election strategy (`--strategy`). */
+  strategy: StrategySpec;
 }
 
 /** One line per flag, for `--help`. */
@@ -84,6 +99,7 @@ export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <f
   --renew-mode get-then-update|update-first   (default get-then-update, like client-go)
   --operator                   also run the leader-elected LB IPAM operator
   --lease-name-style cilium|kube-vip     (default cilium)
+  --strategy per-service|per-service-watch|sharded:K|node-lease   election strategy (default per-service)
 Every flag is also read from L2A_<FLAG> (e.g. L2A_LEASE_DURATION_MS); flags win.`;
 
 const envName = (flag: string): string => `L2A_${flag.toUpperCase().replaceAll('-', '_')}`;
@@ -158,7 +174,13 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     renewMode: out['renew-mode'] as AgentConfig['renewMode'],
     operator: out.operator as boolean,
     leaseNameStyle: out['lease-name-style'] as AgentConfig['leaseNameStyle'],
+    strategy: out.strategy as StrategySpec,
   };
+  if (cfg.strategy.kind === 'per-service-watch' && cfg.leaseNameStyle !== 'cilium') {
+    throw new ConfigError(
+      `${source.strategy} per-service-watch needs ${source['lease-name-style']} cilium (its one watch covers --lease-namespace only)`,
+    );
+  }
   checkTimings(cfg, source);
   return cfg;
 }

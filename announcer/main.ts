@@ -6,12 +6,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Agent } from './agent.js';
+import { Agent, electionBase } from './agent.js';
 import { ConfigError, parseAgentConfig, usage } from './config.js';
 import { procSysctl } from './dataplane/arp-isolation.js';
 import { spawnCommandRunner } from './dataplane/command-runner.js';
 import { VipDataplane } from './dataplane/vip-dataplane.js';
 import { systemClock } from './election/clock.js';
+import { makeStrategy } from './election/election-strategy.js';
 import { K8sLeaseClient } from './election/k8s-lease-client.js';
 import { leaderElectorFactory } from './elector-factory.js';
 import { JsonLogger } from './json-logger.js';
@@ -67,6 +68,14 @@ async function main(): Promise<number> {
     metrics,
     dataplane,
     makeElector: leaderElectorFactory(leaseClient, systemClock),
+    strategy: makeStrategy({
+      spec: cfg.strategy,
+      base: electionBase(cfg),
+      leaseNamespace: cfg.leaseNamespace,
+      client: leaseClient,
+      watchApi: leaseClient,
+      clock: systemClock,
+    }),
   });
 
   let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;

@@ -7,14 +7,16 @@ import {
   type V1Lease,
   type V1LeaseSpec,
   V1MicroTime,
+  Watch,
 } from '@kubernetes/client-node';
 import { type LeaseClient, LeaseConflictError } from './lease-client.js';
 import type { LeaseRecord } from './lease-record.js';
+import type { LeaseWatchApi, LeaseWatchEvent, LeaseWatchHandle, WatchedLease } from './lease-watch.js';
 import { formatMicroTime, parseMicroTime } from './micro-time.js';
 
 /** Called once per API request: HTTP status (0 when no response arrived) and wall latency. */
 export type LeaseRequestObserver = (
-  verb: 'get' | 'create' | 'update',
+  verb: 'get' | 'create' | 'update' | 'list' | 'watch',
   code: number,
   latencyMs: number,
 ) => void;
@@ -52,6 +54,15 @@ function toRecord(lease: V1Lease): LeaseRecord {
   };
 }
 
+function toWatched(lease: V1Lease): WatchedLease {
+  return {
+    ...toRecord(lease),
+    name: lease.metadata?.name ?? '',
+    labels: { ...lease.metadata?.labels },
+    annotations: { ...lease.metadata?.annotations },
+  };
+}
+
 function toSpec(rec: Omit<LeaseRecord, 'resourceVersion'>): V1LeaseSpec {
   return {
     holderIdentity: rec.holderIdentity,
@@ -73,14 +84,16 @@ function statusOf(err: unknown): number {
  * that name (the way client-go's LeaseLock keeps `ll.lease`) and changes only the election
  * fields and `resourceVersion`: labels, annotations and spec fields it does not manage survive.
  */
-export class K8sLeaseClient implements LeaseClient {
+export class K8sLeaseClient implements LeaseClient, LeaseWatchApi {
   readonly #api: CoordinationV1Api;
+  readonly #watch: Watch;
   readonly #onRequest: LeaseRequestObserver | undefined;
   readonly #callOptions: ConfigurationOptions | undefined;
   readonly #lastSeen = new Map<string, V1Lease>();
 
   constructor(kc: KubeConfig, onRequest?: LeaseRequestObserver, options?: K8sLeaseClientOptions) {
     this.#api = kc.makeApiClient(CoordinationV1Api);
+    this.#watch = new Watch(kc);
     this.#onRequest = onRequest;
     this.#callOptions = options?.httpApi === undefined ? undefined : { httpApi: options.httpApi };
   }
@@ -109,7 +122,12 @@ export class K8sLeaseClient implements LeaseClient {
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, namespace, ...(labels === undefined ? {} : { labels: { ...labels } }) },
+      metadata: {
+        name,
+        namespace,
+        ...(labels === undefined ? {} : { labels: { ...labels } }),
+        ...(rec.annotations === undefined ? {} : { annotations: { ...rec.annotations } }),
+      },
       spec: toSpec(rec),
     };
     const lease = await this.#request('create', () =>
@@ -123,13 +141,102 @@ export class K8sLeaseClient implements LeaseClient {
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { ...seen?.metadata, name, namespace, resourceVersion: rec.resourceVersion },
+      metadata: {
+        ...seen?.metadata,
+        name,
+        namespace,
+        resourceVersion: rec.resourceVersion,
+        ...(rec.labels === undefined ? {} : { labels: { ...seen?.metadata?.labels, ...rec.labels } }),
+        ...(rec.annotations === undefined
+          ? {}
+          : { annotations: { ...seen?.metadata?.annotations, ...rec.annotations } }),
+      },
       spec: { ...seen?.spec, ...toSpec(rec) },
     };
     const lease = await this.#request('update', () =>
       this.#api.replaceNamespacedLeaseWithHttpInfo({ name, namespace, body }, this.#callOptions),
     );
     return this.#remember(namespace, name, lease);
+  }
+
+  async list(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<{ items: WatchedLease[]; resourceVersion: string }> {
+    const startMs = performance.now();
+    try {
+      const res = await this.#api.listNamespacedLeaseWithHttpInfo(
+        { namespace, labelSelector },
+        this.#callOptions,
+      );
+      this.#onRequest?.('list', res.httpStatusCode, performance.now() - startMs);
+      for (const l of res.data.items)
+        if (l.metadata?.name) this.#lastSeen.set(`${namespace}/${l.metadata.name}`, l);
+      return {
+        items: res.data.items.map(toWatched),
+        resourceVersion: res.data.metadata?.resourceVersion ?? '',
+      };
+    } catch (err) {
+      this.#onRequest?.('list', statusOf(err), performance.now() - startMs);
+      throw err;
+    }
+  }
+
+  /**
+   * A WATCH with bookmarks and no timeoutSeconds (the API server ends it after 30–60 min). Objects
+   * it delivers also refresh the copy `update` starts from, so a holder renewing from its watch
+   * cache keeps labels and annotations someone else added.
+   */
+  async watch(
+    namespace: string,
+    labelSelector: string,
+    resourceVersion: string,
+    onEvent: (e: LeaseWatchEvent) => void,
+    onEnd: (err: unknown, gone: boolean) => void,
+  ): Promise<LeaseWatchHandle> {
+    let stopped = false;
+    let ended = false;
+    let counted = false;
+    const startMs = performance.now();
+    const count = (code: number) => {
+      if (counted) return;
+      counted = true;
+      this.#onRequest?.('watch', code, performance.now() - startMs);
+    };
+    const end = (err: unknown, gone: boolean) => {
+      if (ended || stopped) return;
+      ended = true;
+      onEnd(err, gone);
+    };
+    const controller = await this.#watch.watch(
+      `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`,
+      { labelSelector, resourceVersion, allowWatchBookmarks: true },
+      (type: string, obj: V1Lease & { code?: number }) => {
+        count(200);
+        if (stopped) return;
+        if (type === 'ERROR') {
+          end(new Error(`watch leases: ${JSON.stringify(obj)}`), obj.code === 410);
+          return;
+        }
+        if (type === 'BOOKMARK') return;
+        if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+        const name = obj.metadata?.name ?? '';
+        if (type === 'DELETED') this.#lastSeen.delete(`${namespace}/${name}`);
+        else this.#lastSeen.set(`${namespace}/${name}`, obj);
+        onEvent({ type, lease: toWatched(obj) });
+      },
+      (err: unknown) => {
+        const code = (err as { statusCode?: number } | null)?.statusCode ?? (err ? 0 : 200);
+        count(code);
+        end(err ?? undefined, code === 410);
+      },
+    );
+    return {
+      stop: () => {
+        stopped = true;
+        controller.abort();
+      },
+    };
   }
 
   #remember(namespace: string, name: string, lease: V1Lease): LeaseRecord {

@@ -87,7 +87,10 @@ export class LeaseInformer {
     return this.#cache.entries();
   }
 
-  /** Called for every cached lease that changed (its entry, or `undefined` once deleted). */
+  /**
+   * Called for every cached lease that changed (its entry, or `undefined` once deleted), and with
+   * name `''` after every completed list.
+   */
   subscribe(listener: (name: string, entry: InformedLease | undefined) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -105,6 +108,7 @@ export class LeaseInformer {
         for (const lease of items) this.#apply('MODIFIED', lease.name, lease);
         this.#resourceVersion = resourceVersion;
         this.#synced = true;
+        for (const l of this.#listeners) l('', undefined);
         if (await this.#startWatch(gen)) return;
       } catch {
         // Retried below.

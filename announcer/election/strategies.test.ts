@@ -58,7 +58,7 @@ test('--strategy values parse, and bad ones are refused', () => {
 for (const spec of STRATEGIES) {
   const name = formatStrategy(spec);
 
-  test(`${name}: one carrier per service through 2 h of random crashes, restarts and SIGTERMs`, async () => {
+  test(`${name}: one carrier per service through 2 h of random crashes, SIGTERMs, partitions and restarts`, async () => {
     const opts: SimOptions = { spec, services: 12, nodes: 4, ...TIMINGS, latencyMs: () => 20 };
     const random = seededRandom(42);
     const c = cluster({ ...opts, latencyMs: () => random() * 40 });
@@ -70,12 +70,18 @@ for (const spec of STRATEGIES) {
     let nextFaultMs = c.clock.now() + 60_000;
     // Sampled every 250 ms: never two running carriers; after a fault, its services move in time.
     let pending: { service: string; fromMs: number; limitMs: number }[] = [];
+    const cuts: { agent: SimAgent; fromMs: number; toMs: number }[] = [];
+    const cutCarrying: string[] = [];
     while (c.clock.now() - c.t0 < durationMs) {
       await c.clock.advance(250);
       const now = c.clock.now();
       const carriers = c.carriers();
       for (const [svc, nodes] of carriers)
         if (nodes.length > 1) doubles.push(`${svc} on ${nodes.join('+')} at +${now - c.t0}`);
+      // A cut-off node must give up its services within renewDeadline (+ one retry for polling).
+      for (const cut of cuts)
+        if (now >= cut.fromMs + TIMINGS.renewDeadlineMs + TIMINGS.retryPeriodMs + 250 && now < cut.toMs)
+          if (cut.agent.carried().size > 0) cutCarrying.push(`${cut.agent.name} at +${now - c.t0}`);
       pending = pending.filter((p) => {
         if ((carriers.get(p.service) ?? []).length === 1) return false;
         if (now - p.fromMs > p.limitMs) {
@@ -89,7 +95,22 @@ for (const spec of STRATEGIES) {
       const running = [...c.agents.values()].filter((a) => a.running && a.carried().size > 0);
       const victim = running[Math.floor(random() * running.length)];
       if (victim === undefined) continue;
-      const graceful = random() < 0.3;
+      const dice = random();
+      if (dice < 0.3) {
+        // A partition: the agent runs on but none of its requests (nor its watch) get through.
+        const cutMs = 20_000 + random() * 30_000;
+        victim.client.fault = () => 'unavailable';
+        cuts.push({ agent: victim, fromMs: now, toMs: now + cutMs });
+        for (const s of victim.carried())
+          pending.push({ service: s, fromMs: now, limitMs: bound.crashMs + 250 });
+        faults++;
+        void c.clock.sleep(cutMs).then(() => {
+          victim.client.fault = null;
+        });
+        nextFaultMs = now + cutMs + 60_000 + random() * 120_000;
+        continue;
+      }
+      const graceful = dice < 0.55;
       const moved = [...victim.carried()];
       await c.stop(victim, graceful);
       faults++;
@@ -103,6 +124,8 @@ for (const spec of STRATEGIES) {
     await c.clock.advance(bound.crashMs + 5_000);
     assert.deepEqual(doubles.slice(0, 5), [], `${doubles.length} double carriers`);
     assert.deepEqual(late.slice(0, 5), [], `${late.length} late failovers`);
+    assert.deepEqual(cutCarrying.slice(0, 5), [], 'partitioned nodes kept carrying');
+    assert.ok(cuts.length >= 5, `only ${cuts.length} partitions`);
     assert.ok(faults >= 20, `only ${faults} faults`);
     const final = c.carriers();
     for (const [svc, nodes] of final) assert.equal(nodes.length, 1, `${svc}: ${nodes.join(',')}`);

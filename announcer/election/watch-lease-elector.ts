@@ -93,7 +93,7 @@ export class WatchLeaseElector {
     if (this.#loop !== null)
       return Promise.reject(new Error(`${this.#cfg.leaseName}: run() was already called`));
     this.#unsubscribe = this.#informer.subscribe((name) => {
-      if (name === this.#cfg.leaseName) this.#wake.abort();
+      if (name === this.#cfg.leaseName || name === '') this.#wake.abort();
     });
     this.#loop = this.#runLoop().finally(() => this.#unsubscribe());
     return this.#loop;

@@ -94,6 +94,8 @@ test('scenario input: policy elects announced services, all-services elects ever
     candidateNodes: 3,
     retryPeriodMs: 2000,
     renewMode: 'get-then-update',
+    leaseDurationMs: 15000,
+    renewDeadlineMs: 5000,
   });
   assert.equal(leaseModelInputFor(parseScenario(text('all-services'), 'x')).services, 5 + 5 + 2 + 1);
   assert.equal(
@@ -107,4 +109,44 @@ test('relativeError is signed and handles a zero model', () => {
   close(relativeError(9, 10)!, -0.1, 'under');
   assert.equal(relativeError(0, 0), 0);
   assert.equal(relativeError(1, 0), null);
+});
+
+test('strategies: watch holders PUT every max(RP, min(LD/3, RD − RP)); node-lease depends on M alone', () => {
+  const base = {
+    services: 200,
+    candidateNodes: 25,
+    retryPeriodMs: 2000,
+    leaseDurationMs: 15_000,
+    renewDeadlineMs: 5_000,
+    renewMode: 'update-first' as const,
+    operatorCandidates: 0,
+  };
+  const perService = leaseRequestModel(base);
+  close(perService.getPerSecond, 200 * (24 / 3.2), 'per-service GETs');
+  close(perService.updatePerSecond, 100, 'per-service PUTs');
+  // Renew interval max(2, min(5, 3)) = 3 s.
+  const watch = leaseRequestModel({ ...base, strategy: { kind: 'per-service-watch' } });
+  close(watch.getPerSecond, 0, 'watch GETs');
+  close(watch.updatePerSecond, 200 / 3, 'watch PUTs');
+  close(watch.watchPerSecond, 25 / 2700, 'watch WATCHes');
+  const node = leaseRequestModel({ ...base, strategy: { kind: 'node-lease' } });
+  close(node.updatePerSecond, 25 / 3, 'node-lease PUTs');
+  close(
+    leaseRequestModel({ ...base, services: 5, strategy: { kind: 'node-lease' } }).updatePerSecond,
+    25 / 3,
+    'N-free',
+  );
+  // 200 services fill all 8 buckets (almost surely): 8 per-service style elections.
+  const sharded = leaseRequestModel({ ...base, strategy: { kind: 'sharded', shards: 8 } });
+  close(sharded.updatePerSecond, 8 * (1 - (7 / 8) ** 200) * 0.5, 'sharded PUTs');
+  const total = (m: typeof perService) => m.getPerSecond + m.updatePerSecond + m.watchPerSecond;
+  assert.ok(total(perService) / total(watch) >= 20, `watch ratio ${total(perService) / total(watch)}`);
+  assert.ok(total(perService) / total(node) >= 20);
+  // The operator lease stays per-service style whatever the strategy.
+  const withOperator = leaseRequestModel({
+    ...base,
+    operatorCandidates: 1,
+    strategy: { kind: 'node-lease' },
+  });
+  close(withOperator.lines[1]!.updatePerSecond, 0.5, 'operator PUTs');
 });

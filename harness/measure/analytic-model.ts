@@ -1,5 +1,6 @@
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
-import { expectedRequestsPerSecond } from '../../announcer/election/request-model.js';
+import type { StrategySpec } from '../../announcer/election/election-strategy.js';
+import { strategyRequestsPerSecond } from '../../announcer/election/request-model.js';
 import type { Scenario } from '../run/scenario-schema.js';
 
 /**
@@ -37,6 +38,11 @@ export interface LeaseModelInput {
   renewMode: RenewMode;
   /** Candidates for the IPAM operator's own lease; default `candidateNodes`, 0 leaves the line out. */
   operatorCandidates?: number;
+  /** Election strategy of the service leases (`--strategy`); default per-service. */
+  strategy?: StrategySpec;
+  /** Needed by the watch-based strategies (their holders renew every max(RP, min(LD/3, RD − RP))). */
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
 }
 
 /** One source of lease traffic. */
@@ -46,12 +52,15 @@ export interface LeaseModelLine {
   candidates: number;
   getPerSecond: number;
   updatePerSecond: number;
+  /** Watch strategies: their long-running watches, resumed about every 45 min. */
+  watchPerSecond: number;
 }
 
 /** Expected steady-state lease request rates at the kube-apiserver. */
 export interface LeaseModel {
   getPerSecond: number;
   updatePerSecond: number;
+  watchPerSecond: number;
   /** Leases are created once, at acquisition; none in steady state. */
   createPerSecond: 0;
   lines: LeaseModelLine[];
@@ -61,31 +70,55 @@ function line(
   name: LeaseModelLine['name'],
   leases: number,
   candidates: number,
-  retryPeriodMs: number,
-  renewMode: RenewMode,
+  input: LeaseModelInput,
+  strategy: StrategySpec,
 ): LeaseModelLine {
-  // The agent's own election module holds the per-lease arithmetic, so model and agent agree.
-  const rates = expectedRequestsPerSecond({ services: leases, candidates, retryPeriodMs, renewMode });
-  return { name, leases, candidates, getPerSecond: rates.get, updatePerSecond: rates.update };
+  // The agent's own election module holds the arithmetic, so model and agent agree.
+  const { retryPeriodMs, renewMode } = input;
+  // The timings matter only to the watch strategies; client-go's defaults keep the ratio if unset.
+  const leaseDurationMs = input.leaseDurationMs ?? retryPeriodMs * 7.5;
+  const renewDeadlineMs = input.renewDeadlineMs ?? retryPeriodMs * 2.5;
+  const rates = strategyRequestsPerSecond({
+    strategy,
+    services: leases,
+    candidates,
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+    renewMode,
+  });
+  return {
+    name,
+    leases,
+    candidates,
+    getPerSecond: rates.get,
+    updatePerSecond: rates.update,
+    watchPerSecond: rates.watch,
+  };
 }
 
 /**
- * Lease GETs and PUTs per second from N leases and M candidates: per lease, the holder renews
+ * Lease requests per second for `input.strategy` (default per-service, see
+ * `strategyRequestsPerSecond` in the announcer). For per-service, from N leases and M
+ * candidates: per lease, the holder renews
  * every retry period (GET + PUT, or a bare PUT in update-first mode) and each of the M − 1 others
  * GETs it every 1.6 retry periods on average. The IPAM operator's lease is a separate line with
  * the same arithmetic (1 lease, `operatorCandidates` candidates). Pure.
  */
 export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
+  const perService: StrategySpec = { kind: 'per-service' };
   const lines = [
-    line('service-leases', input.services, input.candidateNodes, input.retryPeriodMs, input.renewMode),
+    line('service-leases', input.services, input.candidateNodes, input, input.strategy ?? perService),
   ];
   const operatorCandidates = input.operatorCandidates ?? input.candidateNodes;
   if (operatorCandidates > 0) {
-    lines.push(line('operator-lease', 1, operatorCandidates, input.retryPeriodMs, input.renewMode));
+    // The operator's lease is always a client-go style election, whatever the strategy.
+    lines.push(line('operator-lease', 1, operatorCandidates, input, perService));
   }
   return {
     getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
     updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
+    watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
     createPerSecond: 0,
     lines,
   };
@@ -110,6 +143,8 @@ export function leaseModelInputFor(
     candidateNodes: scenario.nodes.count,
     retryPeriodMs: scenario.announcer.retryPeriodMs,
     renewMode: scenario.announcer.renewMode,
+    leaseDurationMs: scenario.announcer.leaseDurationMs,
+    renewDeadlineMs: scenario.announcer.renewDeadlineMs,
   };
 }
 
