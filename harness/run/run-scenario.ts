@@ -125,7 +125,11 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
         `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
       );
     if (o.signal.aborted) break;
-    const model = leaseRequestModel({ ...leaseModelInputFor(v.scenario), operatorCandidates: 1 });
+    const model = leaseRequestModel({
+      ...leaseModelInputFor(v.scenario),
+      strategy: v.scenario.announcer.strategy,
+      operatorCandidates: 1,
+    });
     const vs = summarizeVariant(
       { id: v.id, label: v.label, params: v.params, scenario: v.scenario, announceTimeMs: r.announceTimeMs },
       r.windows,

@@ -88,6 +88,14 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
     );
   }
 
+  if (s.announcer.strategy.kind === 'per-service-watch' && s.announcer.leaseNameStyle !== 'cilium') {
+    fail(
+      ['announcer', 'leaseNameStyle'],
+      `announcer.leaseNameStyle (${s.announcer.leaseNameStyle}) must be cilium with strategy per-service-watch: ` +
+        "its one watch covers the lease namespace only (kube-vip names put leases in each service's namespace)",
+    );
+  }
+
   checkPool(s, fail);
 
   const seen = new Set<string>();

@@ -403,3 +403,14 @@ test('--quick runs quickSweep instead of sweep; quickSweep keys are checked like
     /quickSweep key nodes\.cnt is not a scenario field/,
   );
 });
+
+test('per-service-watch needs cilium lease names (its one watch covers the lease namespace)', () => {
+  assert.match(
+    messageOf({ announcer: { strategy: 'per-service-watch', leaseNameStyle: 'kube-vip' } }),
+    /announcer\.leaseNameStyle \(kube-vip\) must be cilium with strategy per-service-watch/,
+  );
+  assert.equal(
+    parseWith({ announcer: { strategy: 'node-lease', leaseNameStyle: 'kube-vip' } }).announcer.strategy.kind,
+    'node-lease',
+  );
+});

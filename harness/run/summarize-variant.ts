@@ -56,6 +56,7 @@ function modelRate(model: LeaseModel | null, verb: string): number | null {
   if (verb === 'GET') return model.getPerSecond;
   if (verb === 'PUT') return model.updatePerSecond;
   if (verb === 'POST') return model.createPerSecond;
+  if (verb === 'WATCH') return model.watchPerSecond;
   return null;
 }
 
@@ -207,7 +208,7 @@ function summarizeRequests(
 
 /** The model's requests per second over every verb it predicts. */
 export function modelTotalPerSecond(model: LeaseModel): number {
-  return model.getPerSecond + model.updatePerSecond + model.createPerSecond;
+  return model.getPerSecond + model.updatePerSecond + model.createPerSecond + model.watchPerSecond;
 }
 
 function summarizeTotal(

@@ -48,6 +48,12 @@ test('strategies on one cluster: watch and node-lease cost far less than per-ser
     const by = new Map(summary.variants.map((v) => [v.strategy, v]));
     const rate = (s: string) => totals(by.get(s)!);
     for (const v of summary.variants) {
+      const t = totals(v);
+      process.stderr.write(
+        `${v.strategy}: ${t.measured.toFixed(2)} lease requests/s, model ${t.model.toFixed(2)}\n`,
+      );
+    }
+    for (const v of summary.variants) {
       assert.notEqual(v.announceTimeMs, null, `${v.strategy}: every VIP answered`);
       const t = totals(v);
       const error = (t.measured - t.model) / t.model;
