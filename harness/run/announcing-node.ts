@@ -107,3 +107,33 @@ export async function findAnnouncingNode(
     return { node: null, acquireTimeMs: null };
   }
 }
+
+/**
+ * Polls (every second, up to `timeoutMs`) until `node` holds a live node Lease renewed at or after
+ * `sinceMs` (a crashed node's old Lease may not have expired yet); false on timeout.
+ */
+export async function waitForNodeLease(
+  kc: KubeConfig,
+  node: string,
+  sinceMs: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  leaseNamespace = LEASE_NAMESPACE,
+): Promise<boolean> {
+  const api = kc.makeApiClient(CoordinationV1Api);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal?.aborted) {
+    try {
+      const list = await api.listNamespacedLease({
+        namespace: leaseNamespace,
+        labelSelector: `${NODE_LEASE_LABEL}=true`,
+      });
+      const fresh = list.items.filter((l) => (timeMs(l.spec?.renewTime) ?? 0) >= sinceMs);
+      if (liveNodeLeaseHolders(fresh, Date.now()).includes(node)) return true;
+    } catch {
+      // The API server may be busy; try again.
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return false;
+}

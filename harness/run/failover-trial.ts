@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
 import { readProbeResults } from '../measure/k6-probe.js';
 import { sleep } from '../shutdown-signal.js';
-import { findAnnouncingNode } from './announcing-node.js';
+import { findAnnouncingNode, waitForNodeLease } from './announcing-node.js';
 import { analyzeTrial } from './failover-analysis.js';
 import type { FaultKind, TrialRecord } from './results-schema.js';
 import type { ResolvedScenario } from './scenario-schema.js';
@@ -104,8 +104,19 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
 /** Brings the faulted node back, lets the cluster settle and waits until every VIP answers again. */
 async function restore(t: TrialSpec, node: string): Promise<void> {
   const d = t.target;
+  const restoredAtMs = Date.now();
   await d.restoreNode(t.fault, node, t.signal);
   await sleep(d.scenario.faults.settleSeconds * 1000, t.signal);
+  const a = d.scenario.announcer;
+  if (
+    a.strategy.kind === 'node-lease' &&
+    (await waitForNodeLease(d.kubeConfig(), node, restoredAtMs, 120_000, t.signal))
+  ) {
+    // Under node-lease the restarted node takes its rendezvous services back, one retry period after
+    // its lease is seen (announcer/election/node-lease-placement.ts): let that happen before the next
+    // trial picks its victim from the live node Leases.
+    await sleep(a.retryPeriodMs + 3000, t.signal);
+  }
   const vips = d.services.flatMap((s) => (s.vip ? [s.vip] : []));
   // A restarted agent re-elects every service it can carry; on a loaded host that takes a while.
   await d.waitUntilAllAnswer(vips, 60_000 + 250 * vips.length, t.signal);
