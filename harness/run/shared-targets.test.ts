@@ -97,3 +97,20 @@ test('a failed reconfigure disposes the target and the next variant starts a fre
   await targets.forVariant(ordered[2]!, opts);
   assert.deepEqual(log.slice(3), ['start', 'prepare t2']);
 });
+
+test('the bundled strategies scenario: 36 variants on 3 clusters; --quick 16 on 2 with short timers', async () => {
+  const { loadScenario, quickScenario } = await import('./scenario-schema.js');
+  const full = await loadScenario('strategies');
+  const shapes = (vs: ReturnType<typeof expandVariants>) =>
+    new Set(vs.map((v) => v.scenario.nodes.count)).size;
+  const all = expandVariants(full);
+  assert.equal(all.length, 36);
+  assert.equal(shapes(all), 3);
+  const strategies = new Set(all.map((v) => JSON.stringify(v.scenario.announcer.strategy)));
+  assert.equal(strategies.size, 4);
+  const quick = expandVariants(quickScenario(full));
+  assert.equal(quick.length, 16);
+  assert.equal(shapes(quick), 2);
+  assert.ok(quick.every((v) => v.scenario.announcer.leaseDurationMs === 12_000));
+  assert.ok(quick.every((v) => v.scenario.faults.trialsPerKind === 1));
+});
