@@ -37,8 +37,8 @@ export const msg = {
     'Failover outage: not drawn, because this run injected no faults (no failover trials in samples.jsonl).',
   noRecoveredTrials: (n: number) =>
     `Failover outage: not drawn, because none of the ${n} failover trial${n === 1 ? '' : 's'} saw the service come back (no outage to plot).`,
-  noTradeoff: () =>
-    'Trade-off: not drawn, because no variant has both a CPU overhead and a failover p95 (a run needs both announce windows and fault trials).',
+  noTradeoff: (cost: 'cpu' | 'requests' = 'cpu') =>
+    `Trade-off: not drawn, because no variant has both ${cost === 'cpu' ? 'a CPU overhead' : 'lease request rates'} and a failover p95 (a run needs both announce windows and fault trials).`,
   noCpuSamples: () =>
     'Control-plane CPU over time: not drawn, because samples.jsonl has no kube-apiserver or etcd CPU samples.',
 

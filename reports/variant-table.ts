@@ -62,7 +62,14 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
     formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }),
     formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%' }),
-    v.requests.length === 0 ? '—' : v.requests.map(requestText).join(' · '),
+    v.requests.length === 0
+      ? '—'
+      : [
+          ...(v.requestsTotal && v.requestsTotal.measuredPerSecond.n > 0
+            ? [requestText({ verb: 'all', ...v.requestsTotal })]
+            : []),
+          ...v.requests.map(requestText),
+        ].join(' · '),
     v.failover.length === 0
       ? 'no faults injected'
       : v.failover.map((f) => failoverText(f, v.implementation)).join(' · '),

@@ -36,7 +36,7 @@ test('a run without faults: charts written, failover charts explained instead of
   );
   assert.deepEqual(
     r.omitted.map((o) => o.name),
-    ['failover-outage', 'tradeoff'],
+    ['failover-outage', 'tradeoff', 'tradeoff-requests'],
   );
   for (const c of r.charts) {
     assert.ok(existsSync(c.svg) && existsSync(c.png) && existsSync(c.spec), c.name);
@@ -44,7 +44,7 @@ test('a run without faults: charts written, failover charts explained instead of
   }
   const md = await readFile(r.reportMd, 'utf8');
   const html = await readFile(r.indexHtml, 'utf8');
-  for (const reason of [msg.noTrials(), msg.noTradeoff()]) {
+  for (const reason of [msg.noTrials(), msg.noTradeoff(), msg.noTradeoff('requests')]) {
     assert.ok(md.includes(reason), 'report.md explains the omission');
     assert.ok(html.includes(reason.replace(/&/g, '&amp;')), 'index.html explains the omission');
   }

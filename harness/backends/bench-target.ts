@@ -7,10 +7,14 @@ import type { FaultKind } from '../run/results-schema.js';
 import type { ServicePlan } from '../run/scenario-objects.js';
 import type { ResolvedScenario } from '../run/scenario-schema.js';
 
-/** A service as deployed: its plan, its Lease and, once IPAM assigned one, its VIP. */
+/** A service as deployed: its plan, the Lease that decides who announces it and, once IPAM assigned one, its VIP. */
 export interface DeployedService extends ServicePlan {
   vip: string | null;
-  leaseName: string;
+  /**
+   * The Lease whose holder announces the service: its own (per-service, per-service-watch) or its
+   * bucket's (sharded); null under node-lease, where the live node Leases decide.
+   */
+  leaseName: string | null;
   leaseNamespace: string;
 }
 
@@ -52,6 +56,16 @@ export interface BenchTarget extends AsyncDisposable {
   createServices(): Promise<void>;
   /** Reads each announced service's VIP from its status, waiting up to `timeoutMs`. */
   waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Readies the target for another variant of the same {@link clusterShapeKey}: stops every
+   * agent, deletes the announcer's Leases and the run's services, applies the new scenario's pool
+   * and policy, and waits for the deletions to settle. The control plane, nodes and echo backends
+   * stay; afterwards `scenario` is the new one and `services` is empty (call `createServices`).
+   * Services the new scenario would create identically may be kept with their addresses
+   * (`servicesKept`), which `createServices` then adopts: announce time then excludes IPAM.
+   * Backends without it get a fresh target per variant.
+   */
+  reconfigure?(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }>;
   startAllAgents(): Promise<void>;
   /** Stops every agent gracefully (leases released, VIPs unbound). */
   stopAllAgents(): Promise<void>;
@@ -80,4 +94,21 @@ export interface BenchTargetOptions {
   k6Path: string;
   progress: (line: string) => void;
   signal: AbortSignal;
+}
+
+/**
+ * What a started target is made of: variants with equal keys can run one after another on one
+ * target ({@link BenchTarget.reconfigure}), so a sweep over strategies, timers or service counts
+ * compares them on the same cluster. Nodes, their labels, the pool, the service namespace and the
+ * echo ports make the key; announcer settings, service counts, windows and faults do not.
+ */
+export function clusterShapeKey(s: ResolvedScenario): string {
+  const { count, labels, unselected } = s.nodes;
+  return JSON.stringify({
+    backend: s.backend,
+    nodes: { count, labels, unselected },
+    pool: s.pool ?? null,
+    namespace: s.services.namespace,
+    echo: s.services.echo,
+  });
 }

@@ -1,4 +1,5 @@
 import type { ResolvedScenario } from '../run/scenario-schema.js';
+import { strategyText } from '../run/strategy-schema.js';
 
 /**
  * The agent flags that carry a scenario's announcer settings (docs/design.md's flag contract).
@@ -18,5 +19,7 @@ export function announcerFlags(a: ResolvedScenario['announcer']): string[] {
     a.renewMode,
     '--lease-name-style',
     a.leaseNameStyle,
+    // per-service is the agent's default; leaving it out keeps the reference command line as it was.
+    ...(a.strategy.kind === 'per-service' ? [] : ['--strategy', strategyText(a.strategy)]),
   ];
 }

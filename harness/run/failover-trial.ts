@@ -1,15 +1,17 @@
 import { join } from 'node:path';
-import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
-import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { readProbeResults } from '../measure/k6-probe.js';
 import { sleep } from '../shutdown-signal.js';
+import { findAnnouncingNode, waitForNodeLease } from './announcing-node.js';
 import { analyzeTrial } from './failover-analysis.js';
 import type { FaultKind, TrialRecord } from './results-schema.js';
 import type { ResolvedScenario } from './scenario-schema.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 /** Seconds of good probes recorded before the fault, so "last good before" is seen. */
 const PRE_FAULT_SECONDS = 2;
+/** Seconds of probes kept after a crashed node's VIP answers again elsewhere. */
+const AFTER_RECOVERY_SECONDS = 5;
 
 export interface TrialSpec {
   target: BenchTarget;
@@ -21,26 +23,9 @@ export interface TrialSpec {
   onPhase?: (label: string, startMs: number, endMs: number) => void;
 }
 
-/** The holder and acquire time of a Lease, as the API server has it now. */
-export async function readLeaseHolder(
-  kc: KubeConfig,
-  namespace: string,
-  name: string,
-): Promise<{ holder: string | null; acquireTimeMs: number | null }> {
-  const api = kc.makeApiClient(CoordinationV1Api);
-  try {
-    const l = await api.readNamespacedLease({ namespace, name });
-    const at = l.spec?.acquireTime as unknown;
-    const acquireTimeMs = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : null;
-    return { holder: l.spec?.holderIdentity || null, acquireTimeMs };
-  } catch {
-    return { holder: null, acquireTimeMs: null };
-  }
-}
-
 /** How long one trial's probes run: long enough to see the takeover (bounded by the scenario). */
 export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
-  const takeover = worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000;
+  const takeover = takeoverBoundMs(s.announcer.strategy, s.announcer, 'crash') / 1000;
   const held =
     fault === 'freeze' ? s.faults.freezeSeconds : fault === 'partition' ? s.faults.partitionSeconds : 0;
   // After a freeze or partition ends, keep probing a while to catch two nodes answering.
@@ -53,17 +38,18 @@ export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
 
 /**
  * One failover trial: probe the service's VIP from the client side with k6, inject the fault into
- * the node holding its Lease (what each fault means is the backend's, see its target), restore the
- * node, and analyse what the probes saw.
+ * the node announcing it (the holder of its Lease or its bucket's; for node-lease the rendezvous
+ * choice among live node Leases; what each fault means is the backend's, see its target), restore
+ * the node, and analyse what the probes saw.
  */
 export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null> {
   const { target: d, service } = t;
   if (!service.vip) return null;
   const kc = d.kubeConfig();
-  const lease = await readLeaseHolder(kc, service.leaseNamespace, service.leaseName);
-  const node = lease.holder;
-  if (!node || !d.nodeNames.includes(node)) return null;
   const s = d.scenario;
+  const strategy = s.announcer.strategy;
+  const node = (await findAnnouncingNode(kc, strategy, service)).node;
+  if (!node || !d.nodeNames.includes(node)) return null;
   const seconds = probeSeconds(s, t.fault);
   const outFile = join(d.workDir, `probe-${t.variantId}-${t.fault}-${t.trial}.json`);
   const probes = await d.startProbes({
@@ -78,17 +64,28 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     await sleep(PRE_FAULT_SECONDS * 1000, t.signal);
     const faultAtMs = Date.now();
     await d.injectFault(t.fault, node, t.signal);
+    if (t.fault === 'crash') {
+      // A crashed node lost its VIPs, so the first answer comes from the new node: probe on a little
+      // (to see a second node answer, if one does) and stop early instead of waiting out the bound.
+      const left = faultAtMs + (seconds - PRE_FAULT_SECONDS) * 1000 - Date.now();
+      const back = await d.waitUntilAllAnswer([service.vip], Math.max(0, left), t.signal);
+      if (back !== null) {
+        await sleep(AFTER_RECOVERY_SECONDS * 1000, t.signal);
+        await probes.stop();
+      }
+    }
     await probes.done;
     t.onPhase?.(`${t.fault} #${t.trial + 1}`, faultAtMs, Date.now());
     await restore(t, node);
-    const after = await readLeaseHolder(kc, service.leaseNamespace, service.leaseName);
+    // After restore: the faulted node may be back, so node-lease's choice says nothing of the takeover.
+    const after = await findAnnouncingNode(kc, strategy, service);
     const events = d.events.since(faultAtMs - PRE_FAULT_SECONDS * 1000);
     const a = analyzeTrial({
       probes: readProbeResults(outFile).filter((p) => p.vip === service.vip),
       faultAtMs,
       fromNode: node,
       events: events.filter((e) => !e.vip || e.vip === service.vip),
-      newHolderAcquireTimeMs: after.holder && after.holder !== node ? after.acquireTimeMs : null,
+      newHolderAcquireTimeMs: after.node && after.node !== node ? after.acquireTimeMs : null,
     });
     return {
       type: 'trial',
@@ -107,8 +104,20 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
 /** Brings the faulted node back, lets the cluster settle and waits until every VIP answers again. */
 async function restore(t: TrialSpec, node: string): Promise<void> {
   const d = t.target;
+  const restoredAtMs = Date.now();
   await d.restoreNode(t.fault, node, t.signal);
   await sleep(d.scenario.faults.settleSeconds * 1000, t.signal);
+  const a = d.scenario.announcer;
+  if (
+    a.strategy.kind === 'node-lease' &&
+    (await waitForNodeLease(d.kubeConfig(), node, restoredAtMs, 120_000, t.signal))
+  ) {
+    // Under node-lease the restarted node takes its rendezvous services back, one retry period after
+    // its lease is seen (announcer/election/node-lease-placement.ts): let that happen before the next
+    // trial picks its victim from the live node Leases.
+    await sleep(a.retryPeriodMs + 3000, t.signal);
+  }
   const vips = d.services.flatMap((s) => (s.vip ? [s.vip] : []));
-  await d.waitUntilAllAnswer(vips, 60_000, t.signal);
+  // A restarted agent re-elects every service it can carry; on a loaded host that takes a while.
+  await d.waitUntilAllAnswer(vips, 60_000 + 250 * vips.length, t.signal);
 }

@@ -18,7 +18,7 @@ export function formatSummary(s: Summary, dir: string): string {
     const c = v.cpu;
     lines.push('');
     lines.push(
-      `${v.id}  (${v.implementation}, ${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`,
+      `${v.id}  (${v.implementation}, ${v.strategy}, ${v.selectedNodes} selected nodes, ${v.announcedServices} announced, ${v.selection}, ${v.leaseDurationMs / 1000}/${v.renewDeadlineMs / 1000}/${v.retryPeriodMs / 1000} s, ${v.renewMode})`,
     );
     lines.push(
       `  control-plane CPU overhead: ${iv(c.controlPlaneOverheadMillicores)} mCPU = ${iv(c.controlPlaneOverheadPctOfNode, 2)} % of a ${s.coresK}-core node (median [95% CI], ${v.repetitions} × ${v.windowSeconds}s windows)`,
@@ -26,6 +26,16 @@ export function formatSummary(s: Summary, dir: string): string {
     lines.push(
       `    kube-apiserver ${iv(c.apiserverOverheadMillicores)}  etcd ${iv(c.etcdOverheadMillicores)}  agents ${iv(c.announcersMillicores)}  harness ${iv(c.harnessMillicores)} mCPU`,
     );
+    const all = v.requestsTotal;
+    if (all && all.measuredPerSecond.n > 0) {
+      const err =
+        all.relativeError === null
+          ? ''
+          : ` (${all.relativeError >= 0 ? '+' : ''}${(all.relativeError * 100).toFixed(0)}%)`;
+      lines.push(
+        `  lease requests/s, all verbs: ${iv(all.measuredPerSecond, 2)} vs model ${all.modelPerSecond?.toFixed(2) ?? '—'}${err}`,
+      );
+    }
     for (const r of v.requests) {
       const err =
         r.relativeError === null

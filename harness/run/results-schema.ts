@@ -177,6 +177,17 @@ export const VariantSummary = z.object({
       relativeError: z.number().nullable(),
     }),
   ),
+  /**
+   * All lease requests per second (every verb, per repetition, net of the baseline) against the
+   * model's total: the figure strategies are compared on. Absent in summaries written before it.
+   */
+  requestsTotal: z
+    .object({
+      measuredPerSecond: Interval,
+      modelPerSecond: z.number().nullable(),
+      relativeError: z.number().nullable(),
+    })
+    .optional(),
   etcd: z.object({
     writesPerSecond: Interval.nullable(),
     fsyncsPerSecond: Interval.nullable(),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel, worstCaseTakeoverMs } from '../measure/analytic-model.js';
+import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
@@ -10,7 +10,9 @@ import { Summary, type VariantSummary, type WindowRecord } from './results-schem
 import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
+import { runOrder, SharedTargets } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 export interface RunOptions {
   scenario: string;
@@ -49,11 +51,7 @@ export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
   const m = s.measurement;
   const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
-  const trial =
-    2 +
-    worstCaseTakeoverMs(s.announcer.leaseDurationMs, s.announcer.retryPeriodMs) / 1000 +
-    5 +
-    s.faults.settleSeconds;
+  const trial = 2 + takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 + 5 + s.faults.settleSeconds;
   return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
 }
 
@@ -63,7 +61,8 @@ function fmtEta(seconds: number): string {
 }
 
 /**
- * `l2bench run`: scenario → variants → one fresh cluster of the scenario's backend per variant → samples → summary.
+ * `l2bench run`: scenario → variants → one cluster of the scenario's backend per node shape (variants
+ * that differ only in announcer settings or service counts share it) → samples → summary.
  * Returns the results directory. Everything is validated before anything starts.
  */
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
@@ -111,14 +110,37 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     expectedVariants: variants.length,
   };
   o.progress(`l2bench run ${scenario.name}: ${variants.length} variants → ${writer.dir}`);
-  const todo = variants.filter((v) => !done.some((d) => d.id === v.id));
+  // Variants of one cluster shape run together on one cluster (see SharedTargets).
+  const todo = runOrder(variants.filter((v) => !done.some((d) => d.id === v.id)));
+  const inSweepOrder = (list: readonly VariantSummary[]) =>
+    [...list].sort(
+      (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
+    );
+  await using targets = new SharedTargets((t) => driver.start(t));
   let remaining = todo.reduce((sum, v) => sum + estimateVariantSeconds(v), 0);
   for (const [k, v] of todo.entries()) {
     if (o.signal.aborted) break;
     o.progress(`[${k + 1}/${todo.length}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-    const r = await runVariant({ variant: v, writer, k6Path, signal: o.signal, progress: o.progress });
+    const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
+      k6Path,
+      progress: o.progress,
+      signal: o.signal,
+    });
+    const r = await runVariant({ variant: v, target, writer, signal: o.signal, progress: o.progress });
+    if (sharedWith)
+      r.notes.push(
+        `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
+      );
+    if (servicesKept)
+      r.notes.push(
+        'services kept from the previous variant with their addresses: announce time excludes IPAM',
+      );
     if (o.signal.aborted) break;
-    const model = leaseRequestModel({ ...leaseModelInputFor(v.scenario), operatorCandidates: 1 });
+    const model = leaseRequestModel({
+      ...leaseModelInputFor(v.scenario),
+      strategy: v.scenario.announcer.strategy,
+      operatorCandidates: 1,
+    });
     const vs = summarizeVariant(
       { id: v.id, label: v.label, params: v.params, scenario: v.scenario, announceTimeMs: r.announceTimeMs },
       r.windows,
@@ -137,12 +159,15 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       o.progress(`  saturation: ${saturated}: stopping the sweep`);
       runInfo.expectedVariants = done.length;
     }
-    writer.writeSummary(summarizeRun(runInfo, done));
+    writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
     remaining -= estimateVariantSeconds(v);
     if (saturated) break;
   }
   const finished = !o.signal.aborted && done.length === variants.length;
-  const summary = summarizeRun({ ...runInfo, finishedAt: finished ? new Date().toISOString() : null }, done);
+  const summary = summarizeRun(
+    { ...runInfo, finishedAt: finished ? new Date().toISOString() : null },
+    inSweepOrder(done),
+  );
   writer.writeSummary(summary);
   return { dir: writer.dir, summary };
 }

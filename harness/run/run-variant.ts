@@ -1,4 +1,4 @@
-import { startBenchTarget } from '../backends/start-bench-target.js';
+import type { BenchTarget } from '../backends/bench-target.js';
 import { BackendError } from '../errors.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
@@ -17,8 +17,9 @@ export interface VariantRun {
 
 export interface VariantRunOptions {
   variant: Variant;
+  /** Prepared for this variant (fresh, or reconfigured), with no agents running and no services. */
+  target: BenchTarget;
   writer: ResultsWriter;
-  k6Path: string;
   signal: AbortSignal;
   progress: (line: string) => void;
 }
@@ -27,7 +28,16 @@ export interface VariantRunOptions {
 const SETTLE_SECONDS = 3;
 
 /**
- * Runs one variant on a fresh cluster of the scenario's backend: alternating baseline (no agents) and announce windows
+ * How long IPAM and the announcers may take to bring every VIP up: 60 s, plus 1 s per service (the IPAM operator assigns about one address a second on a loaded host)
+ * and 4 s per node (every agent starts at once and competes for the host's cores: 25 agents and
+ * 200 services on 2 cores took over a minute).
+ */
+export function setupTimeoutMs(s: Variant['scenario']): number {
+  return 60_000 + 1000 * s.services.announced + 4000 * (s.nodes.count + s.nodes.unselected.count);
+}
+
+/**
+ * Runs one variant on a prepared target: alternating baseline (no agents) and announce windows
  * per repetition, then failover trials of every fault kind. Every record is appended to the
  * results as soon as it exists.
  */
@@ -35,17 +45,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const s = o.variant.scenario;
   const id = o.variant.id;
   const out: VariantRun = { windows: [], trials: [], announceTimeMs: null, notes: [] };
-  await using target = await startBenchTarget({
-    scenario: s,
-    k6Path: o.k6Path,
-    progress: o.progress,
-    signal: o.signal,
-  });
+  const target = o.target;
   using sampler = new CpuSampler(
     (r) => o.writer.append({ type: 'cpu', variantId: id, ...r }),
     1000 / s.measurement.sampleHz,
   );
-  await target.prepare();
   const controlPlane: SampledProcess[] = target.controlPlaneCpu();
   const agentProcesses = (): SampledProcess[] => target.agentCpu();
   sampler.watch(controlPlane);
@@ -90,6 +94,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     return true;
   };
 
+  const setupMs = setupTimeoutMs(s);
   const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
@@ -106,7 +111,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       const created = Date.now();
       await target.createServices();
       try {
-        await target.waitForAddresses(60_000, o.signal);
+        await target.waitForAddresses(setupMs, o.signal);
       } catch (err) {
         // A control plane too slow to hand out addresses is a finding (saturation), not a crash.
         if (!(err instanceof BackendError)) throw err;
@@ -115,14 +120,15 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
         return out;
       }
       servicesCreated = true;
-      const ms = await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
+      const ms = await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
       out.announceTimeMs = ms === null ? null : Date.now() - created;
-      if (ms === null) out.notes.push('not every VIP answered within 120 s of creating the services');
+      if (ms === null)
+        out.notes.push(`not every VIP answered within ${setupMs / 1000} s of creating the services`);
       o.progress(
         `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
       );
     } else {
-      await target.waitUntilAllAnswer(announcedVips(), 120_000, o.signal);
+      await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
     }
     await sleep(s.measurement.warmupSeconds * 1000, o.signal);
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);

@@ -60,7 +60,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): strin
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = objectKeysAt(schema, issue.path).join(', ');
+      const known = objectKeysAt(schema, issue.path, input).join(', ');
       return issue.keys.map((key) => {
         const where = dottedPath([...issue.path, key]);
         return `unknown field ${where}: remove it or check spelling (known: ${known})`;
@@ -84,13 +84,23 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): strin
     case 'invalid_value':
       return [`${field} (${showValue(input)}) must be one of ${issue.values.map(String).join(', ')}`];
     case 'invalid_union': {
-      const detail = issue as { note?: string; options?: unknown[] };
+      const detail = issue as { note?: string; options?: unknown[]; errors?: z.core.$ZodIssue[][] };
+      // A field of several forms (a strategy map or its word): report the form the value was written in.
+      const written = (detail.errors ?? []).filter(
+        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
+      if (written.length === 1) {
+        return written[0]!.flatMap((nested) =>
+          describeIssue({ ...nested, path: [...issue.path, ...nested.path] }, schema),
+        );
+      }
       if (detail.note === 'No matching discriminator') {
         const options = detail.options ?? [];
         const value = (input as Record<string, unknown> | undefined)?.[String(issue.path.at(-1))];
         return [`${field} (${showValue(value)}) must be one of ${options.map(String).join(', ')}`];
       }
-      return [`${field} (${showValue(input)}): ${issue.message}`];
+      const sep = issue.message.startsWith('must ') ? ' ' : ': ';
+      return [`${field} (${showValue(input)})${sep}${issue.message}`];
     }
     case 'invalid_key': {
       // A record key that fails its pattern: the nested issue carries our message.

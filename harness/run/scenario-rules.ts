@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
-import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
 import { kubeVipTimerIssues } from '../peers/kube-vip.js';
 import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
 import type { ScenarioFieldsOutput } from './scenario-schema.js';
-import { isScalarSchema, objectKeysAt, schemaAtPath } from './schema-path.js';
+import { acceptsScalar, objectKeysAt, schemaAtPath } from './schema-path.js';
+import { strategyText } from './strategy-schema.js';
+import { takeoverBoundMs } from './takeover-bound.js';
 
 /**
  * Addresses in the VIP pool a backend provides when the scenario sets none: the local backend's
@@ -31,6 +32,7 @@ export const UNSWEEPABLE_PATHS: ReadonlySet<string> = new Set([
   'backend',
   'coresK',
   'sweep',
+  'quickSweep',
   'sweepMode',
 ]);
 
@@ -89,6 +91,14 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
     );
   }
 
+  if (s.announcer.strategy.kind === 'per-service-watch' && s.announcer.leaseNameStyle !== 'cilium') {
+    fail(
+      ['announcer', 'leaseNameStyle'],
+      `announcer.leaseNameStyle (${s.announcer.leaseNameStyle}) must be cilium with strategy per-service-watch: ` +
+        "its one watch covers the lease namespace only (kube-vip names put leases in each service's namespace)",
+    );
+  }
+
   checkPool(s, fail);
 
   const seen = new Set<string>();
@@ -114,14 +124,14 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   if (s.faults.kinds.length > 0) {
-    // Worst case takeover after a crash: the lease runs out, then a candidate waits up to 2.2 retry periods.
-    const takeoverMs = worstCaseTakeoverMs(leaseDurationMs, retryPeriodMs);
+    // Worst-case takeover after a crash under the strategy (its documented bound, at least lease + 2.2 retry periods).
+    const takeoverMs = takeoverBoundMs(s.announcer.strategy, s.announcer);
     const probeMs = s.probes.maxDurationSeconds * 1000;
     if (probeMs <= takeoverMs) {
       fail(
         ['probes', 'maxDurationSeconds'],
         `probes.maxDurationSeconds (${s.probes.maxDurationSeconds}) must outlast the worst-case takeover ` +
-          `(leaseDurationMs + 2.2 × retryPeriodMs = ${takeoverMs} ms): raise maxDurationSeconds`,
+          `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`,
       );
     }
     for (const field of ['freezeSeconds', 'partitionSeconds'] as const) {
@@ -137,6 +147,7 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   checkSweep(s, fields, fail);
+  checkSweep(s, fields, fail, 'quickSweep');
 }
 
 /** What kube-vip v1.0.0 cannot be asked to do (see harness/peers/kube-vip.ts). */
@@ -191,14 +202,15 @@ function checkSweep(
   s: ScenarioFieldsOutput,
   fields: z.ZodType,
   fail: (path: PropertyKey[], message: string) => void,
+  field: 'sweep' | 'quickSweep' = 'sweep',
 ): void {
-  const entries = Object.entries(s.sweep);
+  const entries = Object.entries(s[field] ?? {});
   for (const [key, values] of entries) {
     const path = key.split('.');
     if (UNSWEEPABLE_PATHS.has(key)) {
       fail(
-        ['sweep', key],
-        `sweep key ${key} applies to the whole run and cannot be swept: remove it from sweep`,
+        [field, key],
+        `${field} key ${key} applies to the whole run and cannot be swept: remove it from ${field}`,
       );
       continue;
     }
@@ -209,25 +221,25 @@ function checkSweep(
       const under = parent.length > 0 ? `fields under ${parent.join('.')}` : 'top-level fields';
       const hint = known.length > 0 ? ` (${under}: ${known.join(', ')})` : '';
       fail(
-        ['sweep', key],
-        `sweep key ${key} is not a scenario field: use a dotted path like services.announced${hint}`,
+        [field, key],
+        `${field} key ${key} is not a scenario field: use a dotted path like services.announced${hint}`,
       );
       continue;
     }
-    if (!isScalarSchema(target)) {
+    if (!acceptsScalar(target)) {
       const children = objectKeysAt(fields, path);
       const what =
         children.length > 0 ? `one of its fields (${children.join(', ')})` : 'a single-valued field';
-      fail(['sweep', key], `sweep key ${key} names a section or list, not a single value: sweep ${what}`);
+      fail([field, key], `${field} key ${key} names a section or list, not a single value: sweep ${what}`);
       continue;
     }
     if (values.length === 0)
-      fail(['sweep', key], `sweep key ${key} has no values: list at least one or remove it`);
+      fail([field, key], `${field} key ${key} has no values: list at least one or remove it`);
   }
   if (s.sweepMode === 'zip' && entries.length > 1) {
     const lengths = entries.map(([key, values]) => `${key} has ${values.length}`);
     if (new Set(entries.map(([, values]) => values.length)).size > 1) {
-      fail(['sweep'], `sweepMode zip needs lists of equal length: ${lengths.join(', ')}`);
+      fail([field], `sweepMode zip needs ${field} lists of equal length: ${lengths.join(', ')}`);
     }
   }
 }

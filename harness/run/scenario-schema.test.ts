@@ -233,7 +233,7 @@ test('sweep keys must be scalar scenario paths with values; zip lists must match
   assert.match(messageOf({ sweep: { coresK: [4, 8] } }), /sweep key coresK applies to the whole run/);
   assert.match(
     messageOf({ sweepMode: 'zip', sweep: { 'nodes.count': [3, 6], 'services.announced': [1, 5, 10] } }),
-    /sweepMode zip needs lists of equal length: nodes\.count has 2, services\.announced has 3/,
+    /sweepMode zip needs sweep lists of equal length: nodes\.count has 2, services\.announced has 3/,
   );
   assert.ok(sweepablePaths().includes('announcer.strategy.kind'));
   assert.ok(!sweepablePaths().includes('sweepMode'));
@@ -247,7 +247,7 @@ test('fault and window rules', () => {
   );
   assert.match(
     messageOf({ faults: { kinds: ['crash'] }, probes: { maxDurationSeconds: 10 } }),
-    /probes\.maxDurationSeconds \(10\) must outlast the worst-case takeover .*= 19400 ms/,
+    /probes\.maxDurationSeconds \(10\) must outlast the worst-case takeover of per-service \(23800 ms at these timers\)/,
   );
   assert.match(
     messageOf({ faults: { kinds: ['freeze'], freezeSeconds: 200 } }),
@@ -333,4 +333,84 @@ test('quickScenario shrinks windows and trials but never grows them', async () =
 test('scenarios/scenario.schema.json matches the zod schema (rerun scripts/write-scenario-schema.ts)', () => {
   const committed: unknown = JSON.parse(readFileSync(join(scenariosDir, 'scenario.schema.json'), 'utf8'));
   assert.deepEqual(committed, scenarioJsonSchema());
+});
+
+test('strategies: a map or its one-word form, with one-line errors naming the field', () => {
+  assert.deepEqual(parseWith({ announcer: { strategy: 'sharded:8' } }).announcer.strategy, {
+    kind: 'sharded',
+    shards: 8,
+  });
+  assert.deepEqual(parseWith({ announcer: { strategy: { kind: 'node-lease' } } }).announcer.strategy, {
+    kind: 'node-lease',
+  });
+  assert.deepEqual(parseWith({ announcer: { strategy: 'per-service-watch' } }).announcer.strategy, {
+    kind: 'per-service-watch',
+  });
+  assert.match(
+    messageOf({ announcer: { strategy: 'sharded' } }),
+    /announcer\.strategy \("sharded"\) is not a strategy: write per-service, per-service-watch, node-lease or sharded:K$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: 'sharded:0' } }),
+    /announcer\.strategy\.shards \(0\) must be at least 1$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: { kind: 'sharded' } } }),
+    /announcer\.strategy\.shards is required$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: { kind: 'node-lease', shards: 4 } } }),
+    /unknown field announcer\.strategy\.shards: remove it or check spelling \(known: kind\)$/,
+  );
+  assert.match(
+    messageOf({ announcer: { strategy: 7 } }),
+    /announcer\.strategy \(7\) must be per-service, .* or sharded:K, or a map/,
+  );
+});
+
+test('a sweep over announcer.strategy takes the one-word forms; a bad one names its variant', () => {
+  assert.ok(sweepablePaths().includes('announcer.strategy'));
+  assert.ok(sweepablePaths().includes('announcer.strategy.shards'));
+  const s = parseWith({ sweep: { 'announcer.strategy': ['per-service', 'sharded:8', 'node-lease'] } });
+  const variants = expandVariants(s);
+  assert.deepEqual(
+    variants.map((v) => [v.id, v.scenario.announcer.strategy]),
+    [
+      ['v01-strategy=per-service', { kind: 'per-service' }],
+      ['v02-strategy=sharded_8', { kind: 'sharded', shards: 8 }],
+      ['v03-strategy=node-lease', { kind: 'node-lease' }],
+    ],
+  );
+  const bad = parseWith({ sweep: { 'announcer.strategy': ['per-service', 'sharded:x'] } });
+  assert.throws(
+    () => expandVariants(bad, SOURCE),
+    /variant v02-strategy=sharded_x: announcer\.strategy \("sharded:x"\) is not a strategy/,
+  );
+});
+
+test('--quick runs quickSweep instead of sweep; quickSweep keys are checked like sweep keys', () => {
+  const s = parseWith({
+    sweep: { 'services.announced': [5, 50, 200] },
+    quickSweep: { 'services.announced': [5] },
+  });
+  assert.deepEqual(s.sweep, { 'services.announced': [5, 50, 200] });
+  assert.deepEqual(quickScenario(s).sweep, { 'services.announced': [5] });
+  assert.deepEqual(quickScenario(parseWith({ sweep: { 'services.announced': [1, 2] } })).sweep, {
+    'services.announced': [1, 2],
+  });
+  assert.match(
+    messageOf({ quickSweep: { 'nodes.cnt': [1] } }),
+    /quickSweep key nodes\.cnt is not a scenario field/,
+  );
+});
+
+test('per-service-watch needs cilium lease names (its one watch covers the lease namespace)', () => {
+  assert.match(
+    messageOf({ announcer: { strategy: 'per-service-watch', leaseNameStyle: 'kube-vip' } }),
+    /announcer\.leaseNameStyle \(kube-vip\) must be cilium with strategy per-service-watch/,
+  );
+  assert.equal(
+    parseWith({ announcer: { strategy: 'node-lease', leaseNameStyle: 'kube-vip' } }).announcer.strategy.kind,
+    'node-lease',
+  );
 });

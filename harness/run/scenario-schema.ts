@@ -9,6 +9,7 @@ import { FaultKind } from './results-schema.js';
 import { formatIssues } from './scenario-issues.js';
 import { MAX_NODES, scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
 import { scalarPaths } from './schema-path.js';
+import { StrategySchema } from './strategy-schema.js';
 
 const DURATION_HINT = 'is not a duration: write a number or a string like "15s", "500ms", "0.25s"';
 
@@ -83,16 +84,11 @@ const Pool = z
     'VIP pool (CiliumLoadBalancerIPPool block): cidr, or start and stop. Unset: the backend default.',
   );
 
-const Strategy = z
-  .discriminatedUnion('kind', [
-    // One Lease per service, every candidate node contends for each (Cilium, kube-vip svc election).
-    z.strictObject({ kind: z.literal('per-service') }),
-  ])
-  .default({ kind: 'per-service' });
-
 const Announcer = z.strictObject({
   implementation: z.enum(['bundled', 'kube-vip']).default('bundled'),
-  strategy: Strategy,
+  strategy: StrategySchema.default({ kind: 'per-service' }).describe(
+    'Election strategy: per-service (Cilium), per-service-watch, sharded:K or node-lease; a map {kind, shards} or the one-word form.',
+  ),
   leaseDurationMs: durationMs(100, 600_000).default(15_000).describe('Default 15000 (Cilium 15s).'),
   renewDeadlineMs: durationMs(1, 600_000).default(5_000).describe('Default 5000 (Cilium 5s).'),
   retryPeriodMs: durationMs(1, 600_000).default(2_000).describe('Default 2000 (Cilium 2s).'),
@@ -174,6 +170,10 @@ export const ScenarioFields = z.strictObject({
     .default({})
     .describe('Dotted scenario path → values, e.g. {"services.announced": [1, 5]}.'),
   sweepMode: z.enum(['cross', 'zip']).default('cross'),
+  quickSweep: z
+    .record(z.string(), z.array(SweepValue))
+    .optional()
+    .describe('With --quick: the sweep to run instead of `sweep` (a smaller one); unset: `sweep`.'),
 });
 
 /** The scenario's fields as parsed, before the cross-field rules. */
@@ -271,17 +271,23 @@ export async function loadScenario(pathOrBundledName: string): Promise<Scenario>
 }
 
 /**
- * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run.
+ * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run,
+ * and the scenario's `quickSweep` (a smaller sweep) in place of `sweep` when it has one.
  * Only shrinks (a scenario already shorter keeps its values) and re-validates. Probe limits stay:
  * they bound a trial, they do not set its length.
  */
 export function quickScenario(scenario: Scenario): Scenario {
   const quick = {
     ...scenario,
+    ...(scenario.quickSweep ? { sweep: scenario.quickSweep } : {}),
     measurement: {
       ...scenario.measurement,
       warmupSeconds: Math.min(scenario.measurement.warmupSeconds, 5),
-      windowSeconds: Math.min(scenario.measurement.windowSeconds, 15),
+      // Never shorter than two retry periods, which the rules require to see steady traffic.
+      windowSeconds: Math.min(
+        scenario.measurement.windowSeconds,
+        Math.max(15, (2 * scenario.announcer.retryPeriodMs) / 1000),
+      ),
       repetitions: Math.min(scenario.measurement.repetitions, 2),
     },
     faults: {

@@ -49,20 +49,23 @@ export function schemaAtPath(schema: z.ZodType, path: readonly PropertyKey[]): z
   return current;
 }
 
-/** Field names of the object (or union of objects) at `path`, for "known: …" hints. */
-export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/**
+ * Field names of the object (or union of objects) at `path`, for "known: …" hints. Given the value
+ * written there, a union offers only the options whose `kind` matches it.
+ */
+export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unknown): string[] {
   const target = schemaAtPath(schema, path);
   if (!target) return [];
-  const bare = unwrap(target);
-  if (bare instanceof z.ZodObject) return Object.keys(bare.shape);
-  if (bare instanceof z.ZodUnion) {
-    const keys = new Set<string>();
-    for (const option of bare.options as readonly z.ZodType[]) {
-      for (const key of objectKeysAt(option, [])) keys.add(key);
-    }
-    return [...keys];
-  }
-  return [];
+  const options = objectOptions(target);
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  const matching = options.filter((o) => {
+    const literal = unwrap((o.shape as Record<string, z.ZodType>).kind ?? z.never());
+    return literal instanceof z.ZodLiteral && literal.values.has(kind as never);
+  });
+  const keys = new Set<string>();
+  for (const o of matching.length > 0 ? matching : options)
+    for (const key of Object.keys(o.shape)) keys.add(key);
+  return [...keys];
 }
 
 /** True when the schema holds a single scalar (number, string, boolean, enum, literal, duration). */
@@ -79,18 +82,35 @@ export function isScalarSchema(schema: z.ZodType): boolean {
   );
 }
 
-/** Every dotted path to a scalar field, depth first in declaration order (for sweeps and editors). */
-export function scalarPaths(schema: z.ZodType, prefix: readonly string[] = []): string[] {
+/**
+ * True when the schema takes a single scalar, alone or as one form of a union (a strategy is a map
+ * or its one-word form `sharded:8`): such a field can be swept with scalar values.
+ */
+export function acceptsScalar(schema: z.ZodType): boolean {
   const bare = unwrap(schema);
-  const options = bare instanceof z.ZodUnion ? (bare.options as readonly z.ZodType[]) : [bare];
+  if (bare instanceof z.ZodUnion) return (bare.options as readonly z.ZodType[]).some(acceptsScalar);
+  return isScalarSchema(bare);
+}
+
+/** The object schemas a field may hold: itself, or the objects among its union's options (nested unions flattened). */
+function objectOptions(schema: z.ZodType): z.ZodObject[] {
+  const bare = unwrap(schema);
+  if (bare instanceof z.ZodObject) return [bare];
+  if (bare instanceof z.ZodUnion) return (bare.options as readonly z.ZodType[]).flatMap(objectOptions);
+  return [];
+}
+
+/**
+ * Every dotted path to a field that takes a scalar, depth first in declaration order (for sweeps
+ * and editors). A field that is a scalar or a map (the strategy) is listed and entered.
+ */
+export function scalarPaths(schema: z.ZodType, prefix: readonly string[] = []): string[] {
   const paths: string[] = [];
-  for (const option of options) {
-    const object = unwrap(option);
-    if (!(object instanceof z.ZodObject)) continue;
+  for (const object of objectOptions(schema)) {
     for (const [key, child] of Object.entries(object.shape as Record<string, z.ZodType>)) {
       const path = [...prefix, key];
-      if (isScalarSchema(child)) paths.push(path.join('.'));
-      else paths.push(...scalarPaths(child, path));
+      if (acceptsScalar(child)) paths.push(path.join('.'));
+      if (!isScalarSchema(child)) paths.push(...scalarPaths(child, path));
     }
   }
   return [...new Set(paths)];

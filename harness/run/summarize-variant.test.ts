@@ -142,9 +142,20 @@ test('request rates: summed over codes, baseline subtracted, compared with the m
   assert.ok(Math.abs(get!.relativeError!) < 1e-9);
   assert.ok(Math.abs(put!.measuredPerSecond.median - 3.0) < 1e-9, 'PUT 200 + 409 − baseline');
   assert.equal(put!.modelPerSecond, 3);
-  assert.equal(watch!.modelPerSecond, null);
+  // per-service opens no lease watches: the model says 0, so no relative error of a measured rate.
+  assert.equal(watch!.modelPerSecond, 0);
   assert.equal(watch!.relativeError, null);
   assert.ok(!notes.some((n) => n.includes('model')));
+});
+
+test('the total over every verb is compared with the model total', () => {
+  const s = scenario();
+  const model = leaseRequestModel(leaseModelInputFor(s));
+  const { requests, requestsTotal } = summarizeVariant(meta(s), seedWindows(), [], model, 4);
+  const sum = requests.reduce((a, r) => a + r.measuredPerSecond.median, 0);
+  assert.ok(Math.abs(requestsTotal!.measuredPerSecond.median - sum) < 1e-9);
+  assert.equal(requestsTotal!.modelPerSecond, model.getPerSecond + model.updatePerSecond);
+  assert.ok(requestsTotal!.relativeError !== null);
 });
 
 test('baseline disabled: no overhead, raw rates, and a note saying so', () => {

@@ -10,6 +10,7 @@ import type {
 } from './results-schema.js';
 import type { Scenario } from './scenario-schema.js';
 import { bootstrapMedian, percentiles } from './statistics.js';
+import { strategyText } from './strategy-schema.js';
 
 /** What the runner knows about a variant besides its samples. */
 export interface VariantMeta {
@@ -56,6 +57,7 @@ function modelRate(model: LeaseModel | null, verb: string): number | null {
   if (verb === 'GET') return model.getPerSecond;
   if (verb === 'PUT') return model.updatePerSecond;
   if (verb === 'POST') return model.createPerSecond;
+  if (verb === 'WATCH') return model.watchPerSecond;
   return null;
 }
 
@@ -128,6 +130,7 @@ export function summarizeVariant(
   const overheadOf = (key: CpuKey) =>
     bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
   const controlPlaneOverhead = overheadOf('controlPlane');
+  const requestWindows = s.measurement.baseline ? paired : announced.map((announce) => ({ announce }));
 
   return {
     id: meta.id,
@@ -137,7 +140,7 @@ export function summarizeVariant(
     selectedNodes: s.nodes.count,
     announcedServices: s.services.announced,
     implementation: s.announcer.implementation,
-    strategy: s.announcer.strategy.kind,
+    strategy: strategyText(s.announcer.strategy),
     renewMode: s.announcer.renewMode,
     selection: s.announcer.selection,
     leaseDurationMs: s.announcer.leaseDurationMs,
@@ -156,11 +159,8 @@ export function summarizeVariant(
       announcersMillicores: cpuOf(announced, 'announcers'),
       harnessMillicores: cpuOf(announced, 'harness'),
     },
-    requests: summarizeRequests(
-      s.measurement.baseline ? paired : announced.map((announce) => ({ announce })),
-      model,
-      notes,
-    ),
+    requests: summarizeRequests(requestWindows, model, notes),
+    requestsTotal: summarizeTotal(requestWindows, model),
     etcd: {
       writesPerSecond: nullableInterval(announced.map((w) => w.etcd.writesPerSecond)),
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
@@ -205,6 +205,28 @@ function summarizeRequests(
       relativeError: modelPerSecond === null ? null : relativeError(measuredPerSecond.median, modelPerSecond),
     };
   });
+}
+
+/** The model's requests per second over every verb it predicts. */
+export function modelTotalPerSecond(model: LeaseModel): number {
+  return model.getPerSecond + model.updatePerSecond + model.createPerSecond + model.watchPerSecond;
+}
+
+function summarizeTotal(
+  windows: readonly { announce: WindowRecord; baseline?: WindowRecord }[],
+  model: LeaseModel | null,
+): VariantSummary['requestsTotal'] {
+  const sum = (w: WindowRecord | undefined) => [...ratesByVerb(w).values()].reduce((a, b) => a + b, 0);
+  const measuredPerSecond = bootstrapMedian(windows.map((w) => sum(w.announce) - sum(w.baseline)));
+  const modelPerSecond = model ? modelTotalPerSecond(model) : null;
+  return {
+    measuredPerSecond,
+    modelPerSecond,
+    relativeError:
+      modelPerSecond === null || measuredPerSecond.n === 0
+        ? null
+        : relativeError(measuredPerSecond.median, modelPerSecond),
+  };
 }
 
 function summarizeFailover(

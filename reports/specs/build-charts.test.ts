@@ -18,6 +18,7 @@ test('every chart of a full run is drawn, titled and captioned with window, repe
       'lease-requests',
       'failover-outage',
       'tradeoff',
+      'tradeoff-requests',
       'cpu-timeseries',
     ],
   );
@@ -60,6 +61,8 @@ test('a run without faults omits the failover and trade-off charts with the reas
   });
   const tradeoff = byName.get('tradeoff');
   assert.equal(tradeoff?.kind === 'omitted' && tradeoff.reason, msg.noTradeoff());
+  const byRequests = byName.get('tradeoff-requests');
+  assert.equal(byRequests?.kind === 'omitted' && byRequests.reason, msg.noTradeoff('requests'));
   for (const name of ['cpu-overhead-millicores', 'lease-requests', 'cpu-timeseries']) {
     assert.equal(byName.get(name)?.kind, 'chart', `${name} still drawn`);
   }

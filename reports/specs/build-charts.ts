@@ -12,7 +12,8 @@ export function buildCharts(run: RunData): Chart[] {
     cpuOverheadSpec(run, 'pct-of-node'),
     leaseRequestsSpec(run),
     failoverOutageSpec(run),
-    tradeoffSpec(run),
+    tradeoffSpec(run, 'cpu'),
+    tradeoffSpec(run, 'requests'),
     cpuTimeseriesSpec(run),
   ];
 }

@@ -15,6 +15,8 @@ export interface RequestPoint {
   model: number | null;
   /** Keeps model lines of different configurations (lease settings, …) apart. */
   modelSeries: string;
+  /** Election strategy (`sharded:8`): the point's shape when strategies differ. */
+  strategy: string;
   variant: string;
   text: string;
   modelText: string;
@@ -36,6 +38,7 @@ export function requestPoints(variants: readonly VariantSummary[]): RequestPoint
           n: r.measuredPerSecond.n,
           model: r.modelPerSecond,
           modelSeries: config ? `${r.verb}, ${config}` : r.verb,
+          strategy: v.strategy,
           variant: v.label,
           text: formatInterval(r.measuredPerSecond, { unit: '/s' }),
           modelText:
@@ -66,6 +69,10 @@ export function leaseRequestsSpec(run: RunData): Chart {
   const yScale = { type: scaleTypeFor(positive) };
   const color = { field: 'verb', type: 'nominal', title: 'verb' } as const;
   const hasModel = points.some((p) => p.model !== null);
+  const byStrategy = new Set(points.map((p) => p.strategy)).size > 1;
+  const shape = byStrategy
+    ? { shape: { field: 'strategy', type: 'nominal', title: 'strategy' } as const }
+    : {};
   const modelLayer: Layer[] = hasModel
     ? [
         {
@@ -86,7 +93,7 @@ export function leaseRequestsSpec(run: RunData): Chart {
       title,
       measured:
         'Lease API requests per second seen by kube-apiserver during the announce windows, per verb. ' +
-        'Points: median over repetitions; bars: 95% bootstrap interval' +
+        `Points: median over repetitions${byStrategy ? ' (shape: strategy)' : ''}; bars: 95% bootstrap interval` +
         (hasModel
           ? '; open circles on dashed lines: the analytic model.'
           : '; no variant has an analytic model figure.'),
@@ -106,8 +113,10 @@ export function leaseRequestsSpec(run: RunData): Chart {
           mark: { type: 'point', filled: true, size: 50 },
           encoding: {
             y: { field: 'median', type: 'quantitative', title: 'lease requests per second', scale: yScale },
+            ...shape,
             tooltip: [
               { field: 'variant', title: 'variant' },
+              { field: 'strategy', title: 'strategy' },
               { field: 'verb', title: 'verb' },
               { field: 'text', title: 'measured' },
               { field: 'modelText', title: 'model' },

@@ -4,7 +4,7 @@ import type { VariantSummary } from '../../harness/run/results-schema.js';
 import { renderChart } from '../render.js';
 import { runDataOf, syntheticRun } from '../testing/synthetic-run.js';
 import type { DrawnChart } from './chart.js';
-import { DOMINATED, ON_FRONTIER, tradeoffPoints, tradeoffSpec } from './tradeoff.js';
+import { DOMINATED, ON_FRONTIER, totalLeaseRequests, tradeoffPoints, tradeoffSpec } from './tradeoff.js';
 
 // Three lease settings under crash faults; their figures are then set by hand.
 const run = runDataOf(
@@ -66,4 +66,40 @@ test('variants without failover p95 or without overhead are not points', () => {
     tradeoffPoints(copy.summary.variants).map((p) => p.variant),
     [dominated.label],
   );
+});
+
+// Four strategies at two N×M, crash trials: colour by strategy, every variant labelled by N×M.
+const strategies = runDataOf(
+  syntheticRun({
+    variants: ['per-service', 'per-service-watch', 'sharded:8', 'node-lease'].flatMap((strategy) => [
+      { nodes: 3, services: 5, strategy, faults: ['crash'] as const, trialsPerFault: 3 },
+      { nodes: 9, services: 50, strategy, faults: ['crash'] as const, trialsPerFault: 3 },
+    ]),
+  }),
+);
+
+test('with several strategies: colour is the strategy, shape the fault, every variant labelled by N×M', async () => {
+  const points = tradeoffPoints(strategies.summary.variants, 'requests', strategies.windows);
+  assert.equal(points.length, 8);
+  assert.deepEqual(new Set(points.map((p) => p.strategy)).size, 4);
+  assert.ok(points.every((p) => p.labelled));
+  assert.deepEqual([...new Set(points.map((p) => p.short))].sort(), ['50×9', '5×3']);
+  const chart = tradeoffSpec(strategies, 'requests') as DrawnChart;
+  assert.equal(chart.name, 'tradeoff-requests');
+  const layer = (chart.spec as { layer: { encoding?: Record<string, { field?: string }> }[] }).layer;
+  assert.equal((chart.spec as { encoding: { color: { field: string } } }).encoding.color.field, 'strategy');
+  assert.equal(layer[2]?.encoding?.shape?.field, 'fault');
+  const r = await renderChart(chart.spec);
+  assert.equal(r.marksByType.symbol, 8);
+  assert.equal(r.marksByType.text, 8, 'every variant labelled');
+  assert.ok(chart.caption.includes('colour: strategy'), chart.caption);
+});
+
+test('request cost is the per-repetition sum over verbs, net of the baseline', () => {
+  const v = strategies.summary.variants[0]!;
+  const total = totalLeaseRequests(v, strategies.windows);
+  const perVerb = v.requests.reduce((a, r) => a + r.measuredPerSecond.median, 0);
+  assert.equal(total.n, 3);
+  // Medians of sums and sums of medians differ a little; both come from the same windows.
+  assert.ok(Math.abs(total.median - perVerb) / perVerb < 0.1, `${total.median} vs ${perVerb}`);
 });

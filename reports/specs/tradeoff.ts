@@ -1,17 +1,25 @@
-import type { VariantSummary } from '../../harness/run/results-schema.js';
+import type { Interval, VariantSummary, WindowRecord } from '../../harness/run/results-schema.js';
+import { bootstrapMedian } from '../../harness/run/statistics.js';
 import { formatDurationMs, formatInterval } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, leaseText, type RunData } from './chart.js';
+import { type Chart, configText, drawnChart, leaseText, type RunData, scaleTypeFor } from './chart.js';
 import { paretoFrontier } from './pareto-frontier.js';
 
 export const ON_FRONTIER = 'on the Pareto frontier';
 export const DOMINATED = 'dominated';
 
+/** What the x axis of a trade-off chart measures. */
+export type TradeoffCost = 'cpu' | 'requests';
+
 /** One variant under one fault kind: what it costs and how fast it fails over. */
 export interface TradeoffPoint {
   fault: string;
+  /** Variant id (unique). */
+  id: string;
   variant: string;
-  /** Short label drawn next to frontier points. */
+  /** The variant's election strategy (`sharded:8`), for colour when strategies differ. */
+  strategy: string;
+  /** Short label drawn next to labelled points (N×M and the settings that differ). */
   short: string;
   overhead: number;
   overheadLo: number;
@@ -19,35 +27,71 @@ export interface TradeoffPoint {
   p95Seconds: number;
   trials: number;
   position: typeof ON_FRONTIER | typeof DOMINATED;
-  /** Whether the text layer labels this point (the first frontier point of each variant). */
+  /** Whether the text layer labels this point (one point per variant). */
   labelled: boolean;
   overheadText: string;
   p95Text: string;
 }
 
 /**
- * Points for the trade-off chart, with the Pareto frontier (lower overhead and lower p95 are both
- * better) computed per fault kind on the point estimates.
+ * Lease requests per second of all verbs per repetition (announce window minus the same
+ * repetition's baseline when the run has baselines, as the summary does), as a median with its
+ * bootstrap interval; n = 0 when no window was measured.
  */
-export function tradeoffPoints(variants: readonly VariantSummary[]): TradeoffPoint[] {
+export function totalLeaseRequests(variant: VariantSummary, windows: readonly WindowRecord[]): Interval {
+  const own = windows.filter((w) => w.variantId === variant.id);
+  const baseline = new Map(own.filter((w) => w.phase === 'baseline').map((w) => [w.repetition, w]));
+  const sum = (w: WindowRecord | undefined) => (w?.leaseRequests ?? []).reduce((a, r) => a + r.perSecond, 0);
+  const totals = own
+    .filter((w) => w.phase === 'announce' && (baseline.size === 0 || baseline.has(w.repetition)))
+    .map((w) => sum(w) - sum(baseline.get(w.repetition)));
+  return bootstrapMedian(totals);
+}
+
+/** N×M and the settings other than the strategy that differ between variants (`200×25, lease 15/5/2 s`). */
+function pointLabel(v: VariantSummary, all: readonly VariantSummary[]): string {
+  const shape = new Set(all.map((x) => `${x.announcedServices}×${x.selectedNodes}`)).size > 1;
+  const config = configText(v, all)
+    .split(', ')
+    .filter((part) => part !== '' && part !== v.strategy);
+  const parts = [...(shape ? [`${v.announcedServices}×${v.selectedNodes}`] : []), ...config];
+  return parts.length > 0 ? parts.join(', ') : `lease ${leaseText(v)}`;
+}
+
+/**
+ * Points for a trade-off chart, with the Pareto frontier (lower cost and lower p95 are both
+ * better) computed per fault kind on the point estimates. Cost is the control-plane CPU overhead
+ * (`cpu`, from the summary) or the lease requests per second of all verbs (`requests`, from the
+ * windows). With one strategy only frontier points are labelled; with several, every variant is.
+ */
+export function tradeoffPoints(
+  variants: readonly VariantSummary[],
+  cost: TradeoffCost = 'cpu',
+  windows: readonly WindowRecord[] = [],
+): TradeoffPoint[] {
+  const severalStrategies = new Set(variants.map((v) => v.strategy)).size > 1;
   const raw: Omit<TradeoffPoint, 'position' | 'labelled'>[] = variants.flatMap((v) => {
-    const cpu = v.cpu.controlPlaneOverheadMillicores;
-    if (cpu.n === 0) return [];
-    const config = configText(v, variants);
+    const x = cost === 'cpu' ? v.cpu.controlPlaneOverheadMillicores : totalLeaseRequests(v, windows);
+    if (x.n === 0) return [];
+    const short = severalStrategies
+      ? pointLabel(v, variants)
+      : configText(v, variants) || `lease ${leaseText(v)}`;
     return v.failover.flatMap((f) =>
       f.outageMs.p95 === null
         ? []
         : [
             {
               fault: f.fault,
+              id: v.id,
               variant: v.label,
-              short: config || `lease ${leaseText(v)}`,
-              overhead: cpu.median,
-              overheadLo: cpu.lo,
-              overheadHi: cpu.hi,
+              strategy: v.strategy,
+              short,
+              overhead: x.median,
+              overheadLo: x.lo,
+              overheadHi: x.hi,
               p95Seconds: f.outageMs.p95 / 1000,
               trials: f.outageMs.n,
-              overheadText: formatInterval(cpu, { unit: 'mCPU' }),
+              overheadText: formatInterval(x, { unit: cost === 'cpu' ? 'mCPU' : '/s' }),
               p95Text: `${formatDurationMs(f.outageMs.p95)} (n=${f.outageMs.n})`,
             },
           ],
@@ -67,42 +111,76 @@ export function tradeoffPoints(variants: readonly VariantSummary[]): TradeoffPoi
   return raw.map((p) => {
     const on = onFrontier.has(p);
     // One label per variant: its points under other fault kinds would repeat the same text.
-    const label = on && !labelled.has(p.variant);
-    if (label) labelled.add(p.variant);
+    const label = (on || severalStrategies) && !labelled.has(p.id);
+    if (label) labelled.add(p.id);
     return { ...p, position: on ? ON_FRONTIER : DOMINATED, labelled: label };
   });
 }
 
+/** Linear, or log/symlog when the positive costs span two orders of magnitude (strategies do). */
+function costScale(values: readonly number[]): 'linear' | 'log' | 'symlog' {
+  const type = scaleTypeFor(values);
+  if (type === 'log') return type;
+  const positive = values.filter((x) => x > 0);
+  return positive.length > 1 && Math.max(...positive) / Math.min(...positive) >= 100 ? 'symlog' : 'linear';
+}
+
 /**
- * CPU overhead (x, with its interval) against failover p95 (y) for every variant and fault kind;
- * the Pareto frontier per fault kind is joined by a line and drawn as diamonds.
+ * Cost (x, with its interval) against failover p95 (y) for every variant and fault kind; the
+ * Pareto frontier per fault kind is joined by a line. With one strategy, colour is the fault kind
+ * and frontier points are diamonds; with several, colour is the strategy, shape the fault kind,
+ * frontier points are larger, and every variant is labelled by N×M (and the settings that differ).
+ * `cpu`: control-plane CPU overhead (chart `tradeoff`); `requests`: lease requests/s (`tradeoff-requests`).
  */
-export function tradeoffSpec(run: RunData): Chart {
-  const name = 'tradeoff';
-  const title = 'Trade-off: control-plane CPU overhead vs failover p95';
-  const points = tradeoffPoints(run.summary.variants);
-  if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noTradeoff() };
-  const x = { field: 'overhead', type: 'quantitative', title: 'control-plane CPU overhead (mCPU)' } as const;
+export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
+  const name = cost === 'cpu' ? 'tradeoff' : 'tradeoff-requests';
+  const title =
+    cost === 'cpu'
+      ? 'Trade-off: control-plane CPU overhead vs failover p95'
+      : 'Trade-off: lease requests per second vs failover p95';
+  const points = tradeoffPoints(run.summary.variants, cost, run.windows);
+  if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noTradeoff(cost) };
+  const byStrategy = new Set(points.map((p) => p.strategy)).size > 1;
+  const x = {
+    field: 'overhead',
+    type: 'quantitative',
+    title: cost === 'cpu' ? 'control-plane CPU overhead (mCPU)' : 'lease requests per second (all verbs)',
+    scale: { type: costScale(points.flatMap((p) => [p.overheadLo, p.overhead, p.overheadHi])) },
+  } as const;
   const y = { field: 'p95Seconds', type: 'quantitative', title: 'failover outage p95 (s)' } as const;
-  const color = { field: 'fault', type: 'nominal', title: 'fault kind' } as const;
+  const color = byStrategy
+    ? ({ field: 'strategy', type: 'nominal', title: 'strategy' } as const)
+    : ({ field: 'fault', type: 'nominal', title: 'fault kind' } as const);
+  const shape = byStrategy
+    ? ({ field: 'fault', type: 'nominal', title: 'fault kind' } as const)
+    : ({
+        field: 'position',
+        type: 'nominal',
+        title: null,
+        scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
+      } as const);
   const trials = points.map((p) => p.trials);
   const lo = Math.min(...trials);
   const hi = Math.max(...trials);
+  const what =
+    cost === 'cpu'
+      ? 'median control-plane CPU overhead (bars: 95% interval)'
+      : 'median lease API requests per second, all verbs, net of the baseline (bars: 95% interval)';
   return drawnChart(
     run,
     {
       name,
       title,
       measured:
-        'Each point is one variant (lease setting, strategy, implementation) under one fault kind: ' +
-        'median control-plane CPU overhead (bars: 95% interval) against the p95 of the outage seen by probes. ' +
-        'Diamonds joined by a line: the Pareto frontier (nothing is both cheaper and faster), computed on the point estimates; ' +
+        `Each point is one variant (${byStrategy ? 'colour: strategy; shape: fault kind; label: N×M services × nodes' : 'lease setting, strategy, implementation'}) under one fault kind: ` +
+        `${what} against the p95 of the outage seen by probes. ` +
+        `${byStrategy ? 'Larger points' : 'Diamonds'} joined by a line: the Pareto frontier per fault kind (nothing is both cheaper and faster), computed on the point estimates; ` +
         'where intervals overlap, the ordering along the frontier is not established.',
       extra: [`p95 over ${lo === hi ? lo : `${lo}–${hi}`} recovered trials per point (no interval).`],
     },
     {
-      width: 480,
-      height: 320,
+      width: byStrategy ? 640 : 480,
+      height: byStrategy ? 420 : 320,
       data: { values: points },
       encoding: { color },
       layer: [
@@ -112,25 +190,26 @@ export function tradeoffSpec(run: RunData): Chart {
         },
         {
           transform: [{ filter: { field: 'position', equal: ON_FRONTIER } }],
-          mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: { x, y, order: { field: 'overhead' } },
+          mark: { type: 'line', strokeWidth: 1.5, ...(byStrategy ? { color: '#888' } : {}) },
+          encoding: {
+            x,
+            y,
+            order: { field: 'overhead' },
+            ...(byStrategy ? { detail: { field: 'fault' }, color: { value: '#888' } } : {}),
+          },
         },
         {
           mark: { type: 'point', filled: true, opacity: 0.9 },
           encoding: {
             x,
             y,
-            shape: {
-              field: 'position',
-              type: 'nominal',
-              title: null,
-              scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
-            },
+            shape,
             size: { condition: { test: `datum.position === '${ON_FRONTIER}'`, value: 110 }, value: 45 },
             tooltip: [
               { field: 'variant', title: 'variant' },
+              { field: 'strategy', title: 'strategy' },
               { field: 'fault', title: 'fault' },
-              { field: 'overheadText', title: 'CPU overhead' },
+              { field: 'overheadText', title: cost === 'cpu' ? 'CPU overhead' : 'lease requests' },
               { field: 'p95Text', title: 'outage p95' },
               { field: 'position', title: 'position' },
             ],
@@ -138,7 +217,7 @@ export function tradeoffSpec(run: RunData): Chart {
         },
         {
           transform: [{ filter: 'datum.labelled' }],
-          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 },
+          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: byStrategy ? 9 : 10 },
           encoding: { x, y, text: { field: 'short' } },
         },
       ],

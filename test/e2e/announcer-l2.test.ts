@@ -23,8 +23,8 @@ import { LocalDeployment } from '../../harness/backends/local/local-deployment.j
 import { arpAnswers, whoAnswers } from '../../harness/measure/vip-probe.js';
 import { repoRoot } from '../../harness/paths.js';
 import type { AnnouncerEvent } from '../../harness/run/announcer-events.js';
+import { readLeaseHolder } from '../../harness/run/announcing-node.js';
 import { applyManifests, parseManifests, readManifestDir } from '../../harness/run/apply-manifests.js';
-import { readLeaseHolder } from '../../harness/run/failover-trial.js';
 import { announcementObjects, RUN_LABEL } from '../../harness/run/scenario-objects.js';
 import { parseScenario, type ResolvedScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
 import { runCommand } from '../../harness/util/run-command.js';
@@ -132,11 +132,11 @@ async function observe(d: LocalDeployment, kc: KubeConfig): Promise<VipState[]> 
   const [bound, http, holders] = await Promise.all([
     boundOn(d.cluster),
     whoAnswers(d.cluster.network.client.netns, vips),
-    Promise.all(services.map((s) => readLeaseHolder(kc, s.leaseNamespace, s.leaseName))),
+    Promise.all(services.map((s) => readLeaseHolder(kc, s.leaseNamespace, s.leaseName!))),
   ]);
   return services.map((s, i) => ({
     vip: s.vip!,
-    lease: s.leaseName,
+    lease: s.leaseName!,
     holder: holders[i]!.holder,
     bound: bound.get(s.vip!) ?? [],
     http: http.get(s.vip!) ?? null,
@@ -325,7 +325,7 @@ describe('the bundled announcer on 3 node namespaces with 10 announced services'
     for (const v of moved) {
       const bind: AnnouncerEvent = binds.get(v)!;
       const svc = d.services.find((s) => s.vip === v)!;
-      const lease = await readLeaseHolder(kc, svc.leaseNamespace, svc.leaseName);
+      const lease = await readLeaseHolder(kc, svc.leaseNamespace, svc.leaseName!);
       const takeoverMs = bind.tMs - tKill;
       const acquireMs = (lease.acquireTimeMs ?? Number.NaN) - tKill;
       const newMac = cluster.nodes.find((n) => n.name === bind.node)!.mac;

@@ -35,10 +35,16 @@ interface LeaseState {
   transitions: number;
   acquireTimeMs: number | null;
 }
+/** The per-service Lease this test contests (per-service strategy: every service has one). */
+function leaseNameOf(s: DeployedService): string {
+  assert.ok(s.leaseName, `${s.name} has a per-service Lease`);
+  return s.leaseName;
+}
+
 async function readLease(kc: KubeConfig, s: DeployedService): Promise<LeaseState> {
   const l = await kc
     .makeApiClient(CoordinationV1Api)
-    .readNamespacedLease({ namespace: s.leaseNamespace, name: s.leaseName });
+    .readNamespacedLease({ namespace: s.leaseNamespace, name: leaseNameOf(s) });
   const at = l.spec?.acquireTime as unknown;
   return {
     holder: l.spec?.holderIdentity || null,
@@ -123,7 +129,7 @@ describe('client-go leaderelection and the bundled announcer share one Lease', {
         '--lease-namespace',
         svc.leaseNamespace,
         '--lease-name',
-        svc.leaseName,
+        leaseNameOf(svc),
         '--lease-duration-ms',
         String(LEASE_MS),
         '--renew-deadline-ms',
@@ -297,7 +303,7 @@ announcer: {leaseDurationMs: ${LEASE_MS}, renewDeadlineMs: ${RENEW_MS}, retryPer
   });
 
   test('over the whole run: never two believed holders, never the VIP on two nodes', () => {
-    const intervals = beliefIntervals([...d.events.events, ...candidateEvents], svc.leaseName, kills);
+    const intervals = beliefIntervals([...d.events.events, ...candidateEvents], leaseNameOf(svc), kills);
     assert.ok(intervals.length >= 3, `several holders took turns (${intervals.length})`);
     assert.ok(
       intervals.some((x) => x.node === cluster.nodes[CANDIDATE]!.name),

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
+import { LEASE_NAMESPACE, serviceLease } from '../../run/announcing-node.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
@@ -13,6 +14,14 @@ import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
+
+/** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
+const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
+
+/** Runs `fn` over `items`, 16 requests at a time. */
+async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map(fn));
+}
 
 /**
  * The announcer deployed on a local cluster: CRDs, RBAC, pool, policy and services applied through
@@ -26,10 +35,12 @@ export class LocalDeployment implements AsyncDisposable {
   operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
+  /** Set by reconfigure when the next createServices adopts the existing services. */
+  #servicesKept = false;
 
   constructor(
     readonly cluster: StartedLocalCluster,
-    readonly scenario: ResolvedScenario,
+    public scenario: ResolvedScenario,
   ) {
     this.kc = cluster.kubeConfig();
   }
@@ -52,24 +63,68 @@ export class LocalDeployment implements AsyncDisposable {
     for (const node of cluster.nodes) await this.startEcho(node);
   }
 
-  /** Creates the scenario's services (the operator assigns VIPs once agents run). */
+  /**
+   * Creates the scenario's services (the operator assigns VIPs once agents run), or adopts the
+   * ones {@link reconfigure} kept.
+   */
   async createServices(): Promise<void> {
     const core = this.kc.makeApiClient(CoreV1Api);
     const plans = planServices(this.scenario);
-    for (const p of plans) {
+    const kept = this.#servicesKept;
+    this.#servicesKept = false;
+    for (const p of kept ? [] : plans) {
       const body = serviceObject(p, this.scenario, this.cluster.runId);
       // kube-vip hook: it announces every LoadBalancer service with an address unless told not to.
       if (this.isKubeVip && !p.announced)
         body.metadata = { ...body.metadata, annotations: { [KUBE_VIP_IGNORE_ANNOTATION]: 'true' } };
       await core.createNamespacedService({ namespace: p.namespace, body });
     }
-    const kubeVipNames = this.isKubeVip || this.scenario.announcer.leaseNameStyle === 'kube-vip';
+    const a = this.scenario.announcer;
     this.services = plans.map((p) => {
-      const lease = kubeVipNames
-        ? kubeVipLease(p)
-        : { name: `cilium-l2announce-${p.namespace}-${p.name}`, namespace: 'kube-system' };
-      return { ...p, vip: null, leaseName: lease.name, leaseNamespace: lease.namespace };
+      const lease = this.isKubeVip
+        ? { leaseName: kubeVipLease(p).name, leaseNamespace: kubeVipLease(p).namespace }
+        : serviceLease(a.strategy, p, a.leaseNameStyle);
+      return { ...p, vip: null, ...lease };
     });
+  }
+
+  /**
+   * Readies the deployment for another variant on the same nodes: stops every agent, deletes the
+   * Leases the announcer made (service, bucket and node Leases; the IPAM operator's stays) and the
+   * run's services, then applies the new scenario's pool and policy. Echo backends stay. Services
+   * the new scenario would create identically are kept, with their addresses (IPAM assigns about
+   * one a second on a loaded host, minutes for hundreds); returns whether they were.
+   */
+  async reconfigure(scenario: ResolvedScenario): Promise<{ servicesKept: boolean }> {
+    await this.stopAllAgents();
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const namespace = this.scenario.services.namespace;
+    const objects = (s: ResolvedScenario) =>
+      JSON.stringify(planServices(s).map((p) => serviceObject(p, s, this.cluster.runId)));
+    const keep = this.services.length > 0 && objects(scenario) === objects(this.scenario);
+    if (!keep) {
+      const selector = `${RUN_LABEL}=${this.cluster.runId}`;
+      const services = await core.listNamespacedService({ namespace, labelSelector: selector });
+      await inBatches(services.items, (svc) =>
+        core.deleteNamespacedService({ namespace, name: svc.metadata?.name ?? '' }),
+      );
+    }
+    const coordination = this.kc.makeApiClient(CoordinationV1Api);
+    for (const ns of new Set([LEASE_NAMESPACE, namespace])) {
+      const leases = await coordination.listNamespacedLease({ namespace: ns });
+      const ours = leases.items.filter((l) => ANNOUNCER_LEASE.test(l.metadata?.name ?? ''));
+      await inBatches(ours, (l) =>
+        coordination.deleteNamespacedLease({ namespace: ns, name: l.metadata?.name ?? '' }),
+      );
+    }
+    this.scenario = scenario;
+    this.services = [];
+    this.#servicesKept = keep;
+    await applyManifests(
+      this.kc,
+      announcementObjects(scenario, this.cluster.plan.vipCidr, this.cluster.runId),
+    );
+    return { servicesKept: keep };
   }
 
   /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
