@@ -68,19 +68,40 @@ program
   )
   .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
-  .option('--backend <name>', "run on this backend instead of the scenario's (local, docker)")
+  .option('--backend <name>', `run on this backend instead of the scenario's (${BACKENDS.join(', ')})`)
+  .option(
+    '--parallel <K>',
+    'run up to K clusters at once (variants with other node shapes), as memory and the backend allow',
+    intArg('--parallel'),
+    1,
+  )
+  .option('--context <name>', 'backend cluster: the kubeconfig context to use (default: the current one)')
+  .option('--yes', 'backend cluster: run on a context that is not a kind or l2bench local cluster')
   .option('--resume <dir>', 'finish an interrupted run in this results directory')
   .option('--results <dir>', 'where run directories are created', 'results')
   .option('--no-report', 'skip rendering the report at the end')
   .action(
     async (
       scenario: string,
-      o: { quick?: boolean; backend?: string; resume?: string; results: string; report: boolean },
+      o: {
+        quick?: boolean;
+        backend?: string;
+        parallel: number;
+        context?: string;
+        yes?: boolean;
+        resume?: string;
+        results: string;
+        report: boolean;
+      },
     ) => {
+      // The cluster backend's driver reads these (also settable by hand, as the README says).
+      if (o.context) process.env.L2BENCH_CLUSTER_CONTEXT = o.context;
+      if (o.yes) process.env.L2BENCH_CLUSTER_YES = '1';
       const signal = installShutdownSignal();
       const { dir, summary } = await runScenario({
         scenario,
         quick: o.quick,
+        parallel: o.parallel,
         ...(o.backend ? { backend: parseBackend(o.backend) } : {}),
         resume: o.resume,
         resultsRoot: o.results,

@@ -1,4 +1,5 @@
 import { isOmitted, type ReportModel, runFacts } from './report-model.js';
+import { REFERENCE_STRATEGY, STRATEGY_TABLE_NOTE, strategyComparisonTable } from './strategy-table.js';
 import { type TextTable, variantTable } from './variant-table.js';
 
 /** The browser builds of vega and vega-lite, inlined so the page works offline and from file://. */
@@ -78,6 +79,10 @@ export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
     summary.variants.length === 0
       ? '<p>No variant finished in this run.</p>'
       : htmlTable(variantTable(summary.variants, summary.coresK), 'variants');
+  const strategies = strategyComparisonTable(summary.variants);
+  const strategySection = strategies
+    ? `<h2>Strategies against ${REFERENCE_STRATEGY}</h2>\n<p>${escapeHtml(STRATEGY_TABLE_NOTE)}</p>\n${htmlTable(strategies, 'strategies')}`
+    : '';
   const specs: Record<string, unknown> = {};
   const charts = model.charts
     .map((c) => {
@@ -108,6 +113,7 @@ ${facts}
 ${notes}
 <h2>Variants</h2>
 ${variants}
+${strategySection}
 <h2>Charts</h2>
 ${charts}
 <script type="application/json" id="l2bench-specs">${JSON.stringify(specs).replace(/</g, '\\u003c')}</script>

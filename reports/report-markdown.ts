@@ -1,4 +1,5 @@
 import { isOmitted, type ReportModel, runFacts } from './report-model.js';
+import { REFERENCE_STRATEGY, STRATEGY_TABLE_NOTE, strategyComparisonTable } from './strategy-table.js';
 import { type TextTable, variantTable } from './variant-table.js';
 
 /** A GitHub-flavoured Markdown table; pipes and line breaks inside cells are escaped. */
@@ -21,6 +22,16 @@ export function reportMarkdown(model: ReportModel): string {
       : markdownTable(variantTable(summary.variants, summary.coresK)),
     '',
   );
+  const strategies = strategyComparisonTable(summary.variants);
+  if (strategies)
+    out.push(
+      `## Strategies against ${REFERENCE_STRATEGY}`,
+      '',
+      STRATEGY_TABLE_NOTE,
+      '',
+      markdownTable(strategies),
+      '',
+    );
   out.push('## Charts', '');
   for (const c of model.charts) {
     if (isOmitted(c)) {

@@ -28,7 +28,12 @@ export function runFacts(model: ReportModel): [string, string][] {
       'machine',
       `${machineText(env)}, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, kernel ${env.kernel}, host ${env.hostname}`,
     ],
-    ['backend', env.backend],
+    [
+      'backend',
+      env.parallelClusters
+        ? `${env.backend}, ${env.parallelClusters} clusters at once (--parallel): figures include their contention`
+        : env.backend,
+    ],
     ['tools', env.tools.map((t) => `${t.name} ${t.version}`).join(', ') || 'none recorded'],
     ['l2bench', `${env.l2benchVersion} on node ${env.node}`],
     ['% of node', `CPU percentages are of a ${summary.coresK}-core node`],

@@ -126,6 +126,8 @@ export const Environment = z.object({
   l2benchVersion: z.string(),
   backend: z.string(),
   tools: z.array(z.object({ name: z.string(), version: z.string(), path: z.string(), reported: z.string() })),
+  /** Clusters that ran at once (`--parallel`); absent when one ran at a time. */
+  parallelClusters: z.number().int().min(2).optional(),
 });
 export type Environment = z.infer<typeof Environment>;
 

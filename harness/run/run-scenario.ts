@@ -1,16 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
 import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
+import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
 import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
 import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
-import { runOrder, SharedTargets } from './shared-targets.js';
+import { SharedTargets, shapeGroups } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
 import { takeoverBoundMs } from './takeover-bound.js';
 
@@ -19,6 +21,11 @@ export interface RunOptions {
   quick?: boolean;
   /** Runs the scenario on this backend instead of its own (`--backend`); nothing else changes. */
   backend?: Scenario['backend'];
+  /**
+   * Clusters at once (`--parallel`, default 1): variant groups of different cluster shapes run
+   * side by side, lowered to what the backend and the available memory allow.
+   */
+  parallel?: number;
   /** An interrupted run's directory to finish: variants already summarized are skipped. */
   resume?: string;
   resultsRoot?: string;
@@ -71,6 +78,14 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   if (o.backend) scenario = { ...scenario, backend: o.backend };
   const variants = expandVariants(scenario, o.scenario);
   const driver = backendDriver(scenario.backend, o.scenario);
+  const parallel = planParallelClusters({
+    requested: o.parallel ?? 1,
+    backend: scenario.backend,
+    clusterBytes: shapeGroups(variants).map((g) => clusterMemoryBytes((g[0] as Variant).scenario)),
+    availableBytes: availableMemoryBytes(),
+  });
+  if (parallel.limitedBy)
+    o.progress(`--parallel ${o.parallel}: ${parallel.clusters} at once (${parallel.limitedBy})`);
   await driver.prepareHost(o.progress);
   const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
   const [k6Path] = await Promise.all([
@@ -100,6 +115,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   const environment = await captureEnvironment(scenario.backend, [
     ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
   ]);
+  if (parallel.clusters > 1) environment.parallelClusters = parallel.clusters;
   writer.writeEnvironment(environment);
   const runInfo = {
     runId: writer.dir.split('/').pop() ?? scenario.name,
@@ -110,58 +126,109 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     expectedVariants: variants.length,
   };
   o.progress(`l2bench run ${scenario.name}: ${variants.length} variants → ${writer.dir}`);
-  // Variants of one cluster shape run together on one cluster (see SharedTargets).
-  const todo = runOrder(variants.filter((v) => !done.some((d) => d.id === v.id)));
+  // Variants of one cluster shape run together on one cluster (see SharedTargets); with --parallel
+  // K, up to K shapes run at once, each on its own cluster.
+  const groups = shapeGroups(variants.filter((v) => !done.some((d) => d.id === v.id)));
+  const todoCount = groups.reduce((n, g) => n + g.length, 0);
   const inSweepOrder = (list: readonly VariantSummary[]) =>
     [...list].sort(
       (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
     );
-  await using targets = new SharedTargets((t) => driver.start(t));
-  let remaining = todo.reduce((sum, v) => sum + estimateVariantSeconds(v), 0);
-  for (const [k, v] of todo.entries()) {
-    if (o.signal.aborted) break;
-    o.progress(`[${k + 1}/${todo.length}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-    const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
-      k6Path,
-      progress: o.progress,
-      signal: o.signal,
-    });
-    const r = await runVariant({ variant: v, target, writer, signal: o.signal, progress: o.progress });
-    if (sharedWith)
-      r.notes.push(
-        `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
+  let remaining = groups.flat().reduce((sum, v) => sum + estimateVariantSeconds(v), 0) / parallel.clusters;
+  let started = 0;
+  let stopSweep = false;
+  // Starting clusters one at a time: a backend picks its address slot from what the host already has.
+  let startQueue: Promise<unknown> = Promise.resolve();
+  const startSerially = (t: BenchTargetOptions): Promise<BenchTarget> => {
+    const next = startQueue.then(() => driver.start(t));
+    startQueue = next.catch(() => undefined);
+    return next;
+  };
+  // A failed cluster stops the others at their next step; the first error is rethrown at the end.
+  const stopOthers = new AbortController();
+  const signal = AbortSignal.any([o.signal, stopOthers.signal]);
+
+  const runGroup = async (group: readonly Variant[], progress: (line: string) => void) => {
+    await using targets = new SharedTargets(startSerially);
+    for (const v of group) {
+      if (signal.aborted || stopSweep) return;
+      started++;
+      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
+      const { target, sharedWith, servicesKept } = await targets.forVariant(v, { k6Path, progress, signal });
+      const r = await runVariant({ variant: v, target, writer, signal, progress });
+      if (sharedWith)
+        r.notes.push(
+          `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
+        );
+      if (servicesKept)
+        r.notes.push(
+          'services kept from the previous variant with their addresses: announce time excludes IPAM',
+        );
+      if (parallel.clusters > 1)
+        r.notes.push(
+          `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
+        );
+      if (signal.aborted) return;
+      const model = leaseRequestModel({
+        ...leaseModelInputFor(v.scenario),
+        strategy: v.scenario.announcer.strategy,
+        operatorCandidates: 1,
+      });
+      const vs = summarizeVariant(
+        {
+          id: v.id,
+          label: v.label,
+          params: v.params,
+          scenario: v.scenario,
+          announceTimeMs: r.announceTimeMs,
+        },
+        r.windows,
+        r.trials,
+        model,
+        scenario.coresK,
       );
-    if (servicesKept)
-      r.notes.push(
-        'services kept from the previous variant with their addresses: announce time excludes IPAM',
-      );
-    if (o.signal.aborted) break;
-    const model = leaseRequestModel({
-      ...leaseModelInputFor(v.scenario),
-      strategy: v.scenario.announcer.strategy,
-      operatorCandidates: 1,
-    });
-    const vs = summarizeVariant(
-      { id: v.id, label: v.label, params: v.params, scenario: v.scenario, announceTimeMs: r.announceTimeMs },
-      r.windows,
-      r.trials,
-      model,
-      scenario.coresK,
-    );
-    vs.notes.push(...r.notes);
-    done.push(vs);
-    const saturated = v.scenario.measurement.stopOnSaturation ? saturation(vs, r.windows, v.scenario) : null;
-    if (saturated) {
-      const skipped = todo.slice(k + 1).map((x) => x.id);
-      vs.notes.push(
-        `saturation: ${saturated}; stopped the sweep here${skipped.length ? ` (not run: ${skipped.join(', ')})` : ''}`,
-      );
-      o.progress(`  saturation: ${saturated}: stopping the sweep`);
-      runInfo.expectedVariants = done.length;
+      vs.notes.push(...r.notes);
+      done.push(vs);
+      const saturated = v.scenario.measurement.stopOnSaturation
+        ? saturation(vs, r.windows, v.scenario)
+        : null;
+      if (saturated && !stopSweep) {
+        stopSweep = true;
+        const skipped = groups
+          .flat()
+          .filter((x) => !done.some((d) => d.id === x.id) && x.id !== v.id)
+          .map((x) => x.id);
+        vs.notes.push(
+          `saturation: ${saturated}; stopped the sweep here${skipped.length ? ` (not run: ${skipped.join(', ')})` : ''}`,
+        );
+        progress(`  saturation: ${saturated}: stopping the sweep`);
+      }
+      if (stopSweep) runInfo.expectedVariants = done.length;
+      writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
+      remaining = Math.max(0, remaining - estimateVariantSeconds(v) / parallel.clusters);
     }
+  };
+
+  let nextGroup = 0;
+  const worker = async (k: number) => {
+    const progress = parallel.clusters > 1 ? (line: string) => o.progress(`c${k} ${line}`) : o.progress;
+    for (let g = groups[nextGroup++]; g; g = groups[nextGroup++]) {
+      if (signal.aborted || stopSweep) return;
+      await runGroup(g, progress);
+    }
+  };
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: parallel.clusters }, (_, k) =>
+      worker(k + 1).catch((err: unknown) => {
+        stopOthers.abort();
+        throw err;
+      }),
+    ),
+  );
+  const failed = outcomes.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length > 0) {
     writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
-    remaining -= estimateVariantSeconds(v);
-    if (saturated) break;
+    throw failed[0];
   }
   const finished = !o.signal.aborted && done.length === variants.length;
   const summary = summarizeRun(

@@ -61,10 +61,10 @@ export class SharedTargets implements AsyncDisposable {
 }
 
 /**
- * The order to run variants in: grouped by cluster shape (shapes in order of first appearance),
- * each group in sweep order, so every shape starts one cluster. Pure.
+ * Variants grouped by cluster shape: shapes in order of first appearance, each group in sweep
+ * order. One group is one cluster; groups can run on clusters of their own at once. Pure.
  */
-export function runOrder(variants: readonly Variant[]): Variant[] {
+export function shapeGroups(variants: readonly Variant[]): Variant[][] {
   const groups = new Map<string, Variant[]>();
   for (const v of variants) {
     const key = clusterShapeKey(v.scenario);
@@ -72,5 +72,10 @@ export function runOrder(variants: readonly Variant[]): Variant[] {
     group.push(v);
     groups.set(key, group);
   }
-  return [...groups.values()].flat();
+  return [...groups.values()];
+}
+
+/** The order to run variants in one after another: {@link shapeGroups} flattened, so every shape starts one cluster. */
+export function runOrder(variants: readonly Variant[]): Variant[] {
+  return shapeGroups(variants).flat();
 }
