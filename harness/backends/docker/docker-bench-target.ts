@@ -12,12 +12,20 @@ import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import type { RunningProbes } from '../../measure/k6-probe.js';
 import { repoRoot } from '../../paths.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
+import { serviceLease } from '../../run/announcing-node.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
 import type { FaultKind } from '../../run/results-schema.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import {
+  type BenchTarget,
+  type BenchTargetOptions,
+  clusterShapeKey,
+  type DeployedService,
+  type ProbeSpec,
+} from '../bench-target.js';
 import { type DockerNode, StartedDockerCluster } from './docker-cluster.js';
 import { hostWaitUntilAllAnswer, startProbeContainer } from './docker-probes.js';
 
@@ -35,6 +43,9 @@ export function agentFlags(
     ...(operator ? ['--operator'] : []),
   ];
 }
+
+/** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
+const RECONFIGURE_SETTLE_MS = 3000;
 
 /** Which Docker-level fault carries each scenario fault kind on this backend. */
 const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
@@ -64,10 +75,12 @@ export class DockerBenchTarget implements BenchTarget {
   readonly agents = new Map<number, ContainerProcess>();
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
+  /** Set by reconfigure when the next createServices adopts the existing services. */
+  #servicesKept = false;
 
   private constructor(
     readonly cluster: StartedDockerCluster,
-    readonly scenario: ResolvedScenario,
+    public scenario: ResolvedScenario,
     private readonly cpPids: { etcd: number; apiserver: number },
     private readonly cpCgroup: CgroupFiles,
   ) {
@@ -140,22 +153,46 @@ export class DockerBenchTarget implements BenchTarget {
     // The echo backend is every node container's main process: already serving.
   }
 
+  /** Creates the scenario's services, or adopts the ones {@link reconfigure} kept. */
   async createServices(): Promise<void> {
     const core = this.kc.makeApiClient(CoreV1Api);
     const plans = planServices(this.scenario);
-    for (const p of plans) {
+    const kept = this.#servicesKept;
+    this.#servicesKept = false;
+    for (const p of kept ? [] : plans) {
       await core.createNamespacedService({
         namespace: p.namespace,
         body: serviceObject(p, this.scenario, this.cluster.runId),
       });
     }
-    const style = this.scenario.announcer.leaseNameStyle;
-    this.services = plans.map((p) => ({
-      ...p,
-      vip: null,
-      leaseName: style === 'kube-vip' ? `kubevip-${p.name}` : `cilium-l2announce-${p.namespace}-${p.name}`,
-      leaseNamespace: style === 'kube-vip' ? p.namespace : 'kube-system',
-    }));
+    const a = this.scenario.announcer;
+    this.services = plans.map((p) => ({ ...p, vip: null, ...serviceLease(a.strategy, p, a.leaseNameStyle) }));
+  }
+
+  /**
+   * The next variant on the same containers (as the local backend does): agents stopped, the
+   * announcer's Leases and the run's services deleted (services kept when identical), the new
+   * pool and policy applied. The control plane, node containers and echo backends stay.
+   */
+  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
+    if (clusterShapeKey(scenario) !== clusterShapeKey(this.scenario)) {
+      throw new BackendError(
+        `docker run ${this.cluster.runId}: variant needs another cluster shape (${clusterShapeKey(scenario)}); start a new target`,
+      );
+    }
+    await this.stopAllAgents();
+    const r = await resetAnnouncerObjects(this.kc, {
+      runId: this.cluster.runId,
+      vipCidr: this.cluster.plan.vipCidr,
+      from: this.scenario,
+      to: scenario,
+      servicesExist: this.services.length > 0,
+    });
+    this.scenario = scenario;
+    this.services = [];
+    this.#servicesKept = r.servicesKept;
+    await sleep(RECONFIGURE_SETTLE_MS, signal);
+    return r;
   }
 
   async waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {

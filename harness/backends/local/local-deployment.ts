@@ -1,27 +1,20 @@
 import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { LEASE_NAMESPACE, serviceLease } from '../../run/announcing-node.js';
+import { serviceLease } from '../../run/announcing-node.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
-
-/** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
-const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
-
-/** Runs `fn` over `items`, 16 requests at a time. */
-async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += 16) await Promise.all(items.slice(i, i + 16).map(fn));
-}
 
 /**
  * The announcer deployed on a local cluster: CRDs, RBAC, pool, policy and services applied through
@@ -97,34 +90,17 @@ export class LocalDeployment implements AsyncDisposable {
    */
   async reconfigure(scenario: ResolvedScenario): Promise<{ servicesKept: boolean }> {
     await this.stopAllAgents();
-    const core = this.kc.makeApiClient(CoreV1Api);
-    const namespace = this.scenario.services.namespace;
-    const objects = (s: ResolvedScenario) =>
-      JSON.stringify(planServices(s).map((p) => serviceObject(p, s, this.cluster.runId)));
-    const keep = this.services.length > 0 && objects(scenario) === objects(this.scenario);
-    if (!keep) {
-      const selector = `${RUN_LABEL}=${this.cluster.runId}`;
-      const services = await core.listNamespacedService({ namespace, labelSelector: selector });
-      await inBatches(services.items, (svc) =>
-        core.deleteNamespacedService({ namespace, name: svc.metadata?.name ?? '' }),
-      );
-    }
-    const coordination = this.kc.makeApiClient(CoordinationV1Api);
-    for (const ns of new Set([LEASE_NAMESPACE, namespace])) {
-      const leases = await coordination.listNamespacedLease({ namespace: ns });
-      const ours = leases.items.filter((l) => ANNOUNCER_LEASE.test(l.metadata?.name ?? ''));
-      await inBatches(ours, (l) =>
-        coordination.deleteNamespacedLease({ namespace: ns, name: l.metadata?.name ?? '' }),
-      );
-    }
+    const r = await resetAnnouncerObjects(this.kc, {
+      runId: this.cluster.runId,
+      vipCidr: this.cluster.plan.vipCidr,
+      from: this.scenario,
+      to: scenario,
+      servicesExist: this.services.length > 0,
+    });
     this.scenario = scenario;
     this.services = [];
-    this.#servicesKept = keep;
-    await applyManifests(
-      this.kc,
-      announcementObjects(scenario, this.cluster.plan.vipCidr, this.cluster.runId),
-    );
-    return { servicesKept: keep };
+    this.#servicesKept = r.servicesKept;
+    return r;
   }
 
   /** Reads the VIPs IPAM wrote into each announced service's status, waiting up to `timeoutMs`. */
