@@ -15,6 +15,7 @@ import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js
 import { SharedTargets, shapeGroups } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
 import { takeoverBoundMs } from './takeover-bound.js';
+import { windowAliasingNote } from './window-aliasing.js';
 
 export interface RunOptions {
   scenario: string;
@@ -126,6 +127,8 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     expectedVariants: variants.length,
   };
   o.progress(`l2bench run ${scenario.name}: ${variants.length} variants → ${writer.dir}`);
+  for (const note of new Set(variants.map((v) => windowAliasingNote(v.scenario))))
+    if (note) o.progress(`warning: ${note}`);
   // Variants of one cluster shape run together on one cluster (see SharedTargets); with --parallel
   // K, up to K shapes run at once, each on its own cluster.
   const groups = shapeGroups(variants.filter((v) => !done.some((d) => d.id === v.id)));
@@ -164,6 +167,8 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
         r.notes.push(
           'services kept from the previous variant with their addresses: announce time excludes IPAM',
         );
+      const aliasing = windowAliasingNote(v.scenario);
+      if (aliasing) r.notes.push(aliasing);
       if (parallel.clusters > 1)
         r.notes.push(
           `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,

@@ -322,7 +322,7 @@ test('quickScenario shrinks windows and trials but never grows them', async () =
   const quick = quickScenario(await loadScenario('seed-homelab'));
   assert.deepEqual(
     [quick.measurement.warmupSeconds, quick.measurement.windowSeconds, quick.measurement.repetitions],
-    [5, 15, 2],
+    [5, 16, 2],
   );
   assert.equal(quick.faults.trialsPerKind, 1);
   const tiny = quickScenario(await loadScenario('tiny'));
