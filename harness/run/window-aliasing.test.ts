@@ -35,7 +35,14 @@ test('a window that is not a whole number of renew periods gets a note naming th
 });
 
 test('bundled scenarios and their --quick forms do not alias', async () => {
-  for (const name of ['seed-homelab', 'strategies', 'strategies-200x25', 'tiny', 'seed-growth']) {
+  for (const name of [
+    'seed-homelab',
+    'strategies',
+    'strategies-200x25',
+    'strategies-200x25-rates',
+    'tiny',
+    'seed-growth',
+  ]) {
     const s = await loadScenario(name);
     for (const form of [s, quickScenario(s)]) assert.equal(windowAliasingNote(form), null, `${name}`);
   }
