@@ -104,12 +104,12 @@ test('a control plane limited to 1 CPU saturates earlier in a scaled-down stress
       retryPeriodMs: '0.5s',
       renewMode: 'get-then-update',
     },
-    // 20 s windows: at 3 × 40 both control planes take 9–14 s to announce every VIP on this
+    // 30 s windows: at 3 × 40 both control planes took 6–16 s to announce every VIP on this
     // 2-core host, so a 10 s window made the "not announced within one window" rule fire for the
     // unlimited one too, by noise. The rule that tells them apart is CPU: ~720 mCPU is over half
     // of a 1-core node and about a third of a 2-core one. Where the unlimited control plane
     // saturates is past this sweep (4 × 160 took minutes of IPAM), so it is not run.
-    measurement: { warmupSeconds: 3, windowSeconds: 20, repetitions: 1, stopOnSaturation: true },
+    measurement: { warmupSeconds: 3, windowSeconds: 30, repetitions: 1, stopOnSaturation: true },
     sweep: { 'nodes.count': [2, 3], 'services.announced': [5, 40] },
     sweepMode: 'zip',
     description: `${base.description} (scaled down for a test)`,
