@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { BackendError } from '../errors.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
@@ -111,4 +112,20 @@ export function clusterShapeKey(s: ResolvedScenario): string {
     namespace: s.services.namespace,
     echo: s.services.echo,
   });
+}
+
+/**
+ * Refuses to reconfigure a target for a variant of another {@link clusterShapeKey}; `where` names
+ * the target (`local run <id>`, `docker run <id>`).
+ */
+export function assertSameClusterShape(
+  where: string,
+  current: ResolvedScenario,
+  next: ResolvedScenario,
+): void {
+  if (clusterShapeKey(next) !== clusterShapeKey(current)) {
+    throw new BackendError(
+      `${where}: variant needs another cluster shape (${clusterShapeKey(next)}); start a new target`,
+    );
+  }
 }

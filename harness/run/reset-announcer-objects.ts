@@ -1,4 +1,5 @@
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { sleep } from '../shutdown-signal.js';
 import { LEASE_NAMESPACE } from './announcing-node.js';
 import { applyManifests } from './apply-manifests.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from './scenario-objects.js';
@@ -6,6 +7,9 @@ import type { ResolvedScenario } from './scenario-schema.js';
 
 /** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
 export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
+
+/** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
+const RECONFIGURE_SETTLE_MS = 3000;
 
 /** Runs `fn` over `items`, 16 requests at a time. */
 export async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -17,7 +21,8 @@ export async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise
  * the run's services (unless the next scenario would create them identically: then they are kept,
  * with their addresses, since IPAM assigns about one a second on a loaded host) and every Lease the
  * announcer made (the IPAM operator's stays), and applies the next scenario's pool and policy.
- * Returns whether the services were kept; the caller's next `createServices` adopts them then.
+ * Then waits {@link RECONFIGURE_SETTLE_MS} (less if `signal` aborts). Returns whether the services
+ * were kept; the caller's next `createServices` adopts them then.
  */
 export async function resetAnnouncerObjects(
   kc: KubeConfig,
@@ -28,6 +33,7 @@ export async function resetAnnouncerObjects(
     to: ResolvedScenario;
     /** Whether the previous variant had created its services. */
     servicesExist: boolean;
+    signal?: AbortSignal | undefined;
   },
 ): Promise<{ servicesKept: boolean }> {
   const core = kc.makeApiClient(CoreV1Api);
@@ -53,5 +59,6 @@ export async function resetAnnouncerObjects(
     );
   }
   await applyManifests(kc, announcementObjects(o.to, o.vipCidr, o.runId));
+  await sleep(RECONFIGURE_SETTLE_MS, o.signal);
   return { servicesKept: keep };
 }

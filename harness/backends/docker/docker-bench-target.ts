@@ -20,9 +20,9 @@ import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
+  assertSameClusterShape,
   type BenchTarget,
   type BenchTargetOptions,
-  clusterShapeKey,
   type DeployedService,
   type ProbeSpec,
 } from '../bench-target.js';
@@ -43,9 +43,6 @@ export function agentFlags(
     ...(operator ? ['--operator'] : []),
   ];
 }
-
-/** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
-const RECONFIGURE_SETTLE_MS = 3000;
 
 /** Which Docker-level fault carries each scenario fault kind on this backend. */
 const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
@@ -175,11 +172,7 @@ export class DockerBenchTarget implements BenchTarget {
    * pool and policy applied. The control plane, node containers and echo backends stay.
    */
   async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
-    if (clusterShapeKey(scenario) !== clusterShapeKey(this.scenario)) {
-      throw new BackendError(
-        `docker run ${this.cluster.runId}: variant needs another cluster shape (${clusterShapeKey(scenario)}); start a new target`,
-      );
-    }
+    assertSameClusterShape(`docker run ${this.cluster.runId}`, this.scenario, scenario);
     await this.stopAllAgents();
     const r = await resetAnnouncerObjects(this.kc, {
       runId: this.cluster.runId,
@@ -187,11 +180,11 @@ export class DockerBenchTarget implements BenchTarget {
       from: this.scenario,
       to: scenario,
       servicesExist: this.services.length > 0,
+      signal,
     });
     this.scenario = scenario;
     this.services = [];
     this.#servicesKept = r.servicesKept;
-    await sleep(RECONFIGURE_SETTLE_MS, signal);
     return r;
   }
 

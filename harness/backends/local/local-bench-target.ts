@@ -10,17 +10,14 @@ import type { FaultKind } from '../../run/results-schema.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
+  assertSameClusterShape,
   type BenchTarget,
   type BenchTargetOptions,
-  clusterShapeKey,
   type DeployedService,
   type ProbeSpec,
 } from '../bench-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
-
-/** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
-const RECONFIGURE_SETTLE_MS = 3000;
 
 /**
  * The `local` backend as a {@link BenchTarget}: a real etcd and kube-apiserver as processes, one
@@ -108,14 +105,8 @@ export class LocalBenchTarget implements BenchTarget {
     return this.deployment.waitForAddresses(timeoutMs, signal);
   }
   async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
-    if (clusterShapeKey(scenario) !== clusterShapeKey(this.scenario)) {
-      throw new BackendError(
-        `local run ${this.cluster.runId}: variant needs another cluster shape (${clusterShapeKey(scenario)}); start a new target`,
-      );
-    }
-    const r = await this.deployment.reconfigure(scenario);
-    await sleep(RECONFIGURE_SETTLE_MS, signal);
-    return r;
+    assertSameClusterShape(`local run ${this.cluster.runId}`, this.scenario, scenario);
+    return this.deployment.reconfigure(scenario, signal);
   }
   startAllAgents(): Promise<void> {
     return this.deployment.startAllAgents();

@@ -88,7 +88,7 @@ export class LocalDeployment implements AsyncDisposable {
    * the new scenario would create identically are kept, with their addresses (IPAM assigns about
    * one a second on a loaded host, minutes for hundreds); returns whether they were.
    */
-  async reconfigure(scenario: ResolvedScenario): Promise<{ servicesKept: boolean }> {
+  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     await this.stopAllAgents();
     const r = await resetAnnouncerObjects(this.kc, {
       runId: this.cluster.runId,
@@ -96,6 +96,7 @@ export class LocalDeployment implements AsyncDisposable {
       from: this.scenario,
       to: scenario,
       servicesExist: this.services.length > 0,
+      signal,
     });
     this.scenario = scenario;
     this.services = [];
