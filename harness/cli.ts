@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import 'disposablestack/auto';
 import { Command, InvalidArgumentError } from 'commander';
+import { cleanupDockerRuns } from './backends/docker/cleanup-docker-runs.js';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { upCluster } from './commands/up-cluster.js';
-import { cleanupDockerRuns } from './docker/cleanup-docker-runs.js';
 import { L2benchError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { formatSummary } from './run/print-summary.js';

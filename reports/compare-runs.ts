@@ -1,5 +1,5 @@
 import { ScenarioError } from '../harness/errors.js';
-import type { VariantSummary } from '../harness/run/results-schema.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
 import { bootstrapDifference } from './bootstrap.js';
 import { formatDurationMs, formatInterval, formatRelative, formatValue } from './format-interval.js';
 import { crosses, type Gate, parseGate } from './gate-expression.js';

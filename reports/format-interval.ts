@@ -1,4 +1,4 @@
-import type { Interval } from '../harness/run/results-schema.js';
+import type { Interval } from '../harness/results/results-schema.js';
 
 /** How {@link formatInterval} prints a value. */
 export interface FormatOptions {

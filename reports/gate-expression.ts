@@ -1,5 +1,5 @@
 import { ScenarioError } from '../harness/errors.js';
-import { FaultKind } from '../harness/run/results-schema.js';
+import { FaultKind } from '../harness/results/results-schema.js';
 import { msg } from './messages.js';
 
 export type GateOp = '>' | '>=' | '<' | '<=';

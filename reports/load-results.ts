@@ -11,7 +11,7 @@ import {
   Summary,
   type TrialRecord,
   type WindowRecord,
-} from '../harness/run/results-schema.js';
+} from '../harness/results/results-schema.js';
 import { msg } from './messages.js';
 
 export type CpuSampleLine = z.infer<typeof CpuSample>;

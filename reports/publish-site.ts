@@ -1,7 +1,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultsError } from '../harness/errors.js';
-import type { Summary } from '../harness/run/results-schema.js';
+import type { Summary } from '../harness/results/results-schema.js';
 import { formatDurationMs, formatInterval } from './format-interval.js';
 import { loadResults, type RunResults } from './load-results.js';
 import { msg } from './messages.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { VariantSummary } from '../harness/run/results-schema.js';
-import { bootstrapMedian, percentiles } from '../harness/run/statistics.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
+import { bootstrapMedian, percentiles } from '../harness/results/statistics.js';
 import { reportMarkdown } from './report-markdown.js';
 import { fewerRequestsFactor, strategyComparisonTable } from './strategy-table.js';
 

@@ -1,5 +1,5 @@
-import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/run/results-schema.js';
-import { median, quantile } from '../harness/run/statistics.js';
+import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/results/results-schema.js';
+import { median, quantile } from '../harness/results/statistics.js';
 
 /** The per-repetition (or per-trial) values behind one metric of one variant, and how to summarise them. */
 export interface MetricSample {

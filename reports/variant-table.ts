@@ -1,4 +1,4 @@
-import type { VariantSummary } from '../harness/run/results-schema.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
 import { formatDurationMs, formatInterval, formatRelative, formatValue } from './format-interval.js';
 import { leaseText } from './specs/chart.js';
 

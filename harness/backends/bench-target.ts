@@ -1,12 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerEventLog } from '../deployment/announcer-events.js';
 import { BackendError } from '../errors.js';
+import type { ServicePlan } from '../manifests/scenario-objects.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
-import type { AnnouncerEventLog } from '../run/announcer-events.js';
-import type { FaultKind } from '../run/results-schema.js';
-import type { ServicePlan } from '../run/scenario-objects.js';
-import type { ResolvedScenario } from '../run/scenario-schema.js';
+import type { FaultKind } from '../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 
 /** A service as deployed: its plan, the Lease that decides who announces it and, once IPAM assigned one, its VIP. */
 export interface DeployedService extends ServicePlan {

@@ -1,5 +1,3 @@
-import { ensureDockerEngine } from '../docker/docker-engine.js';
-import { buildL2benchImages } from '../docker/images.js';
 import { ScenarioError } from '../errors.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
@@ -7,6 +5,8 @@ import type { ToolName } from '../tools/tool-versions.js';
 import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
 import { ClusterBenchTarget, type ClusterChoice } from './cluster/cluster-bench-target.js';
 import { DockerBenchTarget } from './docker/docker-bench-target.js';
+import { ensureDockerEngine } from './docker/docker-engine.js';
+import { buildL2benchImages } from './docker/images.js';
 import { DockerCli } from './kind/docker-cli.js';
 import { KindBenchTarget } from './kind/kind-bench-target.js';
 import { ensureKindNetwork } from './kind/kind-cluster.js';

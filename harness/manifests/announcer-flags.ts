@@ -1,5 +1,5 @@
-import type { ResolvedScenario } from '../run/scenario-schema.js';
-import { strategyText } from '../run/strategy-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
+import { strategyText } from '../scenario/strategy-schema.js';
 
 /**
  * The agent flags that carry a scenario's announcer settings (docs/design.md's flag contract).

@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1PolicyRule } from '@kubernetes/client-node';
-import { RUN_LABEL } from '../run/scenario-objects.js';
 import { type ManifestOptions, systemNamespace } from './manifest-options.js';
+import { RUN_LABEL } from './scenario-objects.js';
 
 /** ServiceAccount the agents and the operator run as. */
 export const ANNOUNCER_SERVICE_ACCOUNT = 'l2bench-announcer';

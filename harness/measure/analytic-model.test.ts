@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { parseScenario } from '../run/scenario-schema.js';
-import { mulberry32 } from '../run/statistics.js';
+import { mulberry32 } from '../results/statistics.js';
+import { parseScenario } from '../scenario/scenario-file.js';
 import { JITTER_FACTOR, leaseModelInputFor, leaseRequestModel, relativeError } from './analytic-model.js';
 
 const close = (actual: number, expected: number, what: string) =>

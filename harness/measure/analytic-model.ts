@@ -1,8 +1,8 @@
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import type { StrategySpec } from '../../announcer/election/election-strategy.js';
 import { strategyRequestsPerSecond } from '../../announcer/election/request-model.js';
-import { KUBE_VIP_RENEW_MODE } from '../peers/kube-vip.js';
-import type { Scenario } from '../run/scenario-schema.js';
+import { KUBE_VIP_RENEW_MODE } from '../scenario/peer-rules.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
 
 /**
  * client-go `leaderelection.JitterFactor`, from the agent's own election module. A candidate that
@@ -11,14 +11,6 @@ import type { Scenario } from '../run/scenario-schema.js';
  * average. The holder renews on a plain `wait.Until(retryPeriod)`, without jitter.
  */
 export { JITTER_FACTOR };
-
-/**
- * Worst-case takeover after a holder dies, in ms: the lease runs out, then a candidate waits up to
- * (1 + JITTER_FACTOR) retry periods before its next try.
- */
-export function worstCaseTakeoverMs(leaseDurationMs: number, retryPeriodMs: number): number {
-  return leaseDurationMs + (1 + JITTER_FACTOR) * retryPeriodMs;
-}
 
 /**
  * How the holder renews.

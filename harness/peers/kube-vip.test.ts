@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseScenario } from '../run/scenario-schema.js';
-import { kubeVipEnv, kubeVipLease, kubeVipRbacObjects, kubeVipTimerIssues } from './kube-vip.js';
+import { kubeVipTimerIssues } from '../scenario/peer-rules.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import { kubeVipEnv, kubeVipLease, kubeVipRbacObjects } from './kube-vip.js';
 
 test('kube-vip gets whole-second timers through its own vip_* settings, per node', () => {
   const env = kubeVipEnv({

@@ -3,6 +3,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import type { TimersMs } from '../scenario/peer-rules.js';
 
 /**
  * kube-vip as a peer implementation, read from its v1.0.0 source:
@@ -25,13 +26,6 @@ export const KUBE_VIP_LEASE_PREFIX = 'kubevip-';
 /** Annotation kube-vip v1.0.0 honours to leave a service alone. */
 export const KUBE_VIP_IGNORE_ANNOTATION = 'kube-vip.io/ignore';
 
-/**
- * k8s.io/client-go in kube-vip v1.0.0's go.mod. Its leaderelection (like every release since
- * 0.30) renews with a bare PUT of the cached Lease first: the model's `update-first`.
- */
-export const KUBE_VIP_CLIENT_GO = 'v0.33.3';
-export const KUBE_VIP_RENEW_MODE = 'update-first' as const;
-
 /** Its metrics port (`prometheus_server`), inside each node namespace. */
 export const KUBE_VIP_METRICS_PORT = 2112;
 
@@ -43,26 +37,6 @@ export function kubeVipLease(service: { name: string; namespace: string }): {
   namespace: string;
 } {
   return { name: `${KUBE_VIP_LEASE_PREFIX}${service.name}`, namespace: service.namespace };
-}
-
-export interface TimersMs {
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
-
-/** Scenario fields kube-vip cannot take, with one-line messages naming each. */
-export function kubeVipTimerIssues(t: TimersMs): { field: keyof TimersMs; message: string }[] {
-  return (['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs'] as const).flatMap((field) =>
-    t[field] % 1000 === 0 && t[field] > 0
-      ? []
-      : [
-          {
-            field,
-            message: `announcer.${field} (${t[field]}) must be a whole number of seconds with implementation kube-vip (its vip_* timers are integer seconds): use ${Math.max(1000, Math.round(t[field] / 1000) * 1000)}`,
-          },
-        ],
-  );
 }
 
 /** The environment of `kube-vip manager` for one node. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { LocalNode, StartedLocalCluster } from '../backends/local/local-cluster.js';
 import type { ManagedProcess } from '../backends/local/managed-process.js';
-import type { ResolvedScenario } from '../run/scenario-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { kubeVipEnv, prepareKubeVipHome } from './kube-vip.js';
 

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
+import { findAnnouncingNode, waitForNodeLease } from '../deployment/announcing-node.js';
 import { readProbeResults } from '../measure/k6-probe.js';
+import type { FaultKind, TrialRecord } from '../results/results-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
+import { takeoverBoundMs } from '../scenario/takeover-bound.js';
 import { sleep } from '../shutdown-signal.js';
-import { findAnnouncingNode, waitForNodeLease } from './announcing-node.js';
 import { analyzeTrial } from './failover-analysis.js';
-import type { FaultKind, TrialRecord } from './results-schema.js';
-import type { ResolvedScenario } from './scenario-schema.js';
-import { takeoverBoundMs } from './takeover-bound.js';
 
 /** Seconds of good probes recorded before the fault, so "last good before" is seen. */
 const PRE_FAULT_SECONDS = 2;

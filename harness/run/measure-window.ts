@@ -9,8 +9,8 @@ import {
   millicoresBetween,
   type SampledProcess,
 } from '../measure/cpu-sampler.js';
+import type { WindowRecord } from '../results/results-schema.js';
 import { sleep } from '../shutdown-signal.js';
-import type { WindowRecord } from './results-schema.js';
 
 export interface WindowSpec {
   variantId: string;

@@ -1,4 +1,4 @@
-import type { Summary } from './results-schema.js';
+import type { Summary } from '../results/results-schema.js';
 
 function iv(x: { median: number; lo: number; hi: number; n: number } | null, digits = 0): string {
   if (!x || x.n === 0) return '—';

@@ -4,18 +4,19 @@ import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.j
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
 import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { Summary, type VariantSummary, type WindowRecord } from '../results/results-schema.js';
+import { ResultsWriter } from '../results/results-writer.js';
+import { expandVariants, type Variant } from '../scenario/expand-variants.js';
+import { loadScenario, quickScenario } from '../scenario/scenario-file.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { takeoverBoundMs } from '../scenario/takeover-bound.js';
+import { windowAliasingNote } from '../scenario/window-aliasing.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
-import { expandVariants, type Variant } from './expand-variants.js';
 import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
-import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
-import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
-import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
 import { SharedTargets, shapeGroups } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
-import { takeoverBoundMs } from './takeover-bound.js';
-import { windowAliasingNote } from './window-aliasing.js';
 
 export interface RunOptions {
   scenario: string;

@@ -1,12 +1,12 @@
 import type { BenchTarget } from '../backends/bench-target.js';
 import { BackendError } from '../errors.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
+import type { TrialRecord, WindowRecord } from '../results/results-schema.js';
+import type { ResultsWriter } from '../results/results-writer.js';
+import type { Variant } from '../scenario/expand-variants.js';
 import { sleep } from '../shutdown-signal.js';
-import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
 import { measureWindow } from './measure-window.js';
-import type { TrialRecord, WindowRecord } from './results-schema.js';
-import type { ResultsWriter } from './results-writer.js';
 
 export interface VariantRun {
   windows: WindowRecord[];

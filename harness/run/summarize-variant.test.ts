@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
-import { Summary, type TrialRecord, VariantSummary, type WindowRecord } from './results-schema.js';
-import { parseScenario, type Scenario } from './scenario-schema.js';
+import { Summary, type TrialRecord, VariantSummary, type WindowRecord } from '../results/results-schema.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
 import { summarizeRun, summarizeVariant, type VariantMeta } from './summarize-variant.js';
 
 function scenario(extra: Record<string, unknown> = {}): Scenario {

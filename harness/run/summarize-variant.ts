@@ -7,10 +7,10 @@ import type {
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from './results-schema.js';
-import type { Scenario } from './scenario-schema.js';
-import { bootstrapMedian, percentiles } from './statistics.js';
-import { strategyText } from './strategy-schema.js';
+} from '../results/results-schema.js';
+import { bootstrapMedian, percentiles } from '../results/statistics.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { strategyText } from '../scenario/strategy-schema.js';
 
 /** What the runner knows about a variant besides its samples. */
 export interface VariantMeta {

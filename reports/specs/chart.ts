@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Config } from 'vega-lite/types_unstable/config.js';
-import type { Environment, VariantSummary } from '../../harness/run/results-schema.js';
+import type { Environment, VariantSummary } from '../../harness/results/results-schema.js';
 import type { RunResults } from '../load-results.js';
 
 /** What a spec function reads: a loaded run without its location and warnings. */

@@ -1,4 +1,4 @@
-import type { Interval, VariantSummary } from '../../harness/run/results-schema.js';
+import type { Interval, VariantSummary } from '../../harness/results/results-schema.js';
 import { formatInterval } from '../format-interval.js';
 import { msg } from '../messages.js';
 import { type Chart, configText, drawnChart, type RunData, scaleTypeFor } from './chart.js';

@@ -1,4 +1,4 @@
-import { PhaseName } from '../../harness/run/results-schema.js';
+import { PhaseName } from '../../harness/results/results-schema.js';
 import { msg } from '../messages.js';
 import { type Chart, drawnChart, type Layer, type RunData } from './chart.js';
 import { cpuRates, downsampleRates } from './cpu-rates.js';

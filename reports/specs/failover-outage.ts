@@ -1,4 +1,4 @@
-import type { TrialRecord, VariantSummary } from '../../harness/run/results-schema.js';
+import type { TrialRecord, VariantSummary } from '../../harness/results/results-schema.js';
 import { formatDurationMs } from '../format-interval.js';
 import { msg } from '../messages.js';
 import { type Chart, configText, drawnChart, leaseText, type RunData } from './chart.js';

@@ -1,4 +1,4 @@
-import type { VariantSummary } from '../../harness/run/results-schema.js';
+import type { VariantSummary } from '../../harness/results/results-schema.js';
 import { formatInterval, formatRelative, formatValue } from '../format-interval.js';
 import { msg } from '../messages.js';
 import { type Chart, configText, drawnChart, type Layer, type RunData, scaleTypeFor } from './chart.js';

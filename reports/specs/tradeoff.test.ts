@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { VariantSummary } from '../../harness/run/results-schema.js';
+import type { VariantSummary } from '../../harness/results/results-schema.js';
 import { renderChart } from '../render.js';
 import { runDataOf, syntheticRun } from '../testing/synthetic-run.js';
 import type { DrawnChart } from './chart.js';

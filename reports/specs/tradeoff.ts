@@ -1,5 +1,5 @@
-import type { Interval, VariantSummary, WindowRecord } from '../../harness/run/results-schema.js';
-import { bootstrapMedian } from '../../harness/run/statistics.js';
+import type { Interval, VariantSummary, WindowRecord } from '../../harness/results/results-schema.js';
+import { bootstrapMedian } from '../../harness/results/statistics.js';
 import { formatDurationMs, formatInterval } from '../format-interval.js';
 import { msg } from '../messages.js';
 import { type Chart, configText, drawnChart, leaseText, type RunData, scaleTypeFor } from './chart.js';

@@ -10,24 +10,12 @@ import type {
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from '../../harness/run/results-schema.js';
-import { mulberry32 } from '../../harness/run/statistics.js';
+} from '../../harness/results/results-schema.js';
+import { mulberry32 } from '../../harness/results/statistics.js';
 import type { RunData } from '../specs/chart.js';
-import { summarizeSynthetic } from './synthetic-summary.js';
+import { type SyntheticVariant, summarizeSynthetic } from './synthetic-summary.js';
 
 type Role = z.infer<typeof ProcessRole>;
-
-/** One variant of a synthetic run. */
-export interface SyntheticVariant {
-  nodes: number;
-  services: number;
-  /** [leaseDurationMs, renewDeadlineMs, retryPeriodMs]; default 15 s / 5 s / 2 s. */
-  lease?: readonly [number, number, number];
-  strategy?: string;
-  implementation?: string;
-  faults?: readonly FaultKind[];
-  trialsPerFault?: number;
-}
 
 /** What to generate. Every number is drawn from a seeded generator, so the same options give the same run. */
 export interface SyntheticOptions {

@@ -1,11 +1,23 @@
 import type {
+  FaultKind,
   Interval,
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from '../../harness/run/results-schema.js';
-import { bootstrapMedian, percentiles } from '../../harness/run/statistics.js';
-import type { SyntheticVariant } from './synthetic-run.js';
+} from '../../harness/results/results-schema.js';
+import { bootstrapMedian, percentiles } from '../../harness/results/statistics.js';
+
+/** One variant of a synthetic run. */
+export interface SyntheticVariant {
+  nodes: number;
+  services: number;
+  /** [leaseDurationMs, renewDeadlineMs, retryPeriodMs]; default 15 s / 5 s / 2 s. */
+  lease?: readonly [number, number, number];
+  strategy?: string;
+  implementation?: string;
+  faults?: readonly FaultKind[];
+  trialsPerFault?: number;
+}
 
 function interval(values: readonly number[]): Interval {
   return bootstrapMedian(values);

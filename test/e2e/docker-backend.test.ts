@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { StartedDockerCluster } from '../../harness/backends/docker/docker-cluster.js';
-import { ensureDockerEngine } from '../../harness/docker/docker-engine.js';
-import { DOCKER_RUN_LABEL } from '../../harness/docker/docker-resources.js';
+import { ensureDockerEngine } from '../../harness/backends/docker/docker-engine.js';
+import { DOCKER_RUN_LABEL } from '../../harness/backends/docker/docker-resources.js';
 import { repoRoot } from '../../harness/paths.js';
-import { type SampleLine, Summary, WindowRecord } from '../../harness/run/results-schema.js';
+import { type SampleLine, Summary, WindowRecord } from '../../harness/results/results-schema.js';
 import { runScenario, saturation } from '../../harness/run/run-scenario.js';
-import { loadScenario } from '../../harness/run/scenario-schema.js';
+import { loadScenario } from '../../harness/scenario/scenario-file.js';
 
 const asRoot = process.getuid?.() === 0;
 // Start an engine if none runs (what .ci/run does too); skip with the reason only where none can.

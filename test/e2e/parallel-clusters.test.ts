@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { SampleLine } from '../../harness/run/results-schema.js';
+import { SampleLine } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;

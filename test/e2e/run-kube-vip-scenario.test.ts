@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { worstCaseTakeoverMs } from '../../harness/measure/analytic-model.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
+import { worstCaseTakeoverMs } from '../../harness/scenario/takeover-bound.js';
 
 const asRoot = process.getuid?.() === 0;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../harness/paths.js';
-import { SampleLine } from '../../harness/run/results-schema.js';
+import { SampleLine } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 import { runCommand } from '../../harness/util/run-command.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { VariantSummary } from '../../harness/run/results-schema.js';
+import type { VariantSummary } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;

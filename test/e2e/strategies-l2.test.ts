@@ -17,10 +17,11 @@ import {
 import { failoverBoundMs } from '../../announcer/election/strategy-bounds.js';
 import { type LocalNode, StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../../harness/backends/local/local-deployment.js';
+import { applyManifests } from '../../harness/manifests/apply-manifests.js';
+import { announcementObjects } from '../../harness/manifests/scenario-objects.js';
 import { arpAnswers } from '../../harness/measure/vip-probe.js';
-import { applyManifests } from '../../harness/run/apply-manifests.js';
-import { announcementObjects } from '../../harness/run/scenario-objects.js';
-import { parseScenario, type ResolvedScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { type ResolvedScenario, resolveScenario } from '../../harness/scenario/scenario-schema.js';
 import { runCommand } from '../../harness/util/run-command.js';
 
 const asRoot = process.getuid?.() === 0;

@@ -2,22 +2,23 @@ import { announcerFlags } from '../../manifests/announcer-flags.js';
 import 'disposablestack/auto';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
-import { type CgroupFiles, readCgroupCpu } from '../../docker/container-cpu.js';
-import type { ContainerProcess } from '../../docker/container-process.js';
-import { type DockerFaultKind, injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
-import { IMAGE_PATHS } from '../../docker/images.js';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
+import { serviceLease } from '../../deployment/announcing-node.js';
+import { resetAnnouncerObjects } from '../../deployment/reset-announcer-objects.js';
 import { BackendError } from '../../errors.js';
+import { applyManifests, readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  serviceObject,
+} from '../../manifests/scenario-objects.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import type { RunningProbes } from '../../measure/k6-probe.js';
 import { repoRoot } from '../../paths.js';
-import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { serviceLease } from '../../run/announcing-node.js';
-import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
-import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
   assertSameClusterShape,
@@ -26,8 +27,12 @@ import {
   type DeployedService,
   type ProbeSpec,
 } from '../bench-target.js';
+import { type CgroupFiles, readCgroupCpu } from './container-cpu.js';
+import type { ContainerProcess } from './container-process.js';
 import { type DockerNode, StartedDockerCluster } from './docker-cluster.js';
+import { type DockerFaultKind, injectDockerFault, liftDockerFault } from './docker-faults.js';
 import { hostWaitUntilAllAnswer, startProbeContainer } from './docker-probes.js';
+import { IMAGE_PATHS } from './images.js';
 
 /** The agent's flags from the scenario (the same the local backend passes). */
 export function agentFlags(
@@ -57,7 +62,7 @@ const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
  * Probes run from a k6 container on the same network; readiness checks from the host, which is on
  * the bridge too.
  *
- * Faults are Docker-level, shared with kind (harness/docker/docker-faults.ts): `crash` =
+ * Faults are Docker-level, shared with kind (harness/backends/docker/docker-faults.ts): `crash` =
  * `docker kill` of the node container (every process and the VIPs in its network namespace go;
  * restored by starting it again and re-running the agent); `freeze` = `docker pause` for
  * freezeSeconds (the whole node hangs, the echo backend too, while its kernel still answers ARP;

@@ -4,25 +4,25 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
-import { type CgroupFiles, containerCgroup } from '../../docker/container-cpu.js';
-import { ContainerProcess, type ContainerProcessSpec } from '../../docker/container-process.js';
+import { checkNodeCount } from '../../cluster/address-plan.js';
+import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
+import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { RunPki } from '../../cluster/pki.js';
+import { RunRegistration } from '../../cluster/run-registry.js';
+import { BackendError } from '../../errors.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
+import { type CgroupFiles, containerCgroup } from './container-cpu.js';
+import { ContainerProcess, type ContainerProcessSpec } from './container-process.js';
 import {
   DOCKER_SERVICE_CLUSTER_IP_RANGE,
   type DockerAddressPlan,
   dockerAddressPlan,
   freeDockerSlots,
-} from '../../docker/docker-address-plan.js';
-import { type DockerEngine, ensureDockerEngine } from '../../docker/docker-engine.js';
-import { DOCKER_RUN_LABEL, L2benchContainer, removeRunResources } from '../../docker/docker-resources.js';
-import { buildL2benchImages, IMAGE_PATHS, type L2benchImages } from '../../docker/images.js';
-import { BackendError } from '../../errors.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
-import { checkNodeCount } from '../local/address-plan.js';
-import { apiserverArgs, etcdArgs } from '../local/control-plane-args.js';
-import { writeKubeconfig } from '../local/kubeconfig-file.js';
-import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
-import { RunPki } from '../local/pki.js';
-import { RunRegistration } from '../local/run-registry.js';
+} from './docker-address-plan.js';
+import { type DockerEngine, ensureDockerEngine } from './docker-engine.js';
+import { DOCKER_RUN_LABEL, L2benchContainer, removeRunResources } from './docker-resources.js';
+import { buildL2benchImages, IMAGE_PATHS, type L2benchImages } from './images.js';
 
 export interface DockerClusterSpec {
   /** Number of node containers (1..100). */

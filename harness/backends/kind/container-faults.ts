@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
+import { injectDockerFault, liftDockerFault } from '../docker/docker-faults.js';
 
 /** Docker-level faults on a kind node container, in the kind backend's terms. */
 export interface ContainerFaults {
@@ -13,7 +13,7 @@ export interface ContainerFaults {
 }
 
 /**
- * The docker backend's fault code (harness/docker/docker-faults.ts, through the engine API) applied
+ * The docker backend's fault code (harness/backends/docker/docker-faults.ts, through the engine API) applied
  * to kind's node containers: one implementation of kill, pause and disconnect for both backends.
  * A kind node's interface is renamed back to eth0 on reconnect, as a docker node's is.
  */

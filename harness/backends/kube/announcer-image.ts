@@ -1,7 +1,7 @@
-import { ensureDockerEngine } from '../../docker/docker-engine.js';
-import { buildImage } from '../../docker/image-build.js';
-import { ANNOUNCER_IMAGE, IMAGE_PATHS } from '../../docker/images.js';
 import type { AnnouncerImage } from '../../manifests/manifest-options.js';
+import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { buildImage } from '../docker/image-build.js';
+import { ANNOUNCER_IMAGE, IMAGE_PATHS } from '../docker/images.js';
 
 /**
  * The announcer image for kind and existing clusters: the one the docker backend builds from

@@ -1,13 +1,13 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
-import type { AnnouncerEventLog } from '../../run/announcer-events.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
   assertSameClusterShape,

@@ -2,24 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { BackendError } from '../../errors.js';
-import { resolveTool } from '../../tools/resolve-tool.js';
-import { assertPortFree, freePort } from '../../util/free-port.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
-import { runCommand } from '../../util/run-command.js';
 import {
   type AddressPlan,
   addressPlan,
   checkNodeCount,
   freeSlot,
   SERVICE_CLUSTER_IP_RANGE,
-} from './address-plan.js';
-import { apiserverArgs, etcdArgs } from './control-plane-args.js';
-import { writeKubeconfig } from './kubeconfig-file.js';
+} from '../../cluster/address-plan.js';
+import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
+import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { RunPki } from '../../cluster/pki.js';
+import { RunRegistration } from '../../cluster/run-registry.js';
+import { BackendError } from '../../errors.js';
+import { resolveTool } from '../../tools/resolve-tool.js';
+import { assertPortFree, freePort } from '../../util/free-port.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import { runCommand } from '../../util/run-command.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
 import { type NamespaceHost, NodeNetwork } from './node-network.js';
-import { RunPki } from './pki.js';
-import { RunRegistration } from './run-registry.js';
 
 export interface LocalClusterSpec {
   /** Number of node namespaces (1..100). */

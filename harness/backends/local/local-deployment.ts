@@ -1,16 +1,21 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
+import { serviceLease } from '../../deployment/announcing-node.js';
+import { resetAnnouncerObjects } from '../../deployment/reset-announcer-objects.js';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
+import { applyManifests, readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  serviceObject,
+} from '../../manifests/scenario-objects.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
-import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { serviceLease } from '../../run/announcing-node.js';
-import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
-import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
-import { kubeVipTimerIssues } from '../peers/kube-vip.js';
-import { ipv4Range, rangeContains, rangeSize } from './ipv4-range.js';
-import type { ScenarioFieldsOutput } from './scenario-schema.js';
+import { ipv4Range, rangeContains, rangeSize } from '../util/ipv4-range.js';
+import { kubeVipTimerIssues } from './peer-rules.js';
+import { MAX_NODES, type ScenarioFieldsOutput } from './scenario-schema.js';
 import { acceptsScalar, objectKeysAt, schemaAtPath } from './schema-path.js';
 import { strategyText } from './strategy-schema.js';
 import { takeoverBoundMs } from './takeover-bound.js';
@@ -15,9 +15,6 @@ export const DEFAULT_POOL_ADDRESSES = 1024;
 
 /** The network rule: benchmark addresses come from 198.18.0.0/15 (RFC 2544 benchmarking) only. */
 export const BENCHMARK_NETWORK = '198.18.0.0/15';
-
-/** Most nodes one scenario may ask for: the local backend's /20 per run leaves room for more, CPU does not. */
-export const MAX_NODES = 100;
 
 /** client-go leaderelection.JitterFactor: candidates wait retryPeriod × (1 + rand × 1.2). */
 export const CLIENT_GO_JITTER_FACTOR = JITTER_FACTOR;

@@ -1,9 +1,14 @@
 import { CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { applyManifests } from '../manifests/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  serviceObject,
+} from '../manifests/scenario-objects.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { sleep } from '../shutdown-signal.js';
 import { LEASE_NAMESPACE } from './announcing-node.js';
-import { applyManifests } from './apply-manifests.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from './scenario-objects.js';
-import type { ResolvedScenario } from './scenario-schema.js';
 
 /** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
 export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;

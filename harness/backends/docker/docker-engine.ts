@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { BackendError } from '../errors.js';
+import { BackendError } from '../../errors.js';
 
 /** Where the harness's own dockerd writes its log (it outlives the run, like a system service). */
 const DOCKERD_LOG_DIR = '/var/lib/l2bench';

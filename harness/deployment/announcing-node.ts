@@ -2,7 +2,7 @@ import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/cl
 import { NODE_LEASE_LABEL, NODE_POLICIES_ANNOTATION } from '../../announcer/election/node-lease-placement.js';
 import { rendezvousOwner, shardLeaseName, shardOf } from '../../announcer/election/placement-hash.js';
 import { leaseFor } from '../../announcer/policy/lease-name.js';
-import type { Strategy } from './strategy-schema.js';
+import type { Strategy } from '../scenario/strategy-schema.js';
 
 /** The namespace of cilium-style, shard and node Leases: the agent's `--lease-namespace` default. */
 export const LEASE_NAMESPACE = 'kube-system';

@@ -1,4 +1,4 @@
-import { ScenarioError } from '../../errors.js';
+import { ScenarioError } from '../errors.js';
 
 /** Most local-backend runs that can coexist on one machine (one /20 of 198.18.0.0/16 each). */
 export const MAX_SLOTS = 15;

@@ -12,8 +12,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BackendError } from '../errors.js';
-import { runCommand } from '../util/run-command.js';
+import { BackendError } from '../../errors.js';
+import { runCommand } from '../../util/run-command.js';
 
 /** One thing to place in an image's root filesystem. */
 export type RootfsItem =

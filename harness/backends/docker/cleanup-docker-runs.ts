@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { pidAlive, type RunRecord, registrationPath } from '../backends/local/run-registry.js';
+import { pidAlive, type RunRecord, registrationPath } from '../../cluster/run-registry.js';
 import { ensureDockerEngine } from './docker-engine.js';
 import { labelledRunIds, removeRunResources } from './docker-resources.js';
 

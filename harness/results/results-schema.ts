@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { FaultKind } from '../scenario/fault-kind.js';
+
+/** Re-exported: reports read fault kinds from the results contract. */
+export { FaultKind };
 
 /**
  * The results format: the single source of truth shared by the runner (writer) and reports (reader).
@@ -20,8 +24,6 @@ export const Interval = z.object({
 export type Interval = z.infer<typeof Interval>;
 
 export const PhaseName = z.enum(['baseline', 'announce', 'warmup', 'fault', 'setup']);
-export const FaultKind = z.enum(['crash', 'freeze', 'partition', 'graceful']);
-export type FaultKind = z.infer<typeof FaultKind>;
 /** `control-plane`: a whole control-plane container's cgroup (docker backend), next to its processes. */
 export const ProcessRole = z.enum([
   'kube-apiserver',

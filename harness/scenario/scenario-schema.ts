@@ -1,15 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ScenarioError } from '../errors.js';
-import { repoRoot } from '../paths.js';
 import { DURATION_PATTERN, parseDurationMs } from './duration.js';
-import { FaultKind } from './results-schema.js';
-import { formatIssues } from './scenario-issues.js';
-import { MAX_NODES, scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
-import { scalarPaths } from './schema-path.js';
+import { FaultKind } from './fault-kind.js';
 import { StrategySchema } from './strategy-schema.js';
+
+/** Most nodes one scenario may ask for: the local backend's /20 per run leaves room for more, CPU does not. */
+export const MAX_NODES = 100;
 
 const DURATION_HINT = 'is not a duration: write a number or a string like "15s", "500ms", "0.25s"';
 
@@ -179,19 +174,10 @@ export const ScenarioFields = z.strictObject({
 /** The scenario's fields as parsed, before the cross-field rules. */
 export type ScenarioFieldsOutput = z.output<typeof ScenarioFields>;
 
-/** The scenario file format. Cross-field rules live in scenario-rules.ts. */
-export const ScenarioSchema = ScenarioFields.superRefine(
-  (scenario, ctx) => scenarioRules(scenario, ctx, ScenarioFields),
-  {
-    // Rules compare fields, so they need every field valid; out-of-range values would repeat as rule errors.
-    when: (payload) => payload.issues.length === 0,
-  },
-);
-
-/** A validated scenario with defaults filled in. `faults.freezeSeconds`/`partitionSeconds` may be unset. */
-export type Scenario = z.infer<typeof ScenarioSchema>;
+/** A validated scenario with defaults filled in (the rules in scenario-rules.ts refine values, not the type). `faults.freezeSeconds`/`partitionSeconds` may be unset. */
+export type Scenario = ScenarioFieldsOutput;
 /** What authors may write (durations as strings, defaults omitted). */
-export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioFields>;
 
 /** A scenario whose derived defaults are filled: what one variant runs. */
 export type ResolvedScenario = Scenario & {
@@ -212,111 +198,5 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
       freezeSeconds: scenario.faults.freezeSeconds ?? derivedSeconds,
       partitionSeconds: scenario.faults.partitionSeconds ?? derivedSeconds,
     },
-  };
-}
-
-/** Validates an already-parsed document; throws one ScenarioError naming `source`. */
-export function validateScenario(document: unknown, source: string): Scenario {
-  const result = ScenarioSchema.safeParse(document, { reportInput: true });
-  if (!result.success) throw new ScenarioError(formatIssues(source, result.error.issues, ScenarioFields));
-  return result.data;
-}
-
-/**
- * Parses scenario YAML. Throws one ScenarioError with a single-line message:
- * `<source>: <first problem, its value and the fix> (+N more)`.
- */
-export function parseScenario(text: string, source: string): Scenario {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const where = yamlError.linePos?.[0];
-    const at = where ? `:${where.line}:${where.col}` : '';
-    // prettyErrors adds " at line L, column C:" and a code excerpt; the position is already in `at`.
-    const firstLine = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:$/, '');
-    throw new ScenarioError(`${source}${at}: invalid YAML: ${firstLine}`, { cause: yamlError });
-  }
-  const document: unknown = doc.toJS();
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new ScenarioError(
-      `${source}: a scenario must be a YAML map with at least name, nodes and services`,
-    );
-  }
-  return validateScenario(document, source);
-}
-
-/** Directory of the bundled scenarios. */
-export const scenariosDir: string = join(repoRoot, 'scenarios');
-
-/**
- * Reads and parses a scenario: a path (anything with a `/` or a `.yaml`/`.yml` suffix) or the
- * bare name of a bundled scenario (`seed-homelab` → `scenarios/seed-homelab.yaml`).
- */
-export async function loadScenario(pathOrBundledName: string): Promise<Scenario> {
-  const isPath = pathOrBundledName.includes('/') || /\.ya?ml$/.test(pathOrBundledName);
-  const file = isPath ? resolve(pathOrBundledName) : join(scenariosDir, `${pathOrBundledName}.yaml`);
-  const rel = relative(process.cwd(), file);
-  const source = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const hint = isPath
-      ? ''
-      : ` (a bundled name: the file ${join('scenarios', `${pathOrBundledName}.yaml`)})`;
-    throw new ScenarioError(`cannot read scenario ${pathOrBundledName}${hint}: ${code}`, { cause: err });
-  }
-  return parseScenario(text, source);
-}
-
-/**
- * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run,
- * and the scenario's `quickSweep` (a smaller sweep) in place of `sweep` when it has one.
- * Only shrinks (a scenario already shorter keeps its values) and re-validates. Probe limits stay:
- * they bound a trial, they do not set its length.
- */
-export function quickScenario(scenario: Scenario): Scenario {
-  const quick = {
-    ...scenario,
-    ...(scenario.quickSweep ? { sweep: scenario.quickSweep } : {}),
-    measurement: {
-      ...scenario.measurement,
-      warmupSeconds: Math.min(scenario.measurement.warmupSeconds, 5),
-      // Never shorter than two retry periods, which the rules require to see steady traffic; 16 s
-      // rather than 15 s: a whole number of the usual renew periods (0.5, 1, 2, 4 s), so in-phase
-      // renewals do not alias (harness/run/window-aliasing.ts).
-      windowSeconds: Math.min(
-        scenario.measurement.windowSeconds,
-        Math.max(16, (2 * scenario.announcer.retryPeriodMs) / 1000),
-      ),
-      repetitions: Math.min(scenario.measurement.repetitions, 2),
-    },
-    faults: {
-      ...scenario.faults,
-      trialsPerKind: 1,
-      settleSeconds: Math.min(scenario.faults.settleSeconds, 5),
-    },
-  };
-  return validateScenario(quick, `${scenario.name} (--quick)`);
-}
-
-/** The dotted paths a sweep may vary: every scalar field except name, sweep and sweepMode. */
-export function sweepablePaths(): string[] {
-  return scalarPaths(ScenarioFields).filter((path) => !UNSWEEPABLE_PATHS.has(path));
-}
-
-/** The JSON Schema of the scenario file (input side: what editors should accept). */
-export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioFields, { io: 'input', unrepresentable: 'any' });
-  // Offer the sweepable paths to editors; zod cannot express "a key that is a path of this schema".
-  const sweep = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.sweep;
-  if (sweep) sweep.propertyNames = { enum: sweepablePaths() };
-  return {
-    ...schema,
-    title: 'l2bench scenario',
-    description:
-      'Generated from harness/run/scenario-schema.ts by scripts/write-scenario-schema.ts; do not edit. ' +
-      'Cross-field rules (e.g. renewDeadline < leaseDuration) are checked by l2bench, not by this schema.',
   };
 }

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { BackendError } from '../errors.js';
-import { cacheDir } from '../paths.js';
+import { BackendError } from '../../errors.js';
+import { cacheDir } from '../../paths.js';
 import { assembleRootfs, type RootfsItem, treeHash } from './rootfs.js';
 
 /** An image assembled from host files: a Dockerfile (`COPY rootfs/ /`) and what goes in rootfs/. */

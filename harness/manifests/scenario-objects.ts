@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
-import type { ResolvedScenario } from './scenario-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 
 /** Label on every object a run creates, so teardown and `cleanup` can find them. */
 export const RUN_LABEL = 'l2bench.io/run';

@@ -1,5 +1,5 @@
-import { BackendError } from '../errors.js';
-import { ipv4Range } from '../run/ipv4-range.js';
+import { BackendError } from '../../errors.js';
+import { ipv4Range } from '../../util/ipv4-range.js';
 
 /** Run slots in 198.19.0.0/16: 1..14 (slot 0 holds dockerd's default bridge, 15 the service range). */
 export const FIRST_DOCKER_SLOT = 1;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { ScenarioError } from '../errors.js';
 import { expandVariants } from './expand-variants.js';
-import { parseScenario } from './scenario-schema.js';
+import { parseScenario } from './scenario-file.js';
 
 function scenario(extra: Record<string, unknown>) {
   return parseScenario(

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { BackendError } from '../errors.js';
+import { BackendError } from '../../errors.js';
 
 /**
  * Node-level faults done to a node's container through the Docker engine API, shared by the

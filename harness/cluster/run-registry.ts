@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir } from '../../paths.js';
+import { stateDir } from '../paths.js';
 
 /**
  * What one run created on this machine, written to `<stateDir>/<runId>.json` as soon as each

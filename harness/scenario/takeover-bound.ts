@@ -1,6 +1,6 @@
+import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { failoverBoundMs } from '../../announcer/election/strategy-bounds.js';
-import { worstCaseTakeoverMs } from '../measure/analytic-model.js';
-import type { FaultKind } from './results-schema.js';
+import type { FaultKind } from './fault-kind.js';
 import type { Strategy } from './strategy-schema.js';
 
 interface Timings {
@@ -19,4 +19,12 @@ export function takeoverBoundMs(strategy: Strategy, t: Timings, fault: FaultKind
   const bounds = failoverBoundMs(strategy, t);
   const bound = fault === 'graceful' ? bounds.gracefulMs : bounds.crashMs;
   return Math.max(bound, worstCaseTakeoverMs(t.leaseDurationMs, t.retryPeriodMs));
+}
+
+/**
+ * Worst-case takeover after a holder dies, in ms: the lease runs out, then a candidate waits up to
+ * (1 + JITTER_FACTOR) retry periods before its next try.
+ */
+export function worstCaseTakeoverMs(leaseDurationMs: number, retryPeriodMs: number): number {
+  return leaseDurationMs + (1 + JITTER_FACTOR) * retryPeriodMs;
 }

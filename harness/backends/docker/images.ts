@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { repoRoot } from '../paths.js';
-import { resolveTool } from '../tools/resolve-tool.js';
+import { repoRoot } from '../../paths.js';
+import { resolveTool } from '../../tools/resolve-tool.js';
 import { bundleScript } from './bundle.js';
 import { type BuiltImage, buildImage, type ImageSpec } from './image-build.js';
 import type { RootfsItem } from './rootfs.js';
@@ -48,19 +48,19 @@ export const ANNOUNCER_IMAGE: ImageSpec = {
 /** The control-plane image: pinned etcd and kube-apiserver under a Node.js supervisor. */
 export const CONTROL_PLANE_IMAGE: ImageSpec = {
   name: 'control-plane',
-  dockerfile: join(repoRoot, 'harness', 'docker', 'images', 'control-plane.Dockerfile'),
+  dockerfile: join(repoRoot, 'harness', 'backends', 'docker', 'images', 'control-plane.Dockerfile'),
   items: async () => [
     nodeRuntime(),
     { kind: 'executable', from: await resolveTool('etcd'), to: IMAGE_PATHS.etcd },
     { kind: 'executable', from: await resolveTool('kube-apiserver'), to: IMAGE_PATHS.kubeApiserver },
-    await bundled('harness/docker/control-plane-supervisor.ts', IMAGE_PATHS.supervisor),
+    await bundled('harness/backends/docker/control-plane-supervisor.ts', IMAGE_PATHS.supervisor),
   ],
 };
 
 /** The probe image: pinned k6 and the probe script. */
 export const PROBE_IMAGE: ImageSpec = {
   name: 'probe',
-  dockerfile: join(repoRoot, 'harness', 'docker', 'images', 'probe.Dockerfile'),
+  dockerfile: join(repoRoot, 'harness', 'backends', 'docker', 'images', 'probe.Dockerfile'),
   items: async () => [
     { kind: 'executable', from: await resolveTool('k6'), to: IMAGE_PATHS.k6 },
     { kind: 'copy', from: join(repoRoot, 'scenarios', 'k6', 'probe.ts'), to: IMAGE_PATHS.probeScript },

@@ -9,11 +9,11 @@ import {
   loadScenario,
   parseScenario,
   quickScenario,
-  resolveScenario,
   scenarioJsonSchema,
   scenariosDir,
   sweepablePaths,
-} from './scenario-schema.js';
+} from './scenario-file.js';
+import { resolveScenario } from './scenario-schema.js';
 
 const SOURCE = 'scenarios/x.yaml';
 const MINIMAL = { name: 'x', nodes: { count: 3 }, services: { announced: 5 } };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ProcCpu } from '../measure/proc-cpu.js';
+import type { ProcCpu } from '../../measure/proc-cpu.js';
 
 /** Where a container's cumulative CPU and memory counters live, by cgroup version. */
 export interface CgroupFiles {

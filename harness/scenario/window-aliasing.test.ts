@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { loadScenario, parseScenario, quickScenario } from './scenario-schema.js';
+import { loadScenario, parseScenario, quickScenario } from './scenario-file.js';
 import { renewPeriodMs, wholeRenewPeriods, windowAliasingNote } from './window-aliasing.js';
 
 const scenario = (strategy: string, windowSeconds: number) =>

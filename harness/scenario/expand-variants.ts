@@ -1,10 +1,5 @@
-import {
-  type ResolvedScenario,
-  resolveScenario,
-  type Scenario,
-  type SweepValue,
-  validateScenario,
-} from './scenario-schema.js';
+import { validateScenario } from './scenario-file.js';
+import { type ResolvedScenario, resolveScenario, type Scenario, type SweepValue } from './scenario-schema.js';
 
 /** One point of a scenario's sweep: what the runner brings up, measures and summarizes once. */
 export interface Variant {

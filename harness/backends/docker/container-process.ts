@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { BackendError } from '../errors.js';
+import { BackendError } from '../../errors.js';
 
 export interface ContainerProcessSpec {
   name: string;

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ScenarioError } from '../errors.js';
+import { repoRoot } from '../paths.js';
+import { formatIssues } from './scenario-issues.js';
+import { scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
+import { type Scenario, ScenarioFields } from './scenario-schema.js';
+import { scalarPaths } from './schema-path.js';
+
+/** The scenario file format. Cross-field rules live in scenario-rules.ts. */
+export const ScenarioSchema = ScenarioFields.superRefine(
+  (scenario, ctx) => scenarioRules(scenario, ctx, ScenarioFields),
+  {
+    // Rules compare fields, so they need every field valid; out-of-range values would repeat as rule errors.
+    when: (payload) => payload.issues.length === 0,
+  },
+);
+
+/** Validates an already-parsed document; throws one ScenarioError naming `source`. */
+export function validateScenario(document: unknown, source: string): Scenario {
+  const result = ScenarioSchema.safeParse(document, { reportInput: true });
+  if (!result.success) throw new ScenarioError(formatIssues(source, result.error.issues, ScenarioFields));
+  return result.data;
+}
+
+/**
+ * Parses scenario YAML. Throws one ScenarioError with a single-line message:
+ * `<source>: <first problem, its value and the fix> (+N more)`.
+ */
+export function parseScenario(text: string, source: string): Scenario {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const where = yamlError.linePos?.[0];
+    const at = where ? `:${where.line}:${where.col}` : '';
+    // prettyErrors adds " at line L, column C:" and a code excerpt; the position is already in `at`.
+    const firstLine = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:$/, '');
+    throw new ScenarioError(`${source}${at}: invalid YAML: ${firstLine}`, { cause: yamlError });
+  }
+  const document: unknown = doc.toJS();
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new ScenarioError(
+      `${source}: a scenario must be a YAML map with at least name, nodes and services`,
+    );
+  }
+  return validateScenario(document, source);
+}
+
+/** Directory of the bundled scenarios. */
+export const scenariosDir: string = join(repoRoot, 'scenarios');
+
+/**
+ * Reads and parses a scenario: a path (anything with a `/` or a `.yaml`/`.yml` suffix) or the
+ * bare name of a bundled scenario (`seed-homelab` → `scenarios/seed-homelab.yaml`).
+ */
+export async function loadScenario(pathOrBundledName: string): Promise<Scenario> {
+  const isPath = pathOrBundledName.includes('/') || /\.ya?ml$/.test(pathOrBundledName);
+  const file = isPath ? resolve(pathOrBundledName) : join(scenariosDir, `${pathOrBundledName}.yaml`);
+  const rel = relative(process.cwd(), file);
+  const source = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const hint = isPath
+      ? ''
+      : ` (a bundled name: the file ${join('scenarios', `${pathOrBundledName}.yaml`)})`;
+    throw new ScenarioError(`cannot read scenario ${pathOrBundledName}${hint}: ${code}`, { cause: err });
+  }
+  return parseScenario(text, source);
+}
+
+/**
+ * `--quick`: the same scenario with short windows and one trial per fault kind, for a smoke run,
+ * and the scenario's `quickSweep` (a smaller sweep) in place of `sweep` when it has one.
+ * Only shrinks (a scenario already shorter keeps its values) and re-validates. Probe limits stay:
+ * they bound a trial, they do not set its length.
+ */
+export function quickScenario(scenario: Scenario): Scenario {
+  const quick = {
+    ...scenario,
+    ...(scenario.quickSweep ? { sweep: scenario.quickSweep } : {}),
+    measurement: {
+      ...scenario.measurement,
+      warmupSeconds: Math.min(scenario.measurement.warmupSeconds, 5),
+      // Never shorter than two retry periods, which the rules require to see steady traffic; 16 s
+      // rather than 15 s: a whole number of the usual renew periods (0.5, 1, 2, 4 s), so in-phase
+      // renewals do not alias (harness/scenario/window-aliasing.ts).
+      windowSeconds: Math.min(
+        scenario.measurement.windowSeconds,
+        Math.max(16, (2 * scenario.announcer.retryPeriodMs) / 1000),
+      ),
+      repetitions: Math.min(scenario.measurement.repetitions, 2),
+    },
+    faults: {
+      ...scenario.faults,
+      trialsPerKind: 1,
+      settleSeconds: Math.min(scenario.faults.settleSeconds, 5),
+    },
+  };
+  return validateScenario(quick, `${scenario.name} (--quick)`);
+}
+
+/** The dotted paths a sweep may vary: every scalar field except name, sweep and sweepMode. */
+export function sweepablePaths(): string[] {
+  return scalarPaths(ScenarioFields).filter((path) => !UNSWEEPABLE_PATHS.has(path));
+}
+
+/** The JSON Schema of the scenario file (input side: what editors should accept). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ScenarioFields, { io: 'input', unrepresentable: 'any' });
+  // Offer the sweepable paths to editors; zod cannot express "a key that is a path of this schema".
+  const sweep = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.sweep;
+  if (sweep) sweep.propertyNames = { enum: sweepablePaths() };
+  return {
+    ...schema,
+    title: 'l2bench scenario',
+    description:
+      'Generated from harness/scenario/scenario-schema.ts by scripts/write-scenario-schema.ts; do not edit. ' +
+      'Cross-field rules (e.g. renewDeadline < leaseDuration) are checked by l2bench, not by this schema.',
+  };
+}
