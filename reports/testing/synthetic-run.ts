@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   Environment,
-  FaultKind,
   ProcessRole,
   SampleLine,
   Summary,
