@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'disposablestack/auto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cleanupDockerRuns } from './backends/docker/cleanup-docker-runs.js';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { upCluster } from './commands/up-cluster.js';
@@ -8,12 +8,19 @@ import { L2benchError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { formatSummary } from './run/print-summary.js';
 import { runScenario } from './run/run-scenario.js';
-import { installShutdownSignal } from './shutdown-signal.js';
+import { installShutdownSignal, onClosedOutput } from './shutdown-signal.js';
 import { provisionTools } from './tools/provision-tools.js';
 import { DEFAULT_TOOLS, isToolName } from './tools/tool-versions.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+// A reader that went away (`| head`, a pager quit, a dropped SSH session) closes our stdout or
+// stderr: writing on is pointless, and the run stops through the same teardown as Ctrl-C.
+const closed = onClosedOutput();
+const out = (line: string) => {
+  if (!closed.stdout) process.stdout.write(`${line}\n`);
+};
+const progress = (line: string) => {
+  if (!closed.stderr) process.stderr.write(`${line}\n`);
+};
 
 function intArg(flag: string) {
   return (v: string): number => {
@@ -26,7 +33,7 @@ function intArg(flag: string) {
 const BACKENDS = ['local', 'kind', 'cluster', 'docker'] as const;
 function parseBackend(name: string): (typeof BACKENDS)[number] {
   const b = BACKENDS.find((x) => x === name);
-  if (!b) throw new InvalidArgumentError(`--backend ${name}: use one of ${BACKENDS.join(', ')}`);
+  if (!b) throw new InvalidArgumentError(`use one of ${BACKENDS.join(', ')}`);
   return b;
 }
 
@@ -34,7 +41,10 @@ const program = new Command('l2bench')
   .description(
     'What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?',
   )
-  .showHelpAfterError(false);
+  .showHelpAfterError(false)
+  // Usage mistakes exit 2 with commander's one line (`error: option '--backend <name>' argument
+  // 'moon' is invalid. use one of …`); help and --version exit 0.
+  .exitOverride();
 
 program
   .command('up')
@@ -68,7 +78,11 @@ program
   )
   .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
-  .option('--backend <name>', `run on this backend instead of the scenario's (${BACKENDS.join(', ')})`)
+  .option(
+    '--backend <name>',
+    `run on this backend instead of the scenario's (${BACKENDS.join(', ')})`,
+    parseBackend,
+  )
   .option(
     '--parallel <K>',
     'run up to K clusters at once (variants with other node shapes), as memory and the backend allow',
@@ -85,7 +99,7 @@ program
       scenario: string,
       o: {
         quick?: boolean;
-        backend?: string;
+        backend?: (typeof BACKENDS)[number];
         parallel: number;
         context?: string;
         yes?: boolean;
@@ -94,15 +108,13 @@ program
         report: boolean;
       },
     ) => {
-      // The cluster backend's driver reads these (also settable by hand, as the README says).
-      if (o.context) process.env.L2BENCH_CLUSTER_CONTEXT = o.context;
-      if (o.yes) process.env.L2BENCH_CLUSTER_YES = '1';
       const signal = installShutdownSignal();
       const { dir, summary } = await runScenario({
         scenario,
         quick: o.quick,
         parallel: o.parallel,
-        ...(o.backend ? { backend: parseBackend(o.backend) } : {}),
+        ...(o.backend ? { backend: o.backend } : {}),
+        cluster: { ...(o.context ? { context: o.context } : {}), yes: o.yes === true },
         resume: o.resume,
         resultsRoot: o.results,
         signal,
@@ -114,7 +126,7 @@ program
         out(`report: ${dir}/index.html, ${dir}/report.md`);
       }
       out(formatSummary(summary, dir));
-      if (signal.aborted) process.exitCode = 130;
+      if (signal.aborted && process.exitCode !== 141) process.exitCode = 130;
     },
   );
 
@@ -201,6 +213,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof L2benchError) {
     process.stderr.write(`l2bench: ${err.message}\n`);
     process.exit(err.exitCode);

@@ -95,6 +95,8 @@ export interface BenchTargetOptions {
   k6Path: string;
   progress: (line: string) => void;
   signal: AbortSignal;
+  /** The cluster backend's `--context` and `--yes` (other backends ignore them). */
+  cluster?: { context?: string; yes?: boolean };
 }
 
 /**

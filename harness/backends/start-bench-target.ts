@@ -64,12 +64,13 @@ const kindDriver: BackendDriver = {
   start: (o) => KindBenchTarget.start(o),
 };
 
-/** `--context` and `--yes` of the cluster backend (the CLI sets these variables). */
-function clusterChoice(env: NodeJS.ProcessEnv = process.env): ClusterChoice {
-  return {
-    ...(env.L2BENCH_CLUSTER_CONTEXT ? { context: env.L2BENCH_CLUSTER_CONTEXT } : {}),
-    yes: env.L2BENCH_CLUSTER_YES === '1',
-  };
+/**
+ * `--context` and `--yes` of the cluster backend: the CLI's options, else the documented variables
+ * `L2BENCH_CLUSTER_CONTEXT` and `L2BENCH_CLUSTER_YES=1`.
+ */
+function clusterChoice(o: BenchTargetOptions, env: NodeJS.ProcessEnv = process.env): ClusterChoice {
+  const context = o.cluster?.context ?? env.L2BENCH_CLUSTER_CONTEXT;
+  return { ...(context ? { context } : {}), yes: o.cluster?.yes === true || env.L2BENCH_CLUSTER_YES === '1' };
 }
 
 const clusterDriver: BackendDriver = {
@@ -78,7 +79,7 @@ const clusterDriver: BackendDriver = {
     await ensureDebianPackages(['curl'], progress);
     await resolveAnnouncerImage('IfNotPresent', process.env, progress);
   },
-  start: (o) => ClusterBenchTarget.start(o, clusterChoice()),
+  start: (o) => ClusterBenchTarget.start(o, clusterChoice(o)),
 };
 
 /** Backend name → driver. A backend not listed here is not built yet. */

@@ -1,6 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ScenarioError } from '../errors.js';
 import { type Environment, SampleLine, type Summary } from './results-schema.js';
 
 /**
@@ -11,8 +20,42 @@ export class ResultsWriter {
   readonly samplesPath: string;
 
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new ScenarioError(`cannot create results directory ${dir}: ${fsReason(err)}`, { cause: err });
+    }
     this.samplesPath = join(dir, 'samples.jsonl');
+  }
+
+  /**
+   * Refuses a results root that cannot hold run directories, before anything starts: one line naming
+   * `--results`, the value and the fix (a file, a symlink loop, no permission).
+   */
+  static checkRoot(root: string): void {
+    try {
+      if (!statSync(root).isDirectory())
+        throw new ScenarioError(
+          `--results ${root}: is a file, not a directory: give a directory (it is created if missing)`,
+        );
+      return;
+    } catch (err) {
+      if (err instanceof ScenarioError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new ScenarioError(`--results ${root}: ${fsReason(err)}: give a directory you can write`, {
+          cause: err,
+        });
+    }
+    try {
+      mkdirSync(root, { recursive: true });
+    } catch (err) {
+      throw new ScenarioError(
+        `--results ${root}: cannot create it: ${fsReason(err)}: give a directory you can write`,
+        {
+          cause: err,
+        },
+      );
+    }
   }
 
   /** A new run dir `<root>/<stamp>-<scenario>` (UTC stamp, sortable). */
@@ -57,4 +100,18 @@ export class ResultsWriter {
     }
     return out;
   }
+}
+
+/** A filesystem error in words: the errno code's meaning, then the code. */
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ELOOP: 'too many levels of symbolic links (a symlink loop)',
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EEXIST: 'exists and is not a directory',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+  };
+  return code ? `${words[code] ?? 'cannot use it'} (${code})` : String(err);
 }

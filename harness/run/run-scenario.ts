@@ -31,6 +31,8 @@ export interface RunOptions {
   /** An interrupted run's directory to finish: variants already summarized are skipped. */
   resume?: string;
   resultsRoot?: string;
+  /** The cluster backend's `--context` and `--yes`. */
+  cluster?: { context?: string; yes?: boolean };
   signal: AbortSignal;
   progress: (line: string) => void;
 }
@@ -80,6 +82,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   if (o.backend) scenario = { ...scenario, backend: o.backend };
   const variants = expandVariants(scenario, o.scenario);
   const driver = backendDriver(scenario.backend, o.scenario);
+  if (o.resume === undefined) ResultsWriter.checkRoot(o.resultsRoot ?? 'results');
   const parallel = planParallelClusters({
     requested: o.parallel ?? 1,
     backend: scenario.backend,
@@ -158,7 +161,12 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       if (signal.aborted || stopSweep) return;
       started++;
       progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-      const { target, sharedWith, servicesKept } = await targets.forVariant(v, { k6Path, progress, signal });
+      const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
+        k6Path,
+        progress,
+        signal,
+        ...(o.cluster ? { cluster: o.cluster } : {}),
+      });
       const r = await runVariant({ variant: v, target, writer, signal, progress });
       if (sharedWith)
         r.notes.push(

@@ -39,7 +39,19 @@ export function parseScenario(text: string, source: string): Scenario {
     const firstLine = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:$/, '');
     throw new ScenarioError(`${source}${at}: invalid YAML: ${firstLine}`, { cause: yamlError });
   }
-  const document: unknown = doc.toJS();
+  let document: unknown;
+  try {
+    // maxAliasCount bounds alias expansion: a "billion laughs" file is refused, not expanded.
+    document = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0] ?? String(err);
+    throw new ScenarioError(
+      `${source}: invalid YAML: ${reason}: write the values out instead of nesting aliases`,
+      {
+        cause: err,
+      },
+    );
+  }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new ScenarioError(
       `${source}: a scenario must be a YAML map with at least name, nodes and services`,
