@@ -34,6 +34,8 @@ export function electionBase(cfg: AgentConfig) {
     renewDeadlineMs: cfg.renewDeadlineMs,
     retryPeriodMs: cfg.retryPeriodMs,
     renewMode: cfg.renewMode,
+    stepDown: cfg.stepDown,
+    onApiOutage: cfg.onApiOutage,
     labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
   };
 }
