@@ -19,6 +19,7 @@ import { WatchCache } from './k8s/watch-cache.js';
 import type { AgentMetrics } from './metrics/agent-metrics.js';
 import { type L2AnnouncementPolicy, l2AnnouncementPolicyResource } from './policy/l2-announcement-policy.js';
 import { type Announcement, selectAnnouncements } from './policy/select-announcements.js';
+import { electPerAddress } from './policy/shared-address.js';
 import { settleWithin } from './settle-within.js';
 
 /** Lease of the IPAM operator role, in `--lease-namespace`. */
@@ -270,7 +271,7 @@ export class Agent {
         msg: `Node ${this.cfg.nodeName} does not exist; policies with a nodeSelector skip this node`,
       });
     }
-    const plan = selectAnnouncements({
+    const selected = selectAnnouncements({
       services: this.services.list(),
       policies: this.policies.list(),
       nodeLabels: node?.metadata?.labels ?? {},
@@ -279,20 +280,26 @@ export class Agent {
       leaseNameStyle: this.cfg.leaseNameStyle,
       leaseNamespace: this.cfg.leaseNamespace,
     });
+    const plan =
+      this.cfg.sharedAddressElection === 'per-address'
+        ? { ...selected, announcements: electPerAddress(selected.announcements) }
+        : selected;
     const problems = plan.problems.join('; ');
     if (problems !== this.lastProblems && problems !== '') log.log('warn', { msg: problems });
     this.lastProblems = problems;
 
     const { strategy } = this.deps;
     strategy.update(plan);
-    // One election per service, except sharded:K, whose elections cover a bucket of services.
+    // One election per service, except sharded:K, whose elections cover a bucket of services, and
+    // services sharing one address under per-address election.
     const shared = strategy.spec.kind === 'sharded';
     const wanted = new Map<string, { ref: ElectionRef; members: Announcement[] }>();
     for (const a of plan.announcements) {
       const ref = strategy.electionFor(a);
       const group = wanted.get(ref.key);
       if (!group) wanted.set(ref.key, { ref, members: [a] });
-      else if (shared) group.members.push(a);
+      else if (shared || (a.electAs !== undefined && a.electAs === group.members[0]?.electAs))
+        group.members.push(a);
       else
         log.log('warn', {
           lease: a.lease.name,
