@@ -157,6 +157,7 @@ describe('split brain in the bundled agent (issue 17)', { skip: !asRoot && 'need
     agent.signal('SIGCONT');
     const tCont = Date.now();
     const samples = await sampleCarriers(cluster, vip, tCont + DEADLINE_MS + 1000);
+    await sleep(200); // the log file is written through a stream
     const lines = agentLog(cluster, h, tCont);
     const observed = lines.find((l) => l.event === 'leader' && l.holder && l.holder !== holder.name);
     const unbind = lines.find((l) => l.event === 'unbind' && l.vip === vip);
@@ -265,10 +266,15 @@ announcer: {leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}
       return c.nodes.includes(holder.name) ? undefined : c;
     }, 20_000);
     assert.ok(gone, `${vip} left ${holder.name}`);
-    const lines = agentLog(cluster, h, tSpawn);
-    const start = lines.find((l) => l.event === 'start');
-    const unbind = lines.find((l) => l.event === 'unbind' && l.vip === vip);
-    assert.ok(start && unbind, 'start and unbind logged');
+    // The log file is written through a stream: give the lines a moment to land.
+    const logged = await until(() => {
+      const lines = agentLog(cluster, h, tSpawn);
+      const start = lines.find((l) => l.event === 'start');
+      const unbind = lines.find((l) => l.event === 'unbind' && l.vip === vip);
+      return start && unbind ? { start, unbind } : undefined;
+    }, 5000);
+    assert.ok(logged, 'start and unbind logged');
+    const { start, unbind } = logged;
     t.diagnostic(
       `crash: agent start +${start.ts - tSpawn}ms after spawn, stale ${vip} unbound +${unbind.ts - start.ts}ms after start ` +
         `(${unbind.reason}), kernel shows it gone +${gone.atMs - start.ts}ms after start`,
