@@ -178,7 +178,10 @@ describe('split brain in the bundled agent (issue 17)', { skip: !asRoot && 'need
 
   before(async () => {
     try {
-      cluster = stack.use(await StartedLocalCluster.start({ nodes: 2 }));
+      // The scenario's policy announces from workers only (the seed's nodeSelector).
+      cluster = stack.use(
+        await StartedLocalCluster.start({ nodes: 2, nodeLabels: () => ({ 'homelab/role': 'worker' }) }),
+      );
       kc = cluster.kubeConfig();
       const octet = Number(cluster.plan.vipCidr.split('.')[2]);
       const scenario = resolveScenario(
