@@ -30,7 +30,11 @@ test('rounds lo down and hi up, so the printed interval never looks narrower tha
   // width 8.6 → integers; 77.9 must not print as 78 nor 85.1 as 85
   assert.equal(formatInterval({ median: 80, lo: 77.9, hi: 86.5, n: 3 }), '80 [77, 87], range of 3 values');
   const text = formatInterval({ median: 0.3, lo: 0.29, hi: 0.31, n: 3 });
-  assert.equal(text, '0.30 [0.29, 0.31], range of 3 values', 'float noise in 0.29 does not push lo down a step');
+  assert.equal(
+    text,
+    '0.30 [0.29, 0.31], range of 3 values',
+    'float noise in 0.29 does not push lo down a step',
+  );
 });
 
 test('an interval across zero keeps its sign: the text does not claim a positive overhead', () => {
@@ -49,7 +53,10 @@ test('an interval that excludes zero keeps the decimals to show it', () => {
     formatInterval({ median: 5, lo: 0.3, hi: 14.6, n: 3 }, { signed: true }),
     '+5.0 [+0.3, +14.6], range of 3 values',
   );
-  assert.equal(formatInterval({ median: -5, lo: -14.6, hi: -0.04, n: 3 }), '-5.00 [-14.60, -0.04], range of 3 values');
+  assert.equal(
+    formatInterval({ median: -5, lo: -14.6, hi: -0.04, n: 3 }),
+    '-5.00 [-14.60, -0.04], range of 3 values',
+  );
 });
 
 test('n = 1 says there is no interval; n = 0 says there is no data; showN can drop n', () => {

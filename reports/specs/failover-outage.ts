@@ -69,7 +69,12 @@ export function failoverOutageSpec(run: RunData): Chart {
   const counts = [...perGroup.values()];
   const trialsText = `${Math.min(...counts)}${Math.max(...counts) === Math.min(...counts) ? '' : `–${Math.max(...counts)}`}`;
   // Settings are named by the legend, not under each column: long names overlapped at 90 px a column.
-  const x = { field: 'setting', type: 'nominal', title: null, axis: { labels: false, ticks: false } } as const;
+  const x = {
+    field: 'setting',
+    type: 'nominal',
+    title: null,
+    axis: { labels: false, ticks: false },
+  } as const;
   const y = {
     field: 'outageSeconds',
     type: 'quantitative',
@@ -80,7 +85,7 @@ export function failoverOutageSpec(run: RunData): Chart {
     field: 'setting',
     type: 'nominal',
     title: 'setting (lease duration/renew deadline/retry period)',
-    legend: { orient: 'bottom', direction: 'vertical', symbolOpacity: 1 },
+    legend: { orient: 'bottom', direction: 'vertical', symbolOpacity: 1, titleLimit: 600, labelLimit: 600 },
   } as const;
   return drawnChart(
     run,
@@ -101,7 +106,9 @@ export function failoverOutageSpec(run: RunData): Chart {
     },
     {
       data: { values: points },
-      facet: { column: { field: 'fault', type: 'nominal', title: 'fault kind', header: { labelFontSize: 12 } } },
+      facet: {
+        column: { field: 'fault', type: 'nominal', title: 'fault kind', header: { labelFontSize: 12 } },
+      },
       spec: {
         width: { step: 90 },
         height: 280,

@@ -90,7 +90,7 @@ export function leaseRequestsSpec(run: RunData): Chart {
     ? [
         {
           transform: [{ filter: 'datum.model != null' }],
-          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5, point: { filled: false, size: 70 } },
+          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5, point: { filled: false, size: 30 } },
           encoding: {
             y: { field: 'model', type: 'quantitative', scale: yScale },
             detail: { field: 'modelSeries' },
@@ -124,7 +124,7 @@ export function leaseRequestsSpec(run: RunData): Chart {
           encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } },
         },
         {
-          mark: { type: 'point', filled: true, size: 50 },
+          mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
           encoding: {
             y: {
               field: 'median',

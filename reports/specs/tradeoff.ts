@@ -87,9 +87,7 @@ export function tradeoffPoints(
   const raw: Omit<TradeoffPoint, 'position' | 'labelled'>[] = variants.flatMap((v) => {
     const x = cost === 'cpu' ? v.cpu.controlPlaneOverheadMillicores : totalLeaseRequests(v, windows);
     if (x.n === 0) return [];
-    const short = severalStrategies
-      ? pointLabel(v, variants)
-      : configText(v, variants) || `lease ${leaseText(v)}`;
+    const short = pointLabel(v, variants);
     return v.failover.flatMap((f) =>
       f.outageMs.p95 === null
         ? []
@@ -181,11 +179,11 @@ export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
     : byShape
       ? ({ field: 'short', type: 'nominal', title: 'variant', scale: { domain: settings } } as const)
       : ({
-        field: 'position',
-        type: 'nominal',
-        title: null,
-        scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
-      } as const);
+          field: 'position',
+          type: 'nominal',
+          title: null,
+          scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
+        } as const);
   const trials = points.map((p) => p.trials);
   const lo = Math.min(...trials);
   const hi = Math.max(...trials);
@@ -197,7 +195,7 @@ export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
   const legend = byStrategy
     ? 'colour: strategy; shape: fault kind; label: N×M services × nodes'
     : byShape
-      ? 'colour: fault kind; shape: the variant, named in the legend'
+      ? 'colour: fault kind; shape: the variant, named in the legend by N×M services × nodes and the settings that differ'
       : 'lease setting, strategy, implementation';
   const frontier = byStrategy || byShape ? 'Larger points' : 'Diamonds';
   const labelLayer: Layer[] = byShape

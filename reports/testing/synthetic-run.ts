@@ -27,6 +27,10 @@ export interface SyntheticVariant {
   implementation?: string;
   faults?: readonly FaultKind[];
   trialsPerFault?: number;
+  /** `all-services` elects a Lease for every service (the seed's bug), `leasedServices` of them. */
+  selection?: 'policy' | 'all-services';
+  /** Services that hold a Lease (default `services`): what the request model and the CPU follow. */
+  leasedServices?: number;
 }
 
 /** What to generate. Every number is drawn from a seeded generator, so the same options give the same run. */
@@ -76,9 +80,10 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
   options.variants.forEach((sv, index) => {
     const id = `v${String(index + 1).padStart(2, '0')}`;
     const [leaseMs, renewMs, retryMs] = sv.lease ?? [15_000, 5_000, 2_000];
+    const leased = sv.leasedServices ?? sv.services;
     const model = {
-      get: (sv.nodes * sv.services) / (retryMs / 1000),
-      update: sv.services / (retryMs / 1000),
+      get: (sv.nodes * leased) / (retryMs / 1000),
+      update: leased / (retryMs / 1000),
     };
     const cum = new Map<string, number>();
     const sampleCpu = (fromMs: number, toMs: number, rates: Record<string, number>) => {
@@ -160,7 +165,7 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           etcd: {
             writesPerSecond: jitter(rates.update + 1, noise),
             fsyncsPerSecond: jitter(rates.update + 1, noise),
-            dbSizeGrowthBytes: null,
+            dbSizeGrowthBytes: phase === 'announce' ? Math.round(jitter(4096 * leased, noise)) : 0,
           },
           announcerRssBytes: 60e6,
         };
@@ -295,6 +300,31 @@ export function runDataOf(run: SyntheticRun): RunData {
   }
   return data;
 }
+
+/**
+ * The shape of the bundled seed-homelab scenario: 3 selected nodes, 5 announced services (plus 5
+ * ClusterIP services the `all-services` bug also elects), swept over 1 and 5 services and both
+ * selections, crash and graceful trials. Used to look at the report a seed run produces.
+ */
+export const SEED_HOMELAB_RUN: SyntheticOptions = {
+  runId: '20251124T090000Z-seed-homelab',
+  scenario: 'seed-homelab',
+  seed: 5,
+  coresK: 4,
+  repetitions: 3,
+  windowSeconds: 60,
+  mcpuPerRequest: 3.5,
+  variants: [1, 5].flatMap((services) =>
+    (['policy', 'all-services'] as const).map((selection) => ({
+      nodes: 3,
+      services,
+      selection,
+      leasedServices: selection === 'policy' ? services : 10,
+      faults: ['crash', 'graceful'] as const,
+      trialsPerFault: 3,
+    })),
+  ),
+};
 
 /** The placeholder fixture's shape: nodes × services at the default lease, one faster lease, failover trials. */
 export const SMALL_RUN: SyntheticOptions = {
