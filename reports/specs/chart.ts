@@ -124,10 +124,14 @@ export function configText(v: VariantSummary, all: readonly VariantSummary[]): s
     .join(', ');
 }
 
-/** d3 formats for axes: counts as integers (`~s`: 1, 20, 1k), never `2.000000` when the domain is one value. */
-export const COUNT_FORMAT = '~s';
-/** Millicores and requests/s: whole numbers, SI above 1000. */
-export const AMOUNT_FORMAT = '~s';
+/**
+ * d3 formats for axes. Counts and amounts: three significant digits, trailing zeros trimmed, thousands
+ * separated (`2`, `0.2`, `1,500`): never `2.000000` when the domain is one value, and no SI `m` that
+ * would read as milli-mCPU.
+ */
+export const COUNT_FORMAT = ',.3~r';
+/** Millicores, requests/s, bytes: see {@link COUNT_FORMAT}. */
+export const AMOUNT_FORMAT = ',.3~r';
 /** Seconds and percentages: at most one decimal, trailing zeros dropped. */
 export const DECIMAL_FORMAT = '.1~f';
 

@@ -37,7 +37,7 @@ test('the spec draws the interval as band and bars, the median as a line, colour
   // The README's model: N services, M nodes; integer ticks, never `2.000000`.
   const x = spec.encoding.x as { title?: string; axis?: { format?: string } };
   assert.match(x.title ?? '', /^N /);
-  assert.equal(x.axis?.format, '~s');
+  assert.equal(x.axis?.format, ',.3~r');
   assert.deepEqual(
     spec.layer.map((l) => l.mark.type),
     ['area', 'rule', 'line'],
