@@ -49,11 +49,11 @@ export function cpuTimeseriesSpec(run: RunData): Chart {
   const blocks = variantBlocks(run, phases, lines, endSeconds);
   const yMax = Math.max(...lines.map((l) => l.millicores)) * LABEL_HEADROOM;
   const x = {
-    type: 'quantitative',
+    type: 'quantitative' as const,
     title: 'seconds since the run started',
     scale: { nice: false, domain: [0, endSeconds] },
     axis: { format: ',.0f' },
-  } as const;
+  };
   const phaseLayer: Layer[] =
     phases.length === 0
       ? []
