@@ -9,6 +9,12 @@ export interface InlineScripts {
   vegaLite: string;
 }
 
+/** Where a page finds vega and vega-lite instead: URLs relative to the page (a published site shares one copy). */
+export interface LinkedScripts {
+  vegaHref: string;
+  vegaLiteHref: string;
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -74,8 +80,14 @@ figcaption { color: #444; font-size: 13px; max-width: 900px; }
 p.omitted { color: #555; font-style: italic; }
 `;
 
+function scriptTags(scripts: InlineScripts | LinkedScripts): string {
+  if ('vegaHref' in scripts)
+    return `<script src="${escapeHtml(scripts.vegaHref)}"></script>\n<script src="${escapeHtml(scripts.vegaLiteHref)}"></script>`;
+  return `<script>${scriptSafe(scripts.vega)}</script>\n<script>${scriptSafe(scripts.vegaLite)}</script>`;
+}
+
 /** `index.html`: facts, notes, variant table, and every chart as inline SVG plus its spec for live rendering. */
-export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
+export function reportHtml(model: ReportModel, scripts: InlineScripts | LinkedScripts): string {
   const { summary } = model.run;
   const facts = htmlTable({ columns: ['', ''], rows: runFacts(model) }, 'facts').replace(
     /<thead>.*?<\/thead>/,
@@ -137,8 +149,7 @@ ${strategySection}
 <h2>Charts</h2>
 ${charts}
 <script type="application/json" id="l2bench-specs">${JSON.stringify(specs).replace(/</g, '\\u003c')}</script>
-<script>${scriptSafe(scripts.vega)}</script>
-<script>${scriptSafe(scripts.vegaLite)}</script>
+${scriptTags(scripts)}
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>

@@ -7,8 +7,8 @@ import {
   intervalKind,
   MIN_N_FOR_INTERVAL,
 } from './format-interval.js';
-import { verbName } from './variant-metrics.js';
 import { leaseText } from './specs/chart.js';
+import { verbName } from './variant-metrics.js';
 
 /** A table as plain text cells; HTML and Markdown writers escape and lay it out. */
 export interface TextTable {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderChart } from '../render.js';
-import { verbName } from '../variant-metrics.js';
 import { runDataOf, SMALL_RUN, syntheticRun } from '../testing/synthetic-run.js';
+import { verbName } from '../variant-metrics.js';
 import type { DrawnChart } from './chart.js';
 import { leaseRequestsSpec, requestPoints } from './lease-requests.js';
 

@@ -177,7 +177,12 @@ export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
   const shape = byStrategy
     ? ({ field: 'fault', type: 'nominal', title: 'fault kind' } as const)
     : byShape
-      ? ({ field: 'short', type: 'nominal', title: 'variant', scale: { domain: settings } } as const)
+      ? ({
+          field: 'short',
+          type: 'nominal',
+          title: 'variant (N×M, setting)',
+          scale: { domain: settings },
+        } as const)
       : ({
           field: 'position',
           type: 'nominal',
