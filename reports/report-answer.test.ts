@@ -48,6 +48,6 @@ test('a reference no variant reproduces is said so; without a reference the dear
   const a = reportAnswer(small);
   assert.match(a.question, /^What does small cost the control plane, and how long/);
   assert.ok(a.lines.some((l) => l.text.startsWith('Against the dearest variant')));
-  const partition = a.lines.find((l) => l.text.startsWith('Failover after partition'))!;
+  const partition = a.lines.find((l) => l.text.startsWith('Failover after a partition'))!;
   assert.match(partition.text, /1 never recovered/);
 });

@@ -22,6 +22,14 @@ export interface AnswerLine {
 /** Most variants listed by name in the savings sentence; the table has the rest. */
 const MAX_LISTED = 5;
 
+/** Fault kinds as a sentence names them. */
+const FAULT_NAMES: Record<string, string> = {
+  crash: 'a crash',
+  freeze: 'a freeze',
+  partition: 'a partition',
+  graceful: 'a graceful stop',
+};
+
 /** Two significant digits, no trailing zeros: `80`, `2`, `57`, `0.25`. */
 function twoDigits(x: number): string {
   return String(Number(x.toPrecision(2)));
@@ -99,7 +107,7 @@ export function reportAnswer(summary: Summary): ReportAnswer {
       b.cpu.controlPlaneOverheadMillicores.median > a.cpu.controlPlaneOverheadMillicores.median ? b : a,
     );
   if (withCost.length === 1 && !ref) {
-    say(`Control-plane CPU overhead: ${overheadText(withCost[0]!, k)} (${withCost[0]!.label}).`);
+    say(`Control-plane CPU overhead: ${overheadText(withCost[0]!, k)} (variant ${withCost[0]!.label}).`);
   } else if (base) {
     const others = withCost
       .filter((v) => v !== base)
@@ -160,7 +168,7 @@ export function reportAnswer(summary: Summary): ReportAnswer {
       ? `${range(rows.map((f) => f.outageMs.p50))}`
       : `p50 ${range(rows.map((f) => f.outageMs.p50))}, p95 ${range(rows.map((f) => f.outageMs.p95))}`;
     say(
-      `Failover after ${fault}: the service was unreachable for ${outage}${spread} (${counts}${failed > 0 ? `; ${failed} never recovered` : ''}).`,
+      `Failover after ${FAULT_NAMES[fault] ?? fault}: the service was unreachable for ${outage}${spread} (${counts}${failed > 0 ? `; ${failed} never recovered` : ''}).`,
     );
   }
   return { question, lines };

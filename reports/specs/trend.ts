@@ -52,7 +52,8 @@ export function trendSpec(scenario: string, summaries: readonly Summary[]): TopL
     title: 'run started (UTC)',
     axis: { format: '%Y-%m-%d %H:%M', labelAngle: -30 },
   } as const;
-  const color = { field: 'variant', type: 'nominal', title: 'variant' } as const;
+  // No label limit: this chart is only drawn headless, where vega overestimates text widths.
+  const color = { field: 'variant', type: 'nominal', title: 'variant', legend: { labelLimit: 0 } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
