@@ -12,9 +12,10 @@ test('one row per variant; CPU overhead and % of node printed with their interva
   assert.ok(t.columns.includes(`% of a ${summary.coresK}-core node`));
   for (const [i, v] of summary.variants.entries()) {
     const row = t.rows[i]!;
+    // Every interval has 3 values: the header says so once, the cells carry median and range.
     assert.equal(
-      row[t.columns.indexOf('CPU overhead')],
-      formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }),
+      row[t.columns.indexOf('CPU overhead, median [range of 3 values]')],
+      formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU', showN: false }),
     );
     assert.ok(row.every((cell) => !cell.includes('\n')));
   }
@@ -27,14 +28,14 @@ test('request rates are compared with the model, saying when the model lies insi
     modelPerSecond: 150,
     relativeError: 0.0067,
   });
-  assert.equal(inside, 'GET 151/s [148, 153], n=3; model 150/s (+0.7%, inside the interval)');
+  assert.equal(inside, 'get 151/s [148, 153], range of 3 values; model 150/s (+0.7%, inside the range)');
   const outside = requestText({
     verb: 'PUT',
     measuredPerSecond: { median: 60, lo: 58, hi: 62, n: 3 },
     modelPerSecond: 50,
     relativeError: 0.2,
   });
-  assert.equal(outside, 'PUT 60/s [58, 62], n=3; model 50.0/s (+20%)');
+  assert.equal(outside, 'update 60/s [58, 62], range of 3 values; model 50.0/s (+20%)');
   assert.equal(
     requestText({
       verb: 'GET',
@@ -42,7 +43,7 @@ test('request rates are compared with the model, saying when the model lies insi
       modelPerSecond: null,
       relativeError: null,
     }),
-    'GET 1.00/s, n=1 (no interval); no model',
+    'get 1.00/s, n=1 (no interval); no model',
   );
 });
 
@@ -63,4 +64,13 @@ test('a peer without our bind events says ARP convergence is not available from 
     !failoverText(none).includes('ARP convergence'),
     'the bundled agent with no binds: nothing to say',
   );
+});
+
+test('notes go under the table as numbered footnotes, marked in the variant cell', () => {
+  const t = variantTable(summary.variants, summary.coresK);
+  assert.ok(!t.columns.includes('notes'));
+  const noted = summary.variants.findIndex((v) => v.notes.length > 0);
+  assert.ok(noted >= 0, 'SMALL_RUN has a variant with a note');
+  assert.ok(t.rows[noted]![0]!.endsWith('[1]'));
+  assert.equal(t.footnotes?.[0], `${summary.variants[noted]!.label}: ${summary.variants[noted]!.notes[0]}`);
 });

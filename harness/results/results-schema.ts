@@ -211,10 +211,23 @@ export const VariantSummary = z.object({
 });
 export type VariantSummary = z.infer<typeof VariantSummary>;
 
+/** A figure measured elsewhere (the scenario's `reference`), which the report sets beside the run's. */
+export const Reference = z.object({
+  source: z.string(),
+  controlPlaneOverheadMillicores: z.number(),
+  setup: z.string(),
+  /** Swept parameters of the variant that reproduces the reference setup; empty: the only variant. */
+  variant: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type Reference = z.infer<typeof Reference>;
+
 export const Summary = z.object({
   formatVersion: z.literal(1),
   runId: z.string(),
   scenario: z.string(),
+  /** The scenario's `question`, when it has one. */
+  question: z.string().optional(),
+  reference: Reference.optional(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   complete: z.boolean(),

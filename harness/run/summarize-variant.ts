@@ -286,6 +286,8 @@ export function summarizeRun(run: RunInfo, variants: readonly VariantSummary[]):
     formatVersion: 1,
     runId: run.runId,
     scenario: run.scenario.name,
+    ...(run.scenario.question ? { question: run.scenario.question } : {}),
+    ...(run.scenario.reference ? { reference: run.scenario.reference } : {}),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     complete: run.finishedAt !== null && variants.length === run.expectedVariants,

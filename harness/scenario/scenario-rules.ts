@@ -26,6 +26,8 @@ export const CLIENT_GO_JITTER_FACTOR = JITTER_FACTOR;
 export const UNSWEEPABLE_PATHS: ReadonlySet<string> = new Set([
   'name',
   'description',
+  'question',
+  'reference',
   'backend',
   'coresK',
   'sweep',

@@ -169,6 +169,27 @@ export const ScenarioFields = z.strictObject({
     .record(z.string(), z.array(SweepValue))
     .optional()
     .describe('With --quick: the sweep to run instead of `sweep` (a smaller one); unset: `sweep`.'),
+  question: z
+    .string()
+    .optional()
+    .describe('The question the scenario answers; the report opens with it and the measured answer.'),
+  reference: z
+    .strictObject({
+      source: z.string().min(1).describe('Who measured the reference figure, e.g. "the seed post".'),
+      controlPlaneOverheadMillicores: z
+        .number()
+        .nonnegative()
+        .describe('The control-plane CPU overhead they saw, in mCPU.'),
+      setup: z.string().min(1).describe('What they measured it on, e.g. "5 services on 3 nodes".'),
+      variant: z
+        .record(z.string(), SweepValue)
+        .default({})
+        .describe(
+          'Swept parameters of the variant that reproduces their setup, by dotted path (e.g. services.announced: 5); empty: the only variant.',
+        ),
+    })
+    .optional()
+    .describe("A figure measured elsewhere that the report sets beside this run's."),
 });
 
 /** The scenario's fields as parsed, before the cross-field rules. */

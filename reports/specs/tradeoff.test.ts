@@ -53,7 +53,12 @@ test('the frontier line joins only frontier points; every variant gets a point a
   assert.equal(r.marksByType.symbol, 3);
   assert.equal(r.marksByType.rule, 3);
   assert.equal(r.marksByType.line, 1, 'one frontier line (one fault kind)');
-  assert.equal(r.marksByType.text, 2, 'frontier points are labelled');
+  // Three variants, one strategy: each has its own shape named in the legend, so no text labels.
+  assert.equal(r.marksByType.text ?? 0, 0, 'no labels that could overlap');
+  const shape = (chart.spec as { layer: { encoding?: Record<string, { field?: string }> }[] }).layer[2]
+    ?.encoding?.shape;
+  assert.equal(shape?.field, 'short', 'shape names the variant');
+  assert.ok(r.svg.includes('lease 15/10/2 s'), 'the legend names each variant');
   assert.ok(chart.caption.includes('Pareto frontier'));
   assert.ok(chart.caption.includes('3 recovered trials per point'), chart.caption);
 });

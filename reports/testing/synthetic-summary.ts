@@ -17,6 +17,10 @@ export interface SyntheticVariant {
   implementation?: string;
   faults?: readonly FaultKind[];
   trialsPerFault?: number;
+  /** `all-services` elects a Lease for every service (the seed's bug), `leasedServices` of them. */
+  selection?: 'policy' | 'all-services';
+  /** Services that hold a Lease (default `services`): what the request model and the CPU follow. */
+  leasedServices?: number;
 }
 
 function interval(values: readonly number[]): Interval {
@@ -45,15 +49,19 @@ export function summarizeSynthetic(
   const faults = [...new Set(trials.map((x) => x.fault))];
   return {
     id,
-    label: `${sv.nodes} nodes × ${sv.services} services, lease ${lease.map((x) => x / 1000).join('/')} s`,
-    params: { nodes: sv.nodes, 'services.announced': sv.services, 'announcer.leaseDurationMs': lease[0] },
+    label: sv.selection
+      ? `announced=${sv.services}, selection=${sv.selection}`
+      : `${sv.nodes} nodes × ${sv.services} services, lease ${lease.map((x) => x / 1000).join('/')} s`,
+    params: sv.selection
+      ? { 'services.announced': sv.services, 'announcer.selection': sv.selection }
+      : { nodes: sv.nodes, 'services.announced': sv.services, 'announcer.leaseDurationMs': lease[0] },
     nodes: sv.nodes,
     selectedNodes: sv.nodes,
     announcedServices: sv.services,
     implementation: sv.implementation ?? 'l2bench-announcer',
     strategy: sv.strategy ?? 'lease-per-service',
     renewMode: 'get-then-update',
-    selection: 'all-services',
+    selection: sv.selection ?? 'all-services',
     leaseDurationMs: lease[0],
     renewDeadlineMs: lease[1],
     retryPeriodMs: lease[2],
@@ -87,7 +95,7 @@ export function summarizeSynthetic(
     etcd: {
       writesPerSecond: interval(of('announce').map((w) => w.etcd.writesPerSecond ?? 0)),
       fsyncsPerSecond: interval(of('announce').map((w) => w.etcd.fsyncsPerSecond ?? 0)),
-      dbSizeGrowthBytes: null,
+      dbSizeGrowthBytes: interval(of('announce').map((w) => w.etcd.dbSizeGrowthBytes ?? 0)),
     },
     failover: faults.map((fault) => {
       const ts = trials.filter((x) => x.fault === fault);

@@ -17,8 +17,9 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type LocalNode, StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../../harness/backends/local/local-deployment.js';
-import { readLeaseHolder } from '../../harness/run/announcing-node.js';
-import { parseScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { readLeaseHolder } from '../../harness/deployment/announcing-node.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { resolveScenario } from '../../harness/scenario/scenario-schema.js';
 import { runCommand } from '../../harness/util/run-command.js';
 
 const asRoot = process.getuid?.() === 0;
