@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { leaseModelForScenario } from '../measure/analytic-model.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
+import { estimateRun, formatSeconds } from './estimate-duration.js';
 import { expandVariants, type Variant } from './expand-variants.js';
 import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
 import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
@@ -14,7 +15,6 @@ import { runVariant } from './run-variant.js';
 import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
 import { SharedTargets, shapeGroups } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
-import { takeoverBoundMs } from './takeover-bound.js';
 import { windowAliasingNote } from './window-aliasing.js';
 
 export interface RunOptions {
@@ -52,20 +52,6 @@ export function saturation(vs: VariantSummary, windows: readonly WindowRecord[],
     return `VIPs not all announced within one ${s.measurement.windowSeconds}s window`;
   }
   return null;
-}
-
-/** Estimated seconds of one variant, for the ETA (windows, warm-ups, trials; start-up excluded). */
-export function estimateVariantSeconds(v: Variant): number {
-  const s = v.scenario;
-  const m = s.measurement;
-  const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
-  const trial = 2 + takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 + 5 + s.faults.settleSeconds;
-  return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
-}
-
-function fmtEta(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  return m > 0 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
 }
 
 /**
@@ -137,7 +123,8 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     [...list].sort(
       (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
     );
-  let remaining = groups.flat().reduce((sum, v) => sum + estimateVariantSeconds(v), 0) / parallel.clusters;
+  const estimate = estimateRun(groups.flat(), parallel.clusters);
+  let remaining = estimate.totalSeconds;
   let started = 0;
   let stopSweep = false;
   // Starting clusters one at a time: a backend picks its address slot from what the host already has.
@@ -156,7 +143,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     for (const v of group) {
       if (signal.aborted || stopSweep) return;
       started++;
-      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
+      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${formatSeconds(remaining)}`);
       const { target, sharedWith, servicesKept } = await targets.forVariant(v, { k6Path, progress, signal });
       const r = await runVariant({ variant: v, target, writer, signal, progress });
       if (sharedWith)
@@ -174,11 +161,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
           `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
         );
       if (signal.aborted) return;
-      const model = leaseRequestModel({
-        ...leaseModelInputFor(v.scenario),
-        strategy: v.scenario.announcer.strategy,
-        operatorCandidates: 1,
-      });
+      const model = leaseModelForScenario(v.scenario);
       const vs = summarizeVariant(
         {
           id: v.id,
@@ -210,7 +193,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       }
       if (stopSweep) runInfo.expectedVariants = done.length;
       writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
-      remaining = Math.max(0, remaining - estimateVariantSeconds(v) / parallel.clusters);
+      remaining = Math.max(0, remaining - (estimate.variantSeconds.get(v.id) ?? 0) / parallel.clusters);
     }
   };
 
