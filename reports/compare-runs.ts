@@ -57,6 +57,8 @@ export interface PairComparison {
 
 /** The result of {@link compareRuns}; plain data, written as JSON as is. */
 export interface RunComparison {
+  /** Layout version of this JSON (`compare --json`). */
+  formatVersion: 1;
   baseline: RunRef;
   pairs: PairComparison[];
   /** Per gate: how many variant metrics it checked, its violations, and crossings within noise (not failures). */
@@ -110,6 +112,7 @@ export async function compareRuns(
   });
   const violations = gateResults.flatMap((g) => g.violations);
   return {
+    formatVersion: 1,
     baseline: ref(base),
     pairs,
     gates: gateResults,
