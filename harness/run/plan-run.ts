@@ -157,7 +157,7 @@ export function formatPlan(p: RunPlan): string {
 /** The first sentence of a description, for one-line listings. */
 export function firstSentence(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const end = flat.search(/\.(\s|$)/);
-  const sentence = end < 0 ? flat : flat.slice(0, end + 1);
+  const end = flat.search(/[.:](\s|$)/);
+  const sentence = end < 0 ? flat : `${flat.slice(0, end)}.`;
   return sentence.length > 110 ? `${sentence.slice(0, 109).trimEnd()}…` : sentence;
 }

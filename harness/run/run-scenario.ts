@@ -30,6 +30,8 @@ export interface RunOptions {
   /** An interrupted run's directory to finish: variants already summarized are skipped. */
   resume?: string;
   resultsRoot?: string;
+  /** `--set path=value` overrides of scenario fields. */
+  set?: readonly string[];
   signal: AbortSignal;
   progress: (line: string) => void;
 }
@@ -60,7 +62,7 @@ export function saturation(vs: VariantSummary, windows: readonly WindowRecord[],
  * Returns the results directory. Everything is validated before anything starts.
  */
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
-  let scenario: Scenario = await loadScenario(o.scenario);
+  let scenario: Scenario = await loadScenario(o.scenario, o.set);
   if (o.quick) scenario = quickScenario(scenario);
   if (o.backend) scenario = { ...scenario, backend: o.backend };
   const variants = expandVariants(scenario, o.scenario);
