@@ -10,6 +10,7 @@ import { cleanupDockerRuns } from './docker/cleanup-docker-runs.js';
 import { EXIT_CODES, L2benchError, ScenarioError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { repoRoot } from './paths.js';
+import { ttyStatus } from './run/live-status.js';
 import { formatPlan, planRun } from './run/plan-run.js';
 import { formatSummary } from './run/print-summary.js';
 import { runScenario } from './run/run-scenario.js';
@@ -161,6 +162,9 @@ program
         set: o.set,
         signal,
         progress,
+        ...(!program.opts().quiet && program.opts().logFormat !== 'json'
+          ? { status: ttyStatus(process.stderr) }
+          : {}),
       });
       const { finishRun } = await import('../reports/finish-run.js');
       const verdict = await finishRun(dir, summary, gates);

@@ -8,6 +8,7 @@ import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { estimateRun, formatSeconds } from './estimate-duration.js';
 import { expandVariants, type Variant } from './expand-variants.js';
+import type { LiveStatus } from './live-status.js';
 import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
 import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
 import { ResultsWriter } from './results-writer.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   set?: readonly string[];
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** A terminal's live line during windows; used when one cluster runs at a time. */
+  status?: LiveStatus;
 }
 
 /**
@@ -147,7 +150,14 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       started++;
       progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${formatSeconds(remaining)}`);
       const { target, sharedWith, servicesKept } = await targets.forVariant(v, { k6Path, progress, signal });
-      const r = await runVariant({ variant: v, target, writer, signal, progress });
+      const r = await runVariant({
+        variant: v,
+        target,
+        writer,
+        signal,
+        progress,
+        ...(o.status && parallel.clusters === 1 ? { status: o.status } : {}),
+      });
       if (sharedWith)
         r.notes.push(
           `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,

@@ -4,6 +4,7 @@ import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
+import { type LiveStatus, windowStatusText } from './live-status.js';
 import { measureWindow } from './measure-window.js';
 import type { TrialRecord, WindowRecord } from './results-schema.js';
 import type { ResultsWriter } from './results-writer.js';
@@ -22,6 +23,8 @@ export interface VariantRunOptions {
   writer: ResultsWriter;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** A terminal's live line during windows (seconds left, lease req/s); unset off a TTY. */
+  status?: LiveStatus;
 }
 
 /** Seconds between stopping the agents and a baseline window, so their last writes settle. */
@@ -86,7 +89,14 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       endpoints: target.metrics,
       sampler,
       signal: o.signal,
+      ...(o.status
+        ? {
+            onTick: (left: number, rate: number | null) =>
+              o.status?.update(windowStatusText(p, rep, s.measurement.repetitions, left, rate)),
+          }
+        : {}),
     });
+    o.status?.done();
     if (!w) return false;
     o.writer.append(w);
     out.windows.push(w);
