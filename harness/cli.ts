@@ -2,7 +2,7 @@
 import 'disposablestack/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { makeCliLog } from './cli-log.js';
 import { upCluster } from './commands/up-cluster.js';
@@ -48,6 +48,8 @@ const program = new Command('l2bench')
     'What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?',
   )
   .showHelpAfterError(false)
+  // Usage errors (unknown option, missing argument) exit 2 like other bad input; see the catch below.
+  .exitOverride()
   .version(
     `l2bench ${pkg.version} (Kubernetes ${TOOL_PINS['kube-apiserver'].version}, etcd ${TOOL_PINS.etcd.version}, k6 ${TOOL_PINS.k6.version}, kube-vip ${TOOL_PINS['kube-vip'].version})`,
     '-V, --version',
@@ -344,6 +346,10 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander printed its message already; help and --version end with exit code 0.
+    process.exit(err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
+  }
   if (err instanceof L2benchError) {
     // Several problems (every scenario error at once) come one per line, each prefixed.
     for (const line of err.message.split('\n')) process.stderr.write(`l2bench: ${line}\n`);
