@@ -8,7 +8,7 @@
  * 12 minutes). Needs root, like every local run. Prints one line per scenario.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../harness/paths.js';
@@ -26,14 +26,22 @@ for (const name of scenarios) {
   const plan = await planRun(name, { quick: true });
   const root = mkdtempSync(join(tmpdir(), 'l2b-plan-accuracy-'));
   try {
+    // Progress as JSON lines with timestamps: where the time went, for tuning the estimate.
+    const logFile = join(tmpdir(), `l2b-plan-accuracy-${name}.jsonl`);
+    const log = openSync(logFile, 'w');
     const t0 = performance.now();
-    const r = spawnSync(cli, ['--quiet', 'run', name, '--quick', '--no-report', '--results', root], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const r = spawnSync(
+      cli,
+      ['--log-format', 'json', 'run', name, '--quick', '--no-report', '--results', root],
+      {
+        stdio: ['ignore', 'ignore', log],
+      },
+    );
+    closeSync(log);
     const measured = (performance.now() - t0) / 1000;
     const error = (plan.totalSeconds - measured) / measured;
     console.log(
-      `${name} --quick: estimated ${formatSeconds(plan.totalSeconds)} (${plan.totalSeconds.toFixed(0)} s), measured ${formatSeconds(measured)} (${measured.toFixed(0)} s), estimate ${error >= 0 ? '+' : ''}${(100 * error).toFixed(0)}% ${Math.abs(error) <= 0.25 ? 'within' : 'OUTSIDE'} 25%; run exit ${r.status}`,
+      `${name} --quick: estimated ${formatSeconds(plan.totalSeconds)} (${plan.totalSeconds.toFixed(0)} s), measured ${formatSeconds(measured)} (${measured.toFixed(0)} s), estimate ${error >= 0 ? '+' : ''}${(100 * error).toFixed(0)}% ${Math.abs(error) <= 0.25 ? 'within' : 'OUTSIDE'} 25%; run exit ${r.status}; progress log ${logFile}`,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
