@@ -90,7 +90,7 @@ program
 program
   .command('run')
   .description(
-    'run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/; `l2bench scenarios` lists the bundled ones with their durations (tiny --quick: about 3 minutes; seed-homelab: about 48), `l2bench plan <scenario>` shows what a run does',
+    'run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/; `l2bench scenarios` lists the bundled ones with their durations (tiny --quick: about 2½ minutes; seed-homelab: about 45), `l2bench plan <scenario>` shows what a run does',
   )
   .argument('<scenario>', 'bundled scenario name or path to a scenario YAML (`l2bench scenarios` lists them)')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')

@@ -1,22 +1,31 @@
 import type { Variant } from './expand-variants.js';
 import { probeSeconds } from './failover-trial.js';
+import type { FaultKind } from './results-schema.js';
 import type { ResolvedScenario } from './scenario-schema.js';
 import { shapeGroups } from './shared-targets.js';
 
 /**
  * The one duration estimate of a run: the ETA `run` prints, `plan`, `run --dry-run` and
  * `scenarios` all call these functions. Constants are seconds seen on this project's runs (2-core
- * host; bench/plan-accuracy.ts measures estimate against reality).
+ * host; the phase spans of test/fixtures/results-small, a real tiny run, and
+ * bench/plan-accuracy.ts, which measures estimate against reality).
  */
-const PER_VARIANT_SETUP_SECONDS = 8;
+/** CLI start, tool lookup, host preparation, environment capture, the exports at the end. */
+const RUN_OVERHEAD_SECONDS = 3;
+/** Creating the services once per variant (on top of the first warm-up). */
+const PER_VARIANT_SETUP_SECONDS = 2;
 /** Agents stopped between baseline and announce windows settle this long (run-variant.ts SETTLE_SECONDS). */
 const BASELINE_SETTLE_SECONDS = 3;
 /** Starting the agents and waiting for every VIP to answer again, per repetition. */
-const AGENT_START_SECONDS = 3;
+const AGENT_START_SECONDS = 4;
 /** Reading metrics at a window's edges. */
 const WINDOW_EDGE_SECONDS = 1;
 /** Finding the holder, restoring the node and waiting until every VIP answers again, per trial. */
-const TRIAL_OVERHEAD_SECONDS = 4;
+const TRIAL_OVERHEAD_SECONDS = 0.5;
+/** A crash trial stops probing this long after the VIP answers again (failover-trial.ts). */
+const CRASH_AFTER_RECOVERY_SECONDS = 5;
+/** Good probes before every fault (failover-trial.ts). */
+const PRE_FAULT_SECONDS = 2;
 /** Reconfiguring a shared cluster for the next variant (agents stopped, leases deleted). */
 const RECONFIGURE_SECONDS = 5;
 
@@ -29,7 +38,8 @@ export function clusterStartSeconds(s: ResolvedScenario): number {
   const nodes = s.nodes.count + s.nodes.unselected.count;
   switch (s.backend) {
     case 'local':
-      return 12 + 0.5 * nodes;
+      // etcd and kube-apiserver ready in about 5 s for 2 nodes (fixture run), namespaces are quick.
+      return 4 + 0.5 * nodes;
     case 'docker':
       return 30 + 2 * nodes;
     case 'kind':
@@ -54,10 +64,21 @@ export function estimateVariantSeconds(v: Variant): number {
   const trials = s.faults.kinds.reduce(
     (sum, kind) =>
       sum +
-      s.faults.trialsPerKind * (probeSeconds(s, kind) + s.faults.settleSeconds + TRIAL_OVERHEAD_SECONDS),
+      s.faults.trialsPerKind * (trialProbeSeconds(s, kind) + s.faults.settleSeconds + TRIAL_OVERHEAD_SECONDS),
     0,
   );
   return PER_VARIANT_SETUP_SECONDS + services + m.repetitions * perRep + trials;
+}
+
+/**
+ * How long a trial's probes run: to the bound for most faults; a crash stops once the VIP answers
+ * again, on average a lease duration and a retry period after the fault, plus a few seconds.
+ */
+function trialProbeSeconds(s: ResolvedScenario, kind: FaultKind): number {
+  const bound = probeSeconds(s, kind);
+  if (kind !== 'crash') return bound;
+  const takeover = (s.announcer.leaseDurationMs + s.announcer.retryPeriodMs) / 1000;
+  return Math.min(bound, PRE_FAULT_SECONDS + takeover + CRASH_AFTER_RECOVERY_SECONDS);
 }
 
 /** A run's estimate: per variant (its cluster's start or reconfigure included) and the total. */
@@ -93,7 +114,11 @@ export function estimateRun(variants: readonly Variant[], parallel = 1): RunEsti
     const k = workers.indexOf(Math.min(...workers));
     workers[k] = (workers[k] ?? 0) + seconds;
   }
-  return { variantSeconds, clusters: groups.length, totalSeconds: Math.max(0, ...workers) };
+  return {
+    variantSeconds,
+    clusters: groups.length,
+    totalSeconds: RUN_OVERHEAD_SECONDS + Math.max(0, ...workers),
+  };
 }
 
 /** `45s`, `3m05s`, `2h04m`: the way ETAs and plans print durations. */
