@@ -46,8 +46,8 @@ export const msg = {
 
   // Compare and gates.
   tooFewRuns: (n: number) => `compare needs at least two run directories, got ${n}`,
-  gateSyntax: (expr: string, problem: string) =>
-    `--fail-if '${expr}': ${problem} (expected '<metric> <op> <value>', e.g. 'cpu.overhead > +20%')`,
+  gateSyntax: (expr: string, problem: string, source = '--fail-if') =>
+    `${source} '${expr}': ${problem} (expected '<metric> <op> <value>', e.g. 'cpu.overhead > +20%')`,
   gateNoData: (expr: string) =>
     `${expr}: no matched variant has this metric in both runs, so the gate checked nothing`,
   duplicateRunId: (id: string, a: string, b: string) =>

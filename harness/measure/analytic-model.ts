@@ -167,3 +167,15 @@ export function relativeError(measured: number, model: number): number | null {
   if (model === 0) return measured === 0 ? 0 : null;
   return (measured - model) / model;
 }
+
+/**
+ * The model of one variant as the runner summarizes it: the scenario's strategy, and the IPAM
+ * operator's lease with one candidate (the harness runs one operator). `run` and `plan` both use it.
+ */
+export function leaseModelForScenario(scenario: Scenario): LeaseModel {
+  return leaseRequestModel({
+    ...leaseModelInputFor(scenario),
+    strategy: scenario.announcer.strategy,
+    operatorCandidates: 1,
+  });
+}

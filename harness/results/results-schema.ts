@@ -10,9 +10,26 @@ export { FaultKind };
  * A run directory `results/<stamp>-<scenario>/` holds:
  * - `scenario.yaml`     the resolved scenario (defaults filled in)
  * - `environment.json`  {@link Environment}
- * - `samples.jsonl`     one {@link SampleLine} per line, appended as measured (crash-safe)
+ * - `samples.jsonl`     a {@link SamplesHeader} line, then one {@link SampleLine} per line,
+ *                       appended as measured (crash-safe)
  * - `summary.json`      {@link Summary}, rewritten after every variant
+ * - `metrics.om`        the summary as OpenMetrics (reports/export-metrics.ts)
+ *
+ * Every JSON file carries `formatVersion`; files written before it had none and read as version 1.
  */
+
+/** The format version this code writes and reads. */
+export const FORMAT_VERSION = 1;
+
+/** `formatVersion` of a file: absent in files written before it existed, which are version 1. */
+const FormatVersion = z.literal(FORMAT_VERSION).default(FORMAT_VERSION);
+
+/** The first line of samples.jsonl: the layout version of the lines after it. */
+export const SamplesHeader = z.object({
+  type: z.literal('format'),
+  formatVersion: z.literal(FORMAT_VERSION),
+});
+export type SamplesHeader = z.infer<typeof SamplesHeader>;
 
 /** A median with its 95% bootstrap interval over `n` repetitions (lo = hi = median when n = 1). */
 export const Interval = z.object({
@@ -119,6 +136,8 @@ export const SampleLine = z.discriminatedUnion('type', [CpuSample, PhaseSpan, Wi
 export type SampleLine = z.infer<typeof SampleLine>;
 
 export const Environment = z.object({
+  /** Optional in the type so callers need not set it; the writer always writes it. */
+  formatVersion: z.literal(FORMAT_VERSION).optional(),
   hostname: z.string(),
   cpuModel: z.string(),
   cores: z.number().int(),
@@ -222,7 +241,7 @@ export const Reference = z.object({
 export type Reference = z.infer<typeof Reference>;
 
 export const Summary = z.object({
-  formatVersion: z.literal(1),
+  formatVersion: FormatVersion,
   runId: z.string(),
   scenario: z.string(),
   /** The scenario's `question`, when it has one. */

@@ -10,7 +10,13 @@ import {
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ScenarioError } from '../errors.js';
-import { type Environment, SampleLine, type Summary } from './results-schema.js';
+import {
+  type Environment,
+  FORMAT_VERSION,
+  SampleLine,
+  type SamplesHeader,
+  type Summary,
+} from './results-schema.js';
 
 /**
  * Writes a run's results as they are measured: every sample is appended to samples.jsonl at once
@@ -18,6 +24,7 @@ import { type Environment, SampleLine, type Summary } from './results-schema.js'
  */
 export class ResultsWriter {
   readonly samplesPath: string;
+  #headed = false;
 
   constructor(readonly dir: string) {
     try {
@@ -72,10 +79,17 @@ export class ResultsWriter {
   }
 
   writeEnvironment(env: Environment): void {
-    writeFileSync(join(this.dir, 'environment.json'), `${JSON.stringify(env, null, 2)}\n`);
+    const versioned = { formatVersion: FORMAT_VERSION, ...env };
+    writeFileSync(join(this.dir, 'environment.json'), `${JSON.stringify(versioned, null, 2)}\n`);
   }
 
   append(line: SampleLine): void {
+    // The first line of a new file says which layout the lines after it follow.
+    if (!this.#headed && !existsSync(this.samplesPath)) {
+      const header: SamplesHeader = { type: 'format', formatVersion: FORMAT_VERSION };
+      appendFileSync(this.samplesPath, `${JSON.stringify(header)}\n`);
+    }
+    this.#headed = true;
     appendFileSync(this.samplesPath, `${JSON.stringify(line)}\n`);
   }
 

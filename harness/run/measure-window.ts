@@ -21,7 +21,18 @@ export interface WindowSpec {
   endpoints: MetricsEndpoints;
   sampler: CpuSampler;
   signal?: AbortSignal;
+  /**
+   * A terminal's live line: seconds left every second and the lease request rate since the last
+   * tick, from a scrape every {@link LIVE_SCRAPE_SECONDS}. Only set on a TTY (see live-status.ts).
+   */
+  onTick?: (secondsLeft: number, leasePerSecond: number | null) => void;
 }
+
+/**
+ * Seconds between the live line's extra scrapes. They cost the API server a little, equally in
+ * baseline and announce windows (same length), so they cancel in the overhead like the edge scrapes.
+ */
+export const LIVE_SCRAPE_SECONDS = 10;
 
 /**
  * Measures one window: CPU of every watched process from /proc at both edges (exact deltas, not
@@ -34,7 +45,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
   const scrapeBefore = await scrapeControlPlane(w.endpoints);
   const before = w.sampler.sampleNow();
   const startMs = Date.now();
-  await sleep(w.windowSeconds * 1000, w.signal);
+  if (w.onTick) await tickThroughWindow(w, startMs, scrapeBefore);
+  else await sleep(w.windowSeconds * 1000, w.signal);
   if (w.signal?.aborted) return null;
   const after = w.sampler.sampleNow();
   const endMs = Date.now();
@@ -67,4 +79,31 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
     },
     announcerRssBytes: agents.length > 0 ? agents.reduce((s, r) => s + r.rssBytes, 0) : null,
   };
+}
+
+/** Sleeps out the window a second at a time, telling `onTick` what is left and the current lease rate. */
+async function tickThroughWindow(
+  w: WindowSpec,
+  startMs: number,
+  first: Awaited<ReturnType<typeof scrapeControlPlane>>,
+): Promise<void> {
+  const endAt = startMs + w.windowSeconds * 1000;
+  let last = first;
+  let lastScrapeMs = Date.now();
+  let rate: number | null = null;
+  while (!w.signal?.aborted) {
+    const left = endAt - Date.now();
+    w.onTick?.(left / 1000, rate);
+    if (left <= 0) break;
+    await sleep(Math.min(1000, left), w.signal);
+    // No scrape in the window's last seconds: the edge scrape must not wait behind it.
+    if (Date.now() - lastScrapeMs >= LIVE_SCRAPE_SECONDS * 1000 && endAt - Date.now() > 2000) {
+      const now = await scrapeControlPlane(w.endpoints).catch(() => null);
+      if (now) {
+        rate = controlPlaneRates(last, now).leaseRequests.reduce((sum, r) => sum + r.perSecond, 0);
+        last = now;
+      }
+      lastScrapeMs = Date.now();
+    }
+  }
 }

@@ -6,6 +6,7 @@ import type { ResultsWriter } from '../results/results-writer.js';
 import type { Variant } from '../scenario/expand-variants.js';
 import { sleep } from '../shutdown-signal.js';
 import { runFailoverTrial } from './failover-trial.js';
+import { type LiveStatus, windowStatusText } from './live-status.js';
 import { measureWindow } from './measure-window.js';
 
 export interface VariantRun {
@@ -22,6 +23,8 @@ export interface VariantRunOptions {
   writer: ResultsWriter;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** A terminal's live line during windows (seconds left, lease req/s); unset off a TTY. */
+  status?: LiveStatus;
 }
 
 /** Seconds between stopping the agents and a baseline window, so their last writes settle. */
@@ -86,7 +89,14 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       endpoints: target.metrics,
       sampler,
       signal: o.signal,
+      ...(o.status
+        ? {
+            onTick: (left: number, rate: number | null) =>
+              o.status?.update(windowStatusText(p, rep, s.measurement.repetitions, left, rate)),
+          }
+        : {}),
     });
+    o.status?.done();
     if (!w) return false;
     o.writer.append(w);
     out.windows.push(w);

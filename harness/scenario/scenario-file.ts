@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ScenarioError } from '../errors.js';
 import { repoRoot } from '../paths.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { formatIssues } from './scenario-issues.js';
 import { scenarioRules, UNSWEEPABLE_PATHS } from './scenario-rules.js';
 import { type Scenario, ScenarioFields } from './scenario-schema.js';
@@ -26,10 +28,10 @@ export function validateScenario(document: unknown, source: string): Scenario {
 }
 
 /**
- * Parses scenario YAML. Throws one ScenarioError with a single-line message:
- * `<source>: <first problem, its value and the fix> (+N more)`.
+ * Parses scenario YAML, applies `--set` overrides, validates. Throws one ScenarioError listing
+ * every problem, one line each: `<source>: <problem, its value and the fix>`.
  */
-export function parseScenario(text: string, source: string): Scenario {
+export function parseScenario(text: string, source: string, settings: readonly string[] = []): Scenario {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
@@ -57,17 +59,58 @@ export function parseScenario(text: string, source: string): Scenario {
       `${source}: a scenario must be a YAML map with at least name, nodes and services`,
     );
   }
-  return validateScenario(document, source);
+  for (const setting of settings) applySetting(document as Record<string, unknown>, setting);
+  return validateScenario(document, settings.length > 0 ? `${source} (with --set)` : source);
+}
+
+/**
+ * `--set path=value`: the value (read as YAML, so `5`, `true`, `15s`, `sharded:8`) at a dotted
+ * path a sweep could vary. An unknown path is refused with the closest known ones; the value is
+ * checked by the schema like any other.
+ */
+export function applySetting(document: Record<string, unknown>, setting: string): void {
+  const eq = setting.indexOf('=');
+  if (eq <= 0)
+    throw new ScenarioError(`--set '${setting}': write it as path=value, e.g. services.announced=10`);
+  const path = setting.slice(0, eq).trim();
+  const known = sweepablePaths();
+  if (!known.includes(path)) {
+    const close = didYouMean(path, known);
+    const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : `known: ${known.join(', ')}`;
+    throw new ScenarioError(`--set '${setting}': ${path} is not a scenario field (${hint})`);
+  }
+  const value: unknown = parseYaml(setting.slice(eq + 1));
+  const keys = path.split('.');
+  let node: Record<string, unknown> = document;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    // The one-word strategy (`sharded:8`) is a map in disguise; a deeper --set replaces it.
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = value;
 }
 
 /** Directory of the bundled scenarios. */
 export const scenariosDir: string = join(repoRoot, 'scenarios');
 
+/** Names of the bundled scenarios (`scenarios/*.yaml`), sorted. */
+export function bundledScenarioNames(): string[] {
+  return readdirSync(scenariosDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
 /**
  * Reads and parses a scenario: a path (anything with a `/` or a `.yaml`/`.yml` suffix) or the
- * bare name of a bundled scenario (`seed-homelab` → `scenarios/seed-homelab.yaml`).
+ * bare name of a bundled scenario (`seed-homelab` → `scenarios/seed-homelab.yaml`). A bundled
+ * name that does not exist is refused with the closest names. `settings` are `--set path=value`.
  */
-export async function loadScenario(pathOrBundledName: string): Promise<Scenario> {
+export async function loadScenario(
+  pathOrBundledName: string,
+  settings: readonly string[] = [],
+): Promise<Scenario> {
   const isPath = pathOrBundledName.includes('/') || /\.ya?ml$/.test(pathOrBundledName);
   const file = isPath ? resolve(pathOrBundledName) : join(scenariosDir, `${pathOrBundledName}.yaml`);
   const rel = relative(process.cwd(), file);
@@ -77,12 +120,21 @@ export async function loadScenario(pathOrBundledName: string): Promise<Scenario>
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (!isPath && code === 'ENOENT') {
+      const names = bundledScenarioNames();
+      const close = didYouMean(pathOrBundledName, names);
+      const hint = close.length > 0 ? `did you mean ${close.join(', ')}? ` : '';
+      throw new ScenarioError(
+        `no bundled scenario '${pathOrBundledName}': ${hint}(bundled: ${names.join(', ')}; or give a path to a YAML file)`,
+        { cause: err },
+      );
+    }
     const hint = isPath
       ? ''
       : ` (a bundled name: the file ${join('scenarios', `${pathOrBundledName}.yaml`)})`;
     throw new ScenarioError(`cannot read scenario ${pathOrBundledName}${hint}: ${code}`, { cause: err });
   }
-  return parseScenario(text, source);
+  return parseScenario(text, source, settings);
 }
 
 /**

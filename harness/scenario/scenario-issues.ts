@@ -118,12 +118,11 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): strin
 }
 
 /**
- * All issues as one line: `<source>: <first message> (+N more)`. The first issue is the one
- * to fix first; the count tells the author a second run will not be the last.
+ * Every issue, one line each: `<source>: <message>`, in the order to fix them. All at once, so an
+ * author fixes a file in one pass instead of one error per run.
  */
 export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[], schema: z.ZodType): string {
   const messages = issues.flatMap((issue) => describeIssue(issue, schema));
-  const first = messages[0] ?? 'invalid scenario';
-  const more = messages.length > 1 ? ` (+${messages.length - 1} more)` : '';
-  return `${source}: ${first}${more}`;
+  if (messages.length === 0) return `${source}: invalid scenario`;
+  return [...new Set(messages)].map((m) => `${source}: ${m}`).join('\n');
 }

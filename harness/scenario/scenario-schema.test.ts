@@ -36,7 +36,8 @@ function messageOf(patch: Record<string, unknown>): string {
     parseWith(patch);
   } catch (err) {
     assert.ok(err instanceof ScenarioError, `expected ScenarioError, got ${String(err)}`);
-    assert.ok(!err.message.includes('\n'), `one line: ${err.message}`);
+    // One line per problem, each naming the file.
+    for (const line of err.message.split('\n')) assert.ok(line.startsWith(`${SOURCE}`), line);
     return err.message;
   }
   assert.fail('expected the scenario to be rejected');
@@ -132,12 +133,13 @@ test('an unknown field names its path and the known fields', () => {
   assert.match(messageOf({ nodez: 1 }), /unknown field nodez: .*known: name, description, backend/);
 });
 
-test('several problems: the first is shown and the rest counted', () => {
-  const message = messageOf({ nodes: { count: 0 }, backend: 'nomad', extra: true });
-  assert.match(
-    message,
-    /^scenarios\/x\.yaml: backend \("nomad"\) must be one of local, kind, cluster, docker \(\+2 more\)$/,
-  );
+test('several problems: every one is shown, one line each', () => {
+  const lines = messageOf({ nodes: { count: 0 }, backend: 'nomad', extra: true }).split('\n');
+  assert.equal(lines.length, 3, lines.join('\n'));
+  assert.ok(lines.every((l) => l.startsWith('scenarios/x.yaml: ')));
+  assert.ok(lines.some((l) => /backend \("nomad"\) must be one of local, kind, cluster, docker$/.test(l)));
+  assert.ok(lines.some((l) => /nodes\.count \(0\) must be at least 1$/.test(l)));
+  assert.ok(lines.some((l) => /unknown field extra/.test(l)));
 });
 
 test('value and limit errors carry the value and the limit', () => {
@@ -310,12 +312,30 @@ test('loadScenario resolves bare names and paths, and names a missing file', asy
   assert.equal(byPath.name, 'tiny');
   await assert.rejects(loadScenario('no-such-scenario'), (err: Error) => {
     assert.ok(err instanceof ScenarioError);
-    assert.match(
-      err.message,
-      /cannot read scenario no-such-scenario \(a bundled name: the file scenarios\/no-such-scenario\.yaml\): ENOENT/,
-    );
+    assert.match(err.message, /^no bundled scenario 'no-such-scenario': \(bundled: .*seed-homelab.*tiny/);
     return true;
   });
+  await assert.rejects(loadScenario('seed-homelb'), /did you mean seed-homelab\?/);
+});
+
+test('--set overrides a field by its dotted path, validated like the file', async () => {
+  const s = await loadScenario('tiny', ['services.announced=7', 'announcer.leaseDurationMs=6s']);
+  assert.equal(s.services.announced, 7);
+  assert.equal(s.announcer.leaseDurationMs, 6000);
+  await assert.rejects(loadScenario('tiny', ['services.anounced=7']), /did you mean services\.announced[,?]/);
+  await assert.rejects(loadScenario('tiny', ['services.announced']), /write it as path=value/);
+  await assert.rejects(
+    loadScenario('tiny', ['nodes.count=0']),
+    /tiny\.yaml \(with --set\): nodes\.count \(0\) must be at least 1/,
+  );
+});
+
+test('thresholds are part of the scenario', async () => {
+  const s = parseScenario(
+    'name: x\nnodes: {count: 2}\nservices: {announced: 1}\nthresholds: ["dualAnswering == 0"]\n',
+    'x.yaml',
+  );
+  assert.deepEqual(s.thresholds, ['dualAnswering == 0']);
 });
 
 test('quickScenario shrinks windows and trials but never grows them', async () => {

@@ -190,6 +190,12 @@ export const ScenarioFields = z.strictObject({
     })
     .optional()
     .describe("A figure measured elsewhere that the report sets beside this run's."),
+  thresholds: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Gates checked on every variant after the run, as `run --fail-if` takes them, e.g. 'cpu.overhead.pct < 2', 'failover.crash.p95 < 20s', 'requests.rel_error < 10%', 'dualAnswering == 0'. A breach makes `run` exit 99.",
+    ),
 });
 
 /** The scenario's fields as parsed, before the cross-field rules. */

@@ -65,6 +65,7 @@ test('--parallel 2 runs two node shapes on two local clusters at once, and says 
     const windows = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
       .trim()
       .split('\n')
+      .slice(1) // the format header
       .map((l) => SampleLine.parse(JSON.parse(l)))
       .flatMap((s) => (s.type === 'phase' ? [s] : []));
     const span = (id: string) => {
