@@ -29,7 +29,7 @@ module.exports = {
       comment:
         'Reports read results files through harness/results, never the runner, backends or measurements.',
       from: { path: '^reports/' },
-      to: { path: '^harness/', pathNot: '^harness/(results/|errors\\.ts$)' },
+      to: { path: '^harness/', pathNot: '^harness/(results/|errors\\.ts$|paths\\.ts$)' },
     },
     {
       name: 'scenario-is-the-bottom',
