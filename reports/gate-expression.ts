@@ -1,5 +1,5 @@
 import { ScenarioError } from '../harness/errors.js';
-import { FaultKind } from '../harness/run/results-schema.js';
+import { FAULT_KINDS } from '../harness/run/results-schema.js';
 import { msg } from './messages.js';
 
 export type GateOp = '>' | '>=' | '<' | '<=';
@@ -25,15 +25,20 @@ export interface Gate {
 export function metricUnit(metric: string): { unit: string; suffixes: Record<string, number> } | undefined {
   if (metric === 'cpu.overhead') return { unit: 'mCPU', suffixes: { '': 1, m: 1, mcpu: 1 } };
   if (/^requests\.[a-z]+$/.test(metric)) return { unit: '/s', suffixes: { '': 1, '/s': 1 } };
-  const f = /^failover\.([a-z]+)\.(p50|p95)$/.exec(metric);
-  if (f && FaultKind.options.includes(f[1] as FaultKind))
+  const f = /^failover\.([a-z-]+)\.(p50|p95|dualAnsweringMs)$/.exec(metric);
+  if (f && (FAULT_KINDS as readonly string[]).includes(f[1] ?? ''))
     return { unit: 'ms', suffixes: { '': 1, ms: 1, s: 1000 } };
   return undefined;
 }
 
-export const KNOWN_METRICS = `cpu.overhead, requests.<verb>, failover.<${FaultKind.options.join('|')}>.<p50|p95>`;
+export const KNOWN_METRICS = `cpu.overhead, requests.<verb>, failover.<${FAULT_KINDS.join('|')}>.<p50|p95|dualAnsweringMs>`;
 
-const SHAPE = /^\s*([A-Za-z0-9_.]+)\s*(>=|<=|>|<)\s*([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(%|[A-Za-z/]*)\s*$/;
+/** `failover.crash.*` gates (written before agent crashes were told apart) mean node-crash. */
+function canonicalMetric(metric: string): string {
+  return metric.replace(/^failover\.crash\./, 'failover.node-crash.');
+}
+
+const SHAPE = /^\s*([A-Za-z0-9_.-]+)\s*(>=|<=|>|<)\s*([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(%|[A-Za-z/]*)\s*$/;
 
 /**
  * Parses a gate such as `cpu.overhead > +20%`, `failover.crash.p95 > +500ms`, `requests.get < -10%`
@@ -46,13 +51,14 @@ export function parseGate(expr: string): Gate {
   };
   const m = SHAPE.exec(expr);
   if (!m) {
-    const metricOnly = /^\s*([A-Za-z0-9_.]+)/.exec(expr)?.[1];
-    if (metricOnly && !metricUnit(metricOnly))
+    const metricOnly = /^\s*([A-Za-z0-9_.-]+)/.exec(expr)?.[1];
+    if (metricOnly && !metricUnit(canonicalMetric(metricOnly)))
       fail(`unknown metric '${metricOnly}' (known: ${KNOWN_METRICS})`);
     if (!/(>=|<=|>|<)/.test(expr)) fail('no comparator (one of >, >=, <, <=)');
     fail('the value must be a number, optionally signed, with % or a unit');
   }
-  const [, metric = '', op = '>', sign = '', number = '0', suffix = ''] = m as RegExpExecArray;
+  const [, written = '', op = '>', sign = '', number = '0', suffix = ''] = m as RegExpExecArray;
+  const metric = canonicalMetric(written);
   const unit = metricUnit(metric);
   if (!unit) return fail(`unknown metric '${metric}' (known: ${KNOWN_METRICS})`);
   const value = Number(number) * (sign === '-' ? -1 : 1);

@@ -23,8 +23,8 @@ const newer = syntheticRun({
   scenario: 'lease-intervals',
   startMs: Date.UTC(2025, 10, 20, 8),
   variants: [
-    { nodes: 3, services: 20, faults: ['crash'], trialsPerFault: 2 },
-    { nodes: 3, services: 40, faults: ['crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 20, faults: ['node-crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 40, faults: ['node-crash'], trialsPerFault: 2 },
   ],
   repetitions: 2,
   windowSeconds: 5,

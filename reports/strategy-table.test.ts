@@ -51,7 +51,7 @@ function variant(
     etcd: { writesPerSecond: null, fsyncsPerSecond: null, dbSizeGrowthBytes: null },
     failover: [
       {
-        fault: 'crash',
+        fault: 'node-crash',
         outageMs: { ...percentiles(crashOutagesMs), values: crashOutagesMs },
         takeoverMs: { ...percentiles([]), values: [] },
         arpConvergenceMs: { ...percentiles([]), values: [] },

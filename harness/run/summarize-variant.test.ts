@@ -188,10 +188,14 @@ test('missing windows are notes, not crashes', () => {
 
 test('failover: percentiles per fault kind, failed and dual-answering trials counted and noted', () => {
   const s = scenario();
-  const trials = [trial('crash', 0, 17_000), trial('crash', 1, null), trial('graceful', 0, 900, 120)];
+  const trials = [
+    trial('node-crash', 0, 17_000),
+    trial('node-crash', 1, null),
+    trial('graceful', 0, 900, 120),
+  ];
   const summary = summarizeVariant(meta(s), seedWindows(), trials, null, 4);
   const [crash, graceful] = summary.failover;
-  assert.equal(crash?.fault, 'crash');
+  assert.equal(crash?.fault, 'node-crash');
   assert.equal(crash?.outageMs.n, 1);
   assert.equal(crash?.outageMs.p50, 17_000);
   assert.equal(crash?.takeoverMs.p50, 16_800);

@@ -305,14 +305,14 @@ export const SMALL_RUN: SyntheticOptions = {
   windowSeconds: 15,
   variants: [
     { nodes: 3, services: 10 },
-    { nodes: 3, services: 100, faults: ['crash', 'freeze'], trialsPerFault: 4 },
+    { nodes: 3, services: 100, faults: ['node-crash', 'freeze'], trialsPerFault: 4 },
     { nodes: 5, services: 10 },
     { nodes: 5, services: 100 },
     {
       nodes: 3,
       services: 100,
       lease: [5000, 3000, 1000],
-      faults: ['crash', 'freeze', 'partition'],
+      faults: ['node-crash', 'freeze', 'partition'],
       trialsPerFault: 4,
     },
   ],
