@@ -65,7 +65,10 @@ test('dual answering says where it was measured, and "never" rather than nothing
     dualAnsweringWireTrials: 3,
     dualAnsweringMs: { n: 3, p50: 3000, p95: 7200, min: 0, max: 7200, values },
   };
-  assert.equal(dualAnsweringText(wire), 'two nodes answering in 2 of 3 trials, p50 3.00 s, max 7.20 s (wire)');
+  assert.equal(
+    dualAnsweringText(wire),
+    'two nodes answering in 2 of 3 trials, p50 3.00 s, max 7.20 s (wire)',
+  );
   const never = { ...wire, dualAnsweringTrials: 0 };
   assert.equal(dualAnsweringText(never), 'two nodes answering: never (wire)');
   // A summary written before the wire watch: no per-trial figures, probes only.

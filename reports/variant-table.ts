@@ -61,7 +61,8 @@ export function dualAnsweringText(f: VariantSummary['failover'][number]): string
   const wire = f.dualAnsweringWireTrials ?? 0;
   const from = n > 0 && wire === n ? 'wire' : wire === 0 ? 'probes' : `wire in ${wire} of ${n}`;
   if (f.dualAnsweringTrials === 0) return `two nodes answering: never (${from})`;
-  const spread = d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';
+  const spread =
+    d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';
   const of = n > 0 ? ` of ${n}` : '';
   return `two nodes answering in ${f.dualAnsweringTrials}${of} trials${spread} (${from})`;
 }

@@ -1,8 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import type { WireObservations } from '../measure/arp-lines.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
-import type { WireObservations } from '../measure/arp-lines.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
 import type { AnnouncerEventLog } from '../run/announcer-events.js';
 import type { FaultKind } from '../run/results-schema.js';

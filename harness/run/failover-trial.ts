@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { BenchTarget, DeployedService, WireWatch } from '../backends/bench-target.js';
+import type { BenchTarget, DeployedService } from '../backends/bench-target.js';
 import type { WireObservations } from '../measure/arp-lines.js';
 import { MAX_WATCHED_VIPS } from '../measure/arp-watch.js';
 import { readProbeResults } from '../measure/k6-probe.js';

@@ -320,10 +320,18 @@ test('fault kinds that say what died, the outage length, and the issue 17 announ
   );
   const d = parseWith({});
   assert.deepEqual(
-    [d.announcer.stepDown, d.announcer.onApiOutage, d.announcer.sharedAddressElection, d.services.sharedAddress],
+    [
+      d.announcer.stepDown,
+      d.announcer.onApiOutage,
+      d.announcer.sharedAddressElection,
+      d.services.sharedAddress,
+    ],
     ['on-observe', 'release', 'per-address', false],
   );
-  assert.match(messageOf({ faults: { kinds: ['crash', 'node-crash'] } }), /faults\.kinds lists node-crash twice/);
+  assert.match(
+    messageOf({ faults: { kinds: ['crash', 'node-crash'] } }),
+    /faults\.kinds lists node-crash twice/,
+  );
   assert.match(
     messageOf({ faults: { kinds: ['control-plane-outage'], controlPlaneOutageSeconds: 120 } }),
     /faults\.controlPlaneOutageSeconds \(120\) must be shorter than probes\.maxDurationSeconds \(120\)/,

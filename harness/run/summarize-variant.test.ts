@@ -201,9 +201,15 @@ test('failover: percentiles per fault kind, failed and dual-answering trials cou
   assert.equal(crash?.takeoverMs.p50, 16_800);
   assert.equal(crash?.failedTrials, 1);
   assert.equal(graceful?.dualAnsweringTrials, 1);
-  assert.ok(summary.notes.includes('crash: 1 of 2 trials never recovered (no good probe after the fault)'));
+  assert.ok(
+    summary.notes.includes('node-crash: 1 of 2 trials never recovered (no good probe after the fault)'),
+  );
   assert.ok(summary.notes.includes('graceful: 1 of 2 trials recorded'));
-  assert.ok(summary.notes.includes('graceful: 1 of 1 trials had two nodes answering (longest 120 ms)'));
+  assert.ok(
+    summary.notes.includes('graceful: 1 of 1 trials had two nodes answering by the probes (longest 120 ms)'),
+  );
+  assert.deepEqual(graceful?.dualAnsweringMs?.values, [120]);
+  assert.equal(graceful?.dualAnsweringWireTrials, 0);
 });
 
 test('summarizeRun assembles a valid summary and tells complete from partial', () => {

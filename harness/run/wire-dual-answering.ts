@@ -32,8 +32,9 @@ export function arpDualIntervals(o: WireObservations, vip: string): DualInterval
   requests.forEach((start, i) => {
     const end = requests[i + 1] ?? start + o.arpIntervalMs;
     const macs = new Set(answers.filter((a) => a.tMs >= start && a.tMs < end).map((a) => a.mac));
-    if (macs.size < 2) return close();
-    if (open && open.toMs === start) {
+    if (macs.size < 2) {
+      close();
+    } else if (open && open.toMs === start) {
       open.toMs = end;
       for (const m of macs) open.macs.add(m);
     } else {

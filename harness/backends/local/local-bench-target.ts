@@ -1,9 +1,9 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
+import { ArpWatch } from '../../measure/arp-watch.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
-import { ArpWatch } from '../../measure/arp-watch.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
 import type { AnnouncerEventLog } from '../../run/announcer-events.js';
