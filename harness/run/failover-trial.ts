@@ -79,14 +79,19 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
   // Watch the wire from before the probes start until after they end.
   const wire = await d.startWireWatch?.(vips, seconds + 5);
   let observed: WireObservations | null = null;
-  const probes = await d.startProbes({
-    vips,
-    port: s.services.echo.port,
-    ratePerSecond: s.probes.ratePerSecond,
-    durationSeconds: seconds,
-    timeoutMs: s.probes.timeoutMs,
-    outFile,
-  });
+  const probes = await d
+    .startProbes({
+      vips,
+      port: s.services.echo.port,
+      ratePerSecond: s.probes.ratePerSecond,
+      durationSeconds: seconds,
+      timeoutMs: s.probes.timeoutMs,
+      outFile,
+    })
+    .catch(async (err: unknown) => {
+      await wire?.stop().catch(() => undefined);
+      throw err;
+    });
   try {
     await sleep(PRE_FAULT_SECONDS * 1000, t.signal);
     const faultAtMs = Date.now();
