@@ -61,7 +61,7 @@ test('the headline is the heaviest variant’s overhead with its interval, and f
     first,
     `CPU overhead ${formatInterval(heavy.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' })} at ${heavy.label}`,
   );
-  assert.match(second ?? '', /^crash failover p95 .* over 2 variants$/);
+  assert.match(second ?? '', /^node-crash failover p95 .* over 2 variants$/);
 });
 
 test('two runs with one runId are refused; ids are safe directory names', async () => {
