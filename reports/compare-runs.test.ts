@@ -11,7 +11,7 @@ import { type SyntheticOptions, syntheticRun, writeSyntheticRun } from './testin
 
 const variants: SyntheticOptions['variants'] = [
   { nodes: 3, services: 10 },
-  { nodes: 3, services: 200, faults: ['crash'], trialsPerFault: 6 },
+  { nodes: 3, services: 200, faults: ['node-crash'], trialsPerFault: 6 },
 ];
 let root: string;
 const dirs: Record<string, string> = {};

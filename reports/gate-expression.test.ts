@@ -21,6 +21,14 @@ test('relative, signed-difference and level gates, with units', () => {
   });
   assert.equal(parseGate('failover.crash.p95 > +500ms').mode, 'difference');
   assert.equal(parseGate('failover.crash.p95 > +0.5s').threshold, 500);
+  // `crash` reads as node-crash, as in results files; dual answering gates by level.
+  assert.equal(parseGate('failover.crash.p95 > +0.5s').metric, 'failover.node-crash.p95');
+  const dual = parseGate('failover.agent-crash.dualAnsweringMs > 0');
+  assert.deepEqual(
+    [dual.metric, dual.mode, dual.threshold],
+    ['failover.agent-crash.dualAnsweringMs', 'level', 0],
+  );
+  assert.equal(parseGate('failover.control-plane-outage.p95 > 2s').threshold, 2000);
   assert.deepEqual(
     [
       parseGate('cpu.overhead >= 150').mode,

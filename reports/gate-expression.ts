@@ -33,7 +33,12 @@ export function metricUnit(
 
 export { KNOWN_METRICS };
 
-const SHAPE = /^\s*([A-Za-z0-9_.]+)\s*(>=|<=|==|!=|>|<)\s*([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(%|[A-Za-z/]*)\s*$/;
+const SHAPE = /^\s*([A-Za-z0-9_.-]+)\s*(>=|<=|==|!=|>|<)\s*([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*(%|[A-Za-z/]*)\s*$/;
+
+/** `failover.crash.*` gates (written before agent crashes were told apart) mean node-crash. */
+function canonicalMetric(metric: string): string {
+  return metric.replace(/^failover\.crash\./, 'failover.node-crash.');
+}
 
 /**
  * Parses a gate such as `cpu.overhead > +20%`, `failover.crash.p95 > +500ms`, `requests.get < -10%`,
@@ -46,13 +51,14 @@ export function parseGate(expr: string, source = '--fail-if'): Gate {
   };
   const m = SHAPE.exec(expr);
   if (!m) {
-    const metricOnly = /^\s*([A-Za-z0-9_.]+)/.exec(expr)?.[1];
-    if (metricOnly && !metricUnit(metricOnly))
+    const metricOnly = /^\s*([A-Za-z0-9_.-]+)/.exec(expr)?.[1];
+    if (metricOnly && !metricUnit(canonicalMetric(metricOnly)))
       fail(`unknown metric '${metricOnly}' (known: ${KNOWN_METRICS})`);
     if (!/(>=|<=|==|!=|>|<)/.test(expr)) fail('no comparator (one of >, >=, <, <=, ==, !=)');
     fail('the value must be a number, optionally signed, with % or a unit');
   }
-  const [, metric = '', op = '>', sign = '', number = '0', suffix = ''] = m as RegExpExecArray;
+  const [, written = '', op = '>', sign = '', number = '0', suffix = ''] = m as RegExpExecArray;
+  const metric = canonicalMetric(written);
   const unit = metricUnit(metric);
   if (!unit) return fail(`unknown metric '${metric}' (known: ${KNOWN_METRICS})`);
   const value = Number(number) * (sign === '-' ? -1 : 1);

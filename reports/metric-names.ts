@@ -1,4 +1,4 @@
-import { FaultKind, type VariantSummary } from '../harness/results/results-schema.js';
+import { FAULT_KINDS, type VariantSummary } from '../harness/results/results-schema.js';
 import { verbName } from './variant-metrics.js';
 
 /** Base units of gate metrics; a gate's value is written in these or with a suffix of {@link UNIT_SUFFIXES}. */
@@ -26,7 +26,7 @@ export interface MetricDef {
   help: string;
 }
 
-const FAULTS = FaultKind.options.join('|');
+const FAULTS = FAULT_KINDS.join('|');
 
 /**
  * The metric-name table: the one list gates (`compare --fail-if`, `run --fail-if`, scenario
@@ -115,6 +115,12 @@ export const METRICS: readonly MetricDef[] = [
     help: 'longest outage of recovered trials',
   },
   {
+    name: `failover.<${FAULTS}>.dualAnsweringMs`,
+    label: 'two nodes answering, longest',
+    unit: 'ms',
+    help: 'longest time two nodes answered ARP for one VIP in a trial of this fault (from the wire)',
+  },
+  {
     name: `failover.<${FAULTS}>.failed`,
     label: 'never recovered',
     unit: 'count',
@@ -137,7 +143,7 @@ export const METRICS: readonly MetricDef[] = [
 /** The names gates accept, for "known: …" messages. */
 export const KNOWN_METRICS: string = METRICS.map((m) => m.name).join(', ');
 
-const FAMILY = new RegExp(`^failover\\.(${FAULTS})\\.(p50|p95|max|failed)$`);
+const FAMILY = new RegExp(`^failover\\.(${FAULTS})\\.(p50|p95|max|dualAnsweringMs|failed)$`);
 
 /** The definition a concrete metric name (`requests.get`, `failover.crash.p95`) belongs to. */
 export function metricDef(name: string): MetricDef | undefined {
@@ -181,6 +187,7 @@ export function summaryMetrics(v: VariantSummary): Map<string, number> {
     put(`failover.${f.fault}.p50`, f.outageMs.p50);
     put(`failover.${f.fault}.p95`, f.outageMs.p95);
     put(`failover.${f.fault}.max`, f.outageMs.max);
+    put(`failover.${f.fault}.dualAnsweringMs`, f.dualAnsweringMs?.max);
     put(`failover.${f.fault}.failed`, f.failedTrials);
     failed += f.failedTrials;
     dual += f.dualAnsweringTrials;

@@ -23,8 +23,8 @@ const newer = syntheticRun({
   scenario: 'lease-intervals',
   startMs: Date.UTC(2025, 10, 20, 8),
   variants: [
-    { nodes: 3, services: 20, faults: ['crash'], trialsPerFault: 2 },
-    { nodes: 3, services: 40, faults: ['crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 20, faults: ['node-crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 40, faults: ['node-crash'], trialsPerFault: 2 },
   ],
   repetitions: 2,
   windowSeconds: 5,
@@ -61,7 +61,7 @@ test('the headline is the heaviest variant’s overhead with its interval, and f
     first,
     `CPU overhead ${formatInterval(heavy.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' })} at ${heavy.label}`,
   );
-  assert.match(second ?? '', /^crash failover p95 .* over 2 variants$/);
+  assert.match(second ?? '', /^node-crash failover p95 .* over 2 variants$/);
 });
 
 test('two runs with one runId are refused; ids are safe directory names', async () => {

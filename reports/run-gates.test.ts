@@ -46,7 +46,7 @@ test('a gate on a metric the run lacks fails instead of passing on nothing', () 
 
 test('a trial that never recovered fails the run whatever the gates say', () => {
   const s = fixture();
-  const crash = s.variants[0]!.failover.find((f) => f.fault === 'crash')!;
+  const crash = s.variants[0]!.failover.find((f) => f.fault === 'node-crash')!;
   crash.failedTrials = 1;
   const verdict = evaluateRunGates(s, []);
   assert.equal(verdict.exitCode, 99);

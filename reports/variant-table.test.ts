@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatInterval } from './format-interval.js';
 import { SMALL_RUN, syntheticRun } from './testing/synthetic-run.js';
-import { failoverText, requestText, variantTable } from './variant-table.js';
+import { dualAnsweringText, failoverText, requestText, variantTable } from './variant-table.js';
 
 const { summary } = syntheticRun(SMALL_RUN);
 
@@ -53,7 +53,28 @@ test('failover text carries p50, p95, n, failed trials and dual answering', () =
   assert.ok(text.startsWith(`partition: p50 `));
   assert.ok(text.includes(`(n=${f.outageMs.n})`));
   assert.ok(text.includes(`${f.failedTrials} never recovered`));
-  assert.ok(text.includes(`${f.dualAnsweringTrials} with two nodes answering`));
+  assert.ok(f.dualAnsweringTrials > 0, 'the synthetic partition has trials with two answerers');
+  assert.ok(text.includes(`two nodes answering in ${f.dualAnsweringTrials}`));
+});
+
+test('dual answering says where it was measured, and "never" rather than nothing', () => {
+  const f = summary.variants.at(-1)!.failover.find((x) => x.fault === 'partition')!;
+  const values = [0, 3000, 7200];
+  const wire = {
+    ...f,
+    dualAnsweringTrials: 2,
+    dualAnsweringWireTrials: 3,
+    dualAnsweringMs: { n: 3, p50: 3000, p95: 7200, min: 0, max: 7200, values },
+  };
+  assert.equal(
+    dualAnsweringText(wire),
+    'two nodes answering in 2 of 3 trials, p50 3.00 s, max 7.20 s (wire)',
+  );
+  const never = { ...wire, dualAnsweringTrials: 0 };
+  assert.equal(dualAnsweringText(never), 'two nodes answering: never (wire)');
+  // A summary written before the wire watch: no per-trial figures, probes only.
+  const { dualAnsweringMs: _, dualAnsweringWireTrials: __, ...old } = wire;
+  assert.equal(dualAnsweringText(old), 'two nodes answering in 2 trials (probes)');
 });
 
 test('a peer without our bind events says ARP convergence is not available from it, not a blank', () => {

@@ -46,11 +46,35 @@ export function failoverText(f: VariantSummary['failover'][number], implementati
   const o = f.outageMs;
   const parts = [`${f.fault}: p50 ${formatDurationMs(o.p50)}, p95 ${formatDurationMs(o.p95)} (n=${o.n})`];
   if (f.failedTrials > 0) parts.push(`${f.failedTrials} never recovered`);
-  if (f.dualAnsweringTrials > 0) parts.push(`${f.dualAnsweringTrials} with two nodes answering`);
+  parts.push(dualAnsweringText(f));
+  if (f.apiOutage) {
+    const a = f.apiOutage;
+    parts.push(
+      `VIPs silent per trial p50 ${a.vipsSilent.p50 ?? '—'}, max ${a.vipsSilent.max ?? '—'}; ` +
+        `silence p50 ${formatDurationMs(a.silentMs.p50)}, max ${formatDurationMs(a.silentMs.max)}; ` +
+        `answering again p95 ${formatDurationMs(a.answeredAfterRestoreMs.p95)} after the API server returned`,
+    );
+  }
   if (f.takeoverMs.n > 0) parts.push(`takeover p50 ${formatDurationMs(f.takeoverMs.p50)}`);
   if (f.arpConvergenceMs.n > 0) parts.push(`ARP convergence p50 ${formatDurationMs(f.arpConvergenceMs.p50)}`);
   else if (implementation !== 'bundled') parts.push(`ARP convergence ${NOT_FROM_PEER(implementation)}`);
   return parts.join('; ');
+}
+
+/**
+ * Two nodes answering for one VIP, beside the outage: how many trials, and for how long, and where
+ * the figure comes from (the wire, or, in summaries written before the wire watch, the probes).
+ */
+export function dualAnsweringText(f: VariantSummary['failover'][number]): string {
+  const d = f.dualAnsweringMs;
+  const n = d?.n ?? 0;
+  const wire = f.dualAnsweringWireTrials ?? 0;
+  const from = n > 0 && wire === n ? 'wire' : wire === 0 ? 'probes' : `wire in ${wire} of ${n}`;
+  if (f.dualAnsweringTrials === 0) return `two nodes answering: never (${from})`;
+  const spread =
+    d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';
+  const of = n > 0 ? ` of ${n}` : '';
+  return `two nodes answering in ${f.dualAnsweringTrials}${of} trials${spread} (${from})`;
 }
 
 /**

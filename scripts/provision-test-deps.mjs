@@ -7,6 +7,7 @@ const packages = {
   arping: 'arping',
   ip: 'iproute2',
   curl: 'curl',
+  tcpdump: 'tcpdump',
   chromium: 'chromium',
   // promtool checks the OpenMetrics export (reports/export-metrics.test.ts).
   promtool: 'prometheus',

@@ -2,6 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AnnouncerEventLog } from '../deployment/announcer-events.js';
 import { BackendError } from '../errors.js';
 import type { ServicePlan } from '../manifests/scenario-objects.js';
+import type { WireObservations } from '../measure/arp-lines.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
@@ -80,12 +81,24 @@ export interface BenchTarget extends AsyncDisposable {
   /** Starts k6 probes from the client side (a client namespace or container). */
   startProbes(spec: ProbeSpec): Promise<RunningProbes>;
   /**
-   * Injects `fault` into the named node and, for freeze and partition, holds it for the scenario's
-   * length before lifting it. Returns once the fault is in place (crash, graceful) or lifted.
+   * Starts watching who answers ARP for `vips` on the client's segment, and which node has them
+   * bound, for at most `maxSeconds` (harness/measure/arp-watch.ts). Absent where the backend cannot.
+   */
+  startWireWatch?(vips: readonly string[], maxSeconds: number): Promise<WireWatch>;
+  /**
+   * Injects `fault` into the named node and, for freeze, partition and control-plane-outage (every
+   * node's, not only the named one's), holds it for the scenario's length before lifting it.
+   * Returns once the fault is in place (node-crash, graceful), the agent restarted (agent-crash),
+   * or the fault lifted.
    */
   injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
   /** Brings the node back to a working agent and echo backend after a trial. */
   restoreNode(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** A running wire watch; `stop` ends it and returns what it saw. */
+export interface WireWatch {
+  stop(): Promise<WireObservations>;
 }
 
 /** Inputs every backend gets to start a target for one variant. */

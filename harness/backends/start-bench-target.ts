@@ -32,7 +32,7 @@ export interface BackendDriver {
 const localDriver: BackendDriver = {
   tools: ['kube-apiserver', 'etcd', 'k6'],
   async prepareHost(progress) {
-    await ensureDebianPackages(['iproute2', 'arping', 'curl'], progress);
+    await ensureDebianPackages(['iproute2', 'arping', 'curl', 'tcpdump'], progress);
     await Promise.all([
       resolveTool('kube-apiserver', { onProgress: progress }),
       resolveTool('etcd', { onProgress: progress }),

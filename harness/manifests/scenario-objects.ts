@@ -5,20 +5,33 @@ import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 export const RUN_LABEL = 'l2bench.io/run';
 /** Selector label of the echo backend pods the services point at. */
 export const ECHO_SELECTOR = { app: 'l2bench-echo' };
+/** Cilium LB-IPAM's annotation: services with the same key (and compatible ports) share one address. */
+export const SHARING_KEY_ANNOTATION = 'lbipam.cilium.io/sharing-key';
 
 export interface ServicePlan {
   name: string;
   namespace: string;
   type: 'LoadBalancer' | 'ClusterIP';
   announced: boolean;
+  /** `services.sharedAddress`: the sharing key this service's pair carries. */
+  sharingKey?: string;
 }
 
 /** The services a scenario asks for, in a stable order (announced first). */
 export function planServices(s: ResolvedScenario): ServicePlan[] {
   const ns = s.services.namespace;
   const out: ServicePlan[] = [];
-  for (let i = 0; i < s.services.announced; i++)
-    out.push({ name: `public-${i}`, namespace: ns, type: 'LoadBalancer', announced: true });
+  for (let i = 0; i < s.services.announced; i++) {
+    // Pairs (0,1), (2,3)…; an odd last service keeps an address of its own.
+    const paired = s.services.sharedAddress && (i % 2 === 1 || i + 1 < s.services.announced);
+    out.push({
+      name: `public-${i}`,
+      namespace: ns,
+      type: 'LoadBalancer',
+      announced: true,
+      ...(paired ? { sharingKey: `l2bench-pair-${Math.floor(i / 2)}` } : {}),
+    });
+  }
   for (let i = 0; i < s.services.unannounced; i++)
     out.push({ name: `private-lb-${i}`, namespace: ns, type: 'LoadBalancer', announced: false });
   for (let i = 0; i < s.services.clusterIP; i++)
@@ -35,6 +48,7 @@ export function serviceObject(p: ServicePlan, s: ResolvedScenario, runId: string
       name: p.name,
       namespace: p.namespace,
       labels: { ...(p.announced ? s.services.labels : {}), [RUN_LABEL]: runId },
+      ...(p.sharingKey ? { annotations: { [SHARING_KEY_ANNOTATION]: p.sharingKey } } : {}),
     },
     spec: {
       type: p.type,

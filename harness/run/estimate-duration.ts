@@ -76,7 +76,7 @@ export function estimateVariantSeconds(v: Variant): number {
  */
 function trialProbeSeconds(s: ResolvedScenario, kind: FaultKind): number {
   const bound = probeSeconds(s, kind);
-  if (kind !== 'crash') return bound;
+  if (kind !== 'node-crash') return bound;
   const takeover = (s.announcer.leaseDurationMs + s.announcer.retryPeriodMs) / 1000;
   return Math.min(bound, PRE_FAULT_SECONDS + takeover + CRASH_AFTER_RECOVERY_SECONDS);
 }

@@ -189,18 +189,28 @@ test('missing windows are notes, not crashes', () => {
 
 test('failover: percentiles per fault kind, failed and dual-answering trials counted and noted', () => {
   const s = scenario();
-  const trials = [trial('crash', 0, 17_000), trial('crash', 1, null), trial('graceful', 0, 900, 120)];
+  const trials = [
+    trial('node-crash', 0, 17_000),
+    trial('node-crash', 1, null),
+    trial('graceful', 0, 900, 120),
+  ];
   const summary = summarizeVariant(meta(s), seedWindows(), trials, null, 4);
   const [crash, graceful] = summary.failover;
-  assert.equal(crash?.fault, 'crash');
+  assert.equal(crash?.fault, 'node-crash');
   assert.equal(crash?.outageMs.n, 1);
   assert.equal(crash?.outageMs.p50, 17_000);
   assert.equal(crash?.takeoverMs.p50, 16_800);
   assert.equal(crash?.failedTrials, 1);
   assert.equal(graceful?.dualAnsweringTrials, 1);
-  assert.ok(summary.notes.includes('crash: 1 of 2 trials never recovered (no good probe after the fault)'));
+  assert.ok(
+    summary.notes.includes('node-crash: 1 of 2 trials never recovered (no good probe after the fault)'),
+  );
   assert.ok(summary.notes.includes('graceful: 1 of 2 trials recorded'));
-  assert.ok(summary.notes.includes('graceful: 1 of 1 trials had two nodes answering (longest 120 ms)'));
+  assert.ok(
+    summary.notes.includes('graceful: 1 of 1 trials had two nodes answering by the probes (longest 120 ms)'),
+  );
+  assert.deepEqual(graceful?.dualAnsweringMs?.values, [120]);
+  assert.equal(graceful?.dualAnsweringWireTrials, 0);
 });
 
 test('summarizeRun assembles a valid summary and tells complete from partial', () => {

@@ -250,18 +250,39 @@ function summarizeFailover(
         `${fault}: ${failedTrials} of ${ofKind.length} trials never recovered (no good probe after the fault)`,
       );
     }
+    const wire = ofKind.filter((t) => t.dualAnsweringSource === 'wire').length;
     if (dual.length > 0) {
       const longest = Math.max(...dual.map((t) => t.dualAnsweringMs));
+      const from =
+        wire === ofKind.length
+          ? 'on the wire'
+          : wire === 0
+            ? 'by the probes'
+            : 'on the wire or by the probes';
       notes.push(
-        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering (longest ${longest} ms)`,
+        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering ${from} (longest ${longest} ms)`,
       );
     }
+    const outages = ofKind.flatMap((t) => (t.apiOutage ? [t.apiOutage] : []));
     return {
       fault,
       outageMs: percentiles(present((t) => t.outageMs)),
       takeoverMs: percentiles(present((t) => t.takeoverMs)),
       arpConvergenceMs: percentiles(present((t) => t.arpConvergenceMs)),
       dualAnsweringTrials: dual.length,
+      dualAnsweringMs: percentiles(ofKind.map((t) => t.dualAnsweringMs)),
+      dualAnsweringWireTrials: wire,
+      ...(outages.length > 0
+        ? {
+            apiOutage: {
+              vipsSilent: percentiles(outages.map((o) => o.vipsSilent)),
+              silentMs: percentiles(outages.flatMap((o) => o.silentMs)),
+              answeredAfterRestoreMs: percentiles(
+                outages.flatMap((o) => o.answeredAfterRestoreMs.filter((v): v is number => v !== null)),
+              ),
+            },
+          }
+        : {}),
       failedTrials,
     };
   });

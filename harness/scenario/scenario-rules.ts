@@ -133,7 +133,8 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
           `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`,
       );
     }
-    for (const field of ['freezeSeconds', 'partitionSeconds'] as const) {
+    for (const field of ['freezeSeconds', 'partitionSeconds', 'controlPlaneOutageSeconds'] as const) {
+      if (field === 'controlPlaneOutageSeconds' && !s.faults.kinds.includes('control-plane-outage')) continue;
       const seconds = s.faults[field];
       if (seconds !== undefined && seconds >= s.probes.maxDurationSeconds) {
         fail(

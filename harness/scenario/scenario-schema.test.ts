@@ -242,10 +242,10 @@ test('sweep keys must be scalar scenario paths with values; zip lists must match
 });
 
 test('fault and window rules', () => {
-  assert.match(messageOf({ faults: { kinds: ['crash', 'crash'] } }), /faults\.kinds lists crash twice/);
+  assert.match(messageOf({ faults: { kinds: ['crash', 'crash'] } }), /faults\.kinds lists node-crash twice/);
   assert.match(
     messageOf({ faults: { kinds: ['teleport'] } }),
-    /faults\.kinds\[0\] \("teleport"\) must be one of crash, freeze/,
+    /faults\.kinds\[0\] \("teleport"\) must be one of node-crash, agent-crash, freeze/,
   );
   assert.match(
     messageOf({ faults: { kinds: ['crash'] }, probes: { maxDurationSeconds: 10 } }),
@@ -303,8 +303,41 @@ test('seed-homelab is the seed post: 3 workers + 1 unselected, 5 + 5 services, 1
     [s.announcer.leaseDurationMs, s.announcer.renewDeadlineMs, s.announcer.retryPeriodMs],
     [15_000, 5_000, 2_000],
   );
-  assert.deepEqual(s.faults.kinds, ['crash', 'graceful']);
+  // Written `crash`, read as node-crash (the alias kept for scenarios written before agent-crash).
+  assert.deepEqual(s.faults.kinds, ['node-crash', 'graceful']);
   assert.equal(expandVariants(s).length, 4);
+});
+
+test('fault kinds that say what died, the outage length, and the issue 17 announcer settings', () => {
+  const s = parseWith({
+    faults: { kinds: ['agent-crash', 'control-plane-outage', 'crash'], controlPlaneOutageSeconds: '2m' },
+    announcer: { stepDown: 'renew-deadline', onApiOutage: 'keep', sharedAddressElection: 'per-service' },
+    probes: { maxDurationSeconds: 180 },
+  });
+  assert.deepEqual(s.faults.kinds, ['agent-crash', 'control-plane-outage', 'node-crash']);
+  assert.equal(s.faults.controlPlaneOutageSeconds, 120);
+  assert.deepEqual(
+    [s.announcer.stepDown, s.announcer.onApiOutage, s.announcer.sharedAddressElection],
+    ['renew-deadline', 'keep', 'per-service'],
+  );
+  const d = parseWith({});
+  assert.deepEqual(
+    [
+      d.announcer.stepDown,
+      d.announcer.onApiOutage,
+      d.announcer.sharedAddressElection,
+      d.services.sharedAddress,
+    ],
+    ['on-observe', 'release', 'per-address', false],
+  );
+  assert.match(
+    messageOf({ faults: { kinds: ['crash', 'node-crash'] } }),
+    /faults\.kinds lists node-crash twice/,
+  );
+  assert.match(
+    messageOf({ faults: { kinds: ['control-plane-outage'], controlPlaneOutageSeconds: 120 } }),
+    /faults\.controlPlaneOutageSeconds \(120\) must be shorter than probes\.maxDurationSeconds \(120\)/,
+  );
 });
 
 test('loadScenario resolves bare names and paths, and names a missing file', async () => {

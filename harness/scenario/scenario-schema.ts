@@ -71,6 +71,12 @@ const Services = z.strictObject({
     .max(63)
     .default('default'),
   echo: z.strictObject({ port: Port.default(80), targetPort: Port.default(8080) }).prefault({}),
+  sharedAddress: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Pairs of announced services share one VIP through Cilium's sharing key (lbipam.cilium.io/sharing-key), as in cilium/cilium#48419.",
+    ),
 });
 
 const Pool = z
@@ -96,6 +102,24 @@ const Announcer = z.strictObject({
     .default('policy')
     .describe('all-services reproduces the Cilium bug that elected a Lease for every service.'),
   leaseNameStyle: z.enum(['cilium', 'kube-vip']).default('cilium'),
+  stepDown: z
+    .enum(['on-observe', 'renew-deadline'])
+    .default('on-observe')
+    .describe(
+      "Bundled agent: unbind a VIP as soon as another holder of its Lease is observed (on-observe), or only when client-go's renew deadline runs out (renew-deadline, Cilium's and kube-vip's behaviour).",
+    ),
+  onApiOutage: z
+    .enum(['release', 'keep'])
+    .default('release')
+    .describe(
+      'Bundled agent: when the API server is unreachable past the renew deadline, drop the VIPs (release, as client-go) or keep announcing while no other holder is observed (keep).',
+    ),
+  sharedAddressElection: z
+    .enum(['per-service', 'per-address'])
+    .default('per-address')
+    .describe(
+      "Bundled agent: services sharing one address elect one holder per address (per-address), or each its own (per-service, Cilium's behaviour, cilium/cilium#48419).",
+    ),
 });
 
 const Measurement = z.strictObject({
@@ -124,6 +148,9 @@ const Faults = z.strictObject({
   partitionSeconds: durationSeconds(0.1, 600)
     .optional()
     .describe('Partition length; unset: leaseDuration + 5 s, resolved per variant.'),
+  controlPlaneOutageSeconds: durationSeconds(0.1, 600)
+    .default(30)
+    .describe('control-plane-outage: how long the nodes cannot reach kube-apiserver. Default 30.'),
   settleSeconds: durationSeconds(0, 600).default(10).describe('Pause after each trial. Default 10.'),
 });
 

@@ -15,7 +15,7 @@ interface Timings {
  * renewal one jittered period late, so theirs exceeds lease + 2.2 retry periods) and never less
  * than client-go's lease + 2.2 retry periods. Probe windows and the ETA are sized by it.
  */
-export function takeoverBoundMs(strategy: Strategy, t: Timings, fault: FaultKind = 'crash'): number {
+export function takeoverBoundMs(strategy: Strategy, t: Timings, fault: FaultKind = 'node-crash'): number {
   const bounds = failoverBoundMs(strategy, t);
   const bound = fault === 'graceful' ? bounds.gracefulMs : bounds.crashMs;
   return Math.max(bound, worstCaseTakeoverMs(t.leaseDurationMs, t.retryPeriodMs));

@@ -10,9 +10,9 @@ import { DOMINATED, ON_FRONTIER, totalLeaseRequests, tradeoffPoints, tradeoffSpe
 const run = runDataOf(
   syntheticRun({
     variants: [
-      { nodes: 3, services: 50, lease: [15_000, 10_000, 2000], faults: ['crash'], trialsPerFault: 3 },
-      { nodes: 3, services: 50, lease: [5000, 3000, 1000], faults: ['crash'], trialsPerFault: 3 },
-      { nodes: 3, services: 50, lease: [10_000, 6000, 2000], faults: ['crash'], trialsPerFault: 3 },
+      { nodes: 3, services: 50, lease: [15_000, 10_000, 2000], faults: ['node-crash'], trialsPerFault: 3 },
+      { nodes: 3, services: 50, lease: [5000, 3000, 1000], faults: ['node-crash'], trialsPerFault: 3 },
+      { nodes: 3, services: 50, lease: [10_000, 6000, 2000], faults: ['node-crash'], trialsPerFault: 3 },
     ],
   }),
 );
@@ -77,8 +77,8 @@ test('variants without failover p95 or without overhead are not points', () => {
 const strategies = runDataOf(
   syntheticRun({
     variants: ['per-service', 'per-service-watch', 'sharded:8', 'node-lease'].flatMap((strategy) => [
-      { nodes: 3, services: 5, strategy, faults: ['crash'] as const, trialsPerFault: 3 },
-      { nodes: 9, services: 50, strategy, faults: ['crash'] as const, trialsPerFault: 3 },
+      { nodes: 3, services: 5, strategy, faults: ['node-crash'] as const, trialsPerFault: 3 },
+      { nodes: 9, services: 50, strategy, faults: ['node-crash'] as const, trialsPerFault: 3 },
     ]),
   }),
 );

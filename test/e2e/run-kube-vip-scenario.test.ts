@@ -54,7 +54,7 @@ probes: {maxDurationSeconds: 30}
       );
     }
     const byFault = new Map(v.failover.map((f) => [f.fault, f]));
-    const crash = byFault.get('crash')!;
+    const crash = byFault.get('node-crash')!;
     assert.equal(crash.failedTrials, 0);
     const bound = worstCaseTakeoverMs(v.leaseDurationMs, v.retryPeriodMs);
     for (const t of crash.takeoverMs.values) assert.ok(t > 0 && t <= bound + 1000, `crash takeover ${t} ms`);

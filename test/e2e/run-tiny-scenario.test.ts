@@ -47,7 +47,7 @@ test('the tiny scenario runs end to end with sane figures', {
     );
 
     const byFault = new Map(v.failover.map((f) => [f.fault, f]));
-    const crash = byFault.get('crash')!;
+    const crash = byFault.get('node-crash')!;
     assert.equal(crash.failedTrials, 0);
     for (const o of crash.outageMs.values)
       assert.ok(o > 0 && o <= lease + 1.2 * retry + 2000, `crash outage ${o} ms`);

@@ -31,8 +31,11 @@ export interface ClusterChoice {
  * absent, its own namespace `l2bench-<id>`, run-labelled cluster roles, pool, policy, echo
  * Deployment and Services, and removes exactly those afterwards; it never touches a Service it did
  * not create. CPU comes from the kubelet's /stats/summary through the API server's node proxy
- * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `crash` = grace 0,
- * `graceful` = the pod's grace period. `freeze` and `partition` need node access and are refused.
+ * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `agent-crash` =
+ * grace 0 (SIGKILL; the node's VIPs stay bound until the DaemonSet's replacement pod starts; the
+ * closest to a container restart the API offers), `graceful` = the pod's grace period.
+ * `node-crash`, `freeze`, `partition` and `control-plane-outage` need access to the nodes or the
+ * control plane and are refused.
  */
 export class ClusterBenchTarget implements BenchTarget {
   readonly backend = 'cluster' as const;
@@ -168,10 +171,10 @@ export class ClusterBenchTarget implements BenchTarget {
 
   async injectFault(fault: FaultKind, node: string): Promise<void> {
     this.faultAtMs = Date.now();
-    if (fault === 'crash') return this.deployment.deleteAgentPod(node, 0);
+    if (fault === 'agent-crash') return this.deployment.deleteAgentPod(node, 0);
     if (fault === 'graceful') return this.deployment.deleteAgentPod(node);
     throw new BackendError(
-      `backend cluster: fault ${fault} needs access to the node itself: use faults.kinds crash or graceful, or backend kind`,
+      `backend cluster: fault ${fault} needs access to the nodes themselves: use faults.kinds agent-crash or graceful, or backend kind`,
     );
   }
 

@@ -146,3 +146,20 @@ async function renameInterface(c: Dockerode.Container, ipv4: string, name: strin
   await run(['ip', 'link', 'set', 'dev', name, 'up']);
   if (gateway) await run(['ip', 'route', 'replace', 'default', 'via', gateway, 'dev', name]);
 }
+
+/**
+ * control-plane-outage inside one node container (docker and kind backends): an `unreachable` /32
+ * route to kube-apiserver's address in the container's own network namespace (it has NET_ADMIN),
+ * or its removal. The host and the Docker network are not touched.
+ */
+export async function setApiServerReachableIn(
+  c: Dockerode.Container,
+  apiserverIp: string,
+  reachable: boolean,
+): Promise<void> {
+  const verb = reachable ? 'del' : 'replace';
+  const r = await execInContainer(c, ['ip', 'route', verb, 'unreachable', `${apiserverIp}/32`]);
+  if (r.code !== 0 && !(reachable && /No such process|not found/i.test(r.output))) {
+    throw new BackendError(`ip route ${verb} unreachable ${apiserverIp}/32 in ${c.id}: ${r.output.trim()}`);
+  }
+}

@@ -37,7 +37,7 @@ const ETCD_METRICS_SED =
  * free half, probes from the host (the bridge's gateway), CPU of kube-apiserver, etcd and agents
  * from this host's /proc below each node container.
  *
- * Faults act on the holder's node container, as a real node would fail: `crash` = `docker kill`
+ * Faults act on the holder's node container, as a real node would fail: `node-crash` = `docker kill`
  * (kubelet, agent, echo and the node's VIPs die together; restored by `docker start`), `freeze` =
  * `docker pause` for freezeSeconds, `partition` = `docker network disconnect` for partitionSeconds
  * (reconnected with its address), `graceful` = deleting the node's agent pod (SIGTERM).
@@ -228,8 +228,29 @@ export class KindBenchTarget implements BenchTarget {
     const f = this.scenario.faults;
     this.faultAtMs = Date.now();
     switch (fault) {
-      case 'crash':
+      case 'node-crash':
         return this.faults.kill(node);
+      case 'agent-crash': {
+        // SIGKILL of the agent's process in the node container; kubelet restarts the container at
+        // once the first time (its back-off starts after that), as after an OOM kill.
+        const pids = this.agentCpu().filter((p) => p.node === node);
+        if (pids.length === 0) throw new BackendError(`no agent process found in kind node ${node}`);
+        for (const p of pids) process.kill(p.pid ?? -1, 'SIGKILL');
+        return;
+      }
+      case 'control-plane-outage': {
+        const cpIp = this.nodeIps.get(this.cluster.controlPlaneContainer);
+        if (!cpIp) throw new BackendError('no kind-network address known for the control-plane node');
+        // The control-plane node itself reaches its API server locally; the route cuts the others.
+        const workers = this.nodeNames.filter((n) => n !== this.cluster.controlPlaneContainer);
+        try {
+          await Promise.all(workers.map((n) => this.faults.setApiServerReachable(n, cpIp, false)));
+          await sleep(f.controlPlaneOutageSeconds * 1000, signal);
+        } finally {
+          await Promise.all(workers.map((n) => this.faults.setApiServerReachable(n, cpIp, true)));
+        }
+        return;
+      }
       case 'graceful':
         return this.deployment.deleteAgentPod(node);
       case 'freeze':
@@ -247,12 +268,12 @@ export class KindBenchTarget implements BenchTarget {
   }
 
   async restoreNode(fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
-    if (fault === 'crash') {
+    if (fault === 'node-crash') {
       await this.faults.start(node);
       await this.inspectNodes(this.scenario);
     }
     // A pause or partition leaves the pod Ready as far as the API knows: nothing to wait for then.
-    if (fault === 'crash' || fault === 'graceful')
+    if (fault === 'node-crash' || fault === 'graceful' || fault === 'agent-crash')
       await this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 
