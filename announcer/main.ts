@@ -1,6 +1,7 @@
 /**
  * Entry point of the announcer agent, one per node:
- * `ip netns exec <ns> node --import tsx announcer/main.ts --kubeconfig <file> --node-name <name> ...`
+ * `ip netns exec <ns> node <bundle of this file>.mjs --kubeconfig <file> --node-name <name> ...`
+ * (harness/docker/bundle.ts bundles it; `node --import tsx announcer/main.ts` runs it from source)
  * Parses flags, wires the real Kubernetes client, dataplane and metrics into an {@link Agent},
  * and turns SIGTERM/SIGINT into a graceful stop that exits 0 within 3 s.
  */

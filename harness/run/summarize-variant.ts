@@ -9,7 +9,7 @@ import type {
   WindowRecord,
 } from './results-schema.js';
 import type { Scenario } from './scenario-schema.js';
-import { bootstrapMedian, percentiles } from './statistics.js';
+import { bootstrapMedian, median, percentiles } from './statistics.js';
 import { strategyText } from './strategy-schema.js';
 
 /** What the runner knows about a variant besides its samples. */
@@ -166,12 +166,27 @@ export function summarizeVariant(
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
       dbSizeGrowthBytes: nullableInterval(announced.map((w) => w.etcd.dbSizeGrowthBytes)),
     },
+    ...agentFootprint(announced),
     failover: summarizeFailover(
       s,
       trials.filter((t) => t.variantId === meta.id),
       notes,
     ),
     notes,
+  };
+}
+
+/** Per-agent RSS and CPU pooled over the announce windows (one value per agent per window). */
+function agentFootprint(announced: readonly WindowRecord[]): Pick<VariantSummary, 'agentFootprint'> {
+  const all = announced.flatMap((w) => w.agents ?? []);
+  if (all.length === 0) return {};
+  const stat = (values: number[]) => ({ median: median(values), max: Math.max(...values), n: values.length });
+  return {
+    agentFootprint: {
+      agents: new Set(all.map((a) => a.node)).size,
+      rssBytes: stat(all.map((a) => a.rssBytes)),
+      cpuMillicores: stat(all.map((a) => a.cpuMillicores)),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { AGENT_NODE_FLAGS } from '../../docker/bundle.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
 import 'disposablestack/auto';
 import { join } from 'node:path';
@@ -219,6 +220,7 @@ export class DockerBenchTarget implements BenchTarget {
       name: `announcer-${node.name}`,
       cmd: [
         IMAGE_PATHS.node,
+        ...AGENT_NODE_FLAGS,
         IMAGE_PATHS.announcer,
         ...agentFlags(this.scenario, node.name, node.kubeconfigPath, i === 0),
       ],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
+import { AGENT_NODE_FLAGS } from '../../docker/bundle.js';
 import { type CgroupFiles, containerCgroup } from '../../docker/container-cpu.js';
 import { ContainerProcess, type ContainerProcessSpec } from '../../docker/container-process.js';
 import {
@@ -312,7 +313,7 @@ export class StartedDockerCluster implements AsyncDisposable {
         // The agent raises arp_ignore itself on a host; /proc/sys is read-only in a container.
         .withSysctls({ 'net.ipv4.conf.all.arp_ignore': '1' })
         .withEntrypoint([IMAGE_PATHS.node])
-        .withCommand([IMAGE_PATHS.echoServer, name, '80', '8080'])
+        .withCommand([...AGENT_NODE_FLAGS, IMAGE_PATHS.echoServer, name, '80', '8080'])
         .withCopyFilesToContainer([{ source: kubeconfigPath, target: NODE_KUBECONFIG }])
         .withLogConsumer((s) => s.pipe(createLog(join(this.workDir, 'logs', `node-${i}.log`))))
         .start()

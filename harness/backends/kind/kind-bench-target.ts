@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { ensureDockerEngine } from '../../docker/docker-engine.js';
+import { IMAGE_PATHS } from '../../docker/images.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
@@ -193,7 +194,8 @@ export class KindBenchTarget implements BenchTarget {
       descendantsMatching(
         procs,
         this.nodePids.get(node) ?? -1,
-        (p) => p.cmdline.includes('announcer/main') && !p.cmdline.includes('--operator-only'),
+        // The image runs the bundle (IMAGE_PATHS.announcer), not announcer/main.ts.
+        (p) => p.cmdline.includes(IMAGE_PATHS.announcer) && !p.cmdline.includes('--operator-only'),
       ).map((p) => ({ role: 'announcer' as const, node, pid: p.pid })),
     );
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { AGENT_NODE_FLAGS, bundledScriptFile } from '../../docker/bundle.js';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
 import { repoRoot } from '../../paths.js';
@@ -28,6 +29,8 @@ export class LocalDeployment implements AsyncDisposable {
   operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
+  /** The bundled agent and echo backend, written by {@link prepare} into the cluster's work dir. */
+  #scripts: { agent: string; echo: string } | undefined;
   /** Set by reconfigure when the next createServices adopts the existing services. */
   #servicesKept = false;
 
@@ -41,6 +44,15 @@ export class LocalDeployment implements AsyncDisposable {
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   async prepare(): Promise<void> {
     const { cluster, scenario } = this;
+    // Plain node on a bundle, as in the images: a runtime transpiler triples an agent's memory.
+    const bundleDir = join(cluster.workDir, 'bundle');
+    this.#scripts = {
+      agent: await bundledScriptFile(join(repoRoot, 'announcer', 'main.ts'), bundleDir),
+      echo: await bundledScriptFile(
+        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
+        bundleDir,
+      ),
+    };
     const deployDir = join(repoRoot, 'announcer', 'deploy');
     await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
     await applyManifests(
@@ -127,6 +139,11 @@ export class LocalDeployment implements AsyncDisposable {
     }
   }
 
+  private get scripts(): { agent: string; echo: string } {
+    if (!this.#scripts) throw new BackendError('local deployment: prepare() must run before agents start');
+    return this.#scripts;
+  }
+
   /** True when the real kube-vip announces instead of the bundled agent. */
   get isKubeVip(): boolean {
     return this.scenario.announcer.implementation === 'kube-vip';
@@ -135,9 +152,8 @@ export class LocalDeployment implements AsyncDisposable {
   /** The agent command line for a node, from the scenario's announcer settings. */
   agentArgs(node: LocalNode, extra: readonly string[] = []): string[] {
     return [
-      '--import',
-      'tsx',
-      join(repoRoot, 'announcer', 'main.ts'),
+      ...AGENT_NODE_FLAGS,
+      this.scripts.agent,
       '--kubeconfig',
       node.kubeconfigPath,
       '--node-name',
@@ -220,14 +236,7 @@ export class LocalDeployment implements AsyncDisposable {
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `echo-${node.name}`,
       command: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
-        node.name,
-        String(s.port),
-        String(s.targetPort),
-      ],
+      args: [...AGENT_NODE_FLAGS, this.scripts.echo, node.name, String(s.port), String(s.targetPort)],
       cwd: repoRoot,
       logFile: join(this.cluster.workDir, 'logs', `echo-${node.index}.log`),
     });
