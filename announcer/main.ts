@@ -15,10 +15,15 @@ import { VipDataplane } from './dataplane/vip-dataplane.js';
 import { systemClock } from './election/clock.js';
 import { makeStrategy } from './election/election-strategy.js';
 import { K8sLeaseClient } from './election/k8s-lease-client.js';
+import { startLeaseGc } from './election/lease-gc.js';
 import { leaderElectorFactory } from './elector-factory.js';
 import { JsonLogger } from './json-logger.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
+
+/** Cilium's L2 announcer lease GC: prefix of its lease names and its timer (pkg/l2announcer). */
+const LEASE_GC_PREFIX = 'cilium-l2announce';
+const LEASE_GC_INTERVAL_MS = 60_000;
 
 /** The harness allows 3 s between SIGTERM and SIGKILL-equivalent judgement; keep a margin. */
 const shutdownBudgetMs = 2500;
@@ -107,6 +112,17 @@ async function main(): Promise<number> {
       healthy: () => agent.health(),
     });
     await agent.start();
+    // Every Cilium agent with L2 announcements on LISTs the lease namespace once a minute.
+    if (!cfg.operatorOnly && cfg.leaseNameStyle === 'cilium') {
+      const gc = startLeaseGc({
+        api: leaseClient,
+        namespace: cfg.leaseNamespace,
+        prefix: LEASE_GC_PREFIX,
+        intervalMs: LEASE_GC_INTERVAL_MS,
+        onError: (err) => log.error(err, { msg: 'lease GC failed; retrying in a minute' }),
+      });
+      process.once('exit', () => gc.stop());
+    }
   } catch (err) {
     log.error(err, { msg: 'cannot start' });
     await agent.stop(500).catch(() => undefined);
