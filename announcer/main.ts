@@ -18,6 +18,7 @@ import { K8sLeaseClient } from './election/k8s-lease-client.js';
 import { startLeaseGc } from './election/lease-gc.js';
 import { leaderElectorFactory } from './elector-factory.js';
 import { JsonLogger } from './json-logger.js';
+import { Http2Transport } from './k8s/http2-transport.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
 
@@ -55,9 +56,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const metrics = new AgentMetrics();
-  const leaseClient = new K8sLeaseClient(kc, (verb, code, _latencyMs) => {
-    metrics.apiRequests.inc({ verb, code: String(code) });
-  });
+  // Lease requests as client-go sends them: streams on one HTTP/2 connection. L2A_TRANSPORT=http1
+  // keeps client-node's own stack (a new TLS connection per request) for comparison.
+  const transport = process.env.L2A_TRANSPORT === 'http1' ? undefined : new Http2Transport(kc);
+  const leaseClient = new K8sLeaseClient(
+    kc,
+    (verb, code, _latencyMs) => {
+      metrics.apiRequests.inc({ verb, code: String(code) });
+    },
+    transport ? { httpApi: transport.httpLibrary() } : {},
+  );
   const dataplane = new VipDataplane({
     run: spawnCommandRunner(),
     log,
