@@ -154,7 +154,10 @@ test('the total over every verb is compared with the model total', () => {
   const { requests, requestsTotal } = summarizeVariant(meta(s), seedWindows(), [], model, 4);
   const sum = requests.reduce((a, r) => a + r.measuredPerSecond.median, 0);
   assert.ok(Math.abs(requestsTotal!.measuredPerSecond.median - sum) < 1e-9);
-  assert.equal(requestsTotal!.modelPerSecond, model.getPerSecond + model.updatePerSecond);
+  assert.equal(
+    requestsTotal!.modelPerSecond,
+    model.getPerSecond + model.updatePerSecond + model.listPerSecond,
+  );
   assert.ok(requestsTotal!.relativeError !== null);
 });
 

@@ -58,6 +58,7 @@ function modelRate(model: LeaseModel | null, verb: string): number | null {
   if (verb === 'PUT') return model.updatePerSecond;
   if (verb === 'POST') return model.createPerSecond;
   if (verb === 'WATCH') return model.watchPerSecond;
+  if (verb === 'LIST') return model.listPerSecond;
   return null;
 }
 
@@ -224,7 +225,13 @@ function summarizeRequests(
 
 /** The model's requests per second over every verb it predicts. */
 export function modelTotalPerSecond(model: LeaseModel): number {
-  return model.getPerSecond + model.updatePerSecond + model.createPerSecond + model.watchPerSecond;
+  return (
+    model.getPerSecond +
+    model.updatePerSecond +
+    model.createPerSecond +
+    model.watchPerSecond +
+    model.listPerSecond
+  );
 }
 
 function summarizeTotal(
