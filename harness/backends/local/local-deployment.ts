@@ -44,15 +44,7 @@ export class LocalDeployment implements AsyncDisposable {
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   async prepare(): Promise<void> {
     const { cluster, scenario } = this;
-    // Plain node on a bundle, as in the images: a runtime transpiler triples an agent's memory.
-    const bundleDir = join(cluster.workDir, 'bundle');
-    this.#scripts = {
-      agent: await bundledScriptFile(join(repoRoot, 'announcer', 'main.ts'), bundleDir),
-      echo: await bundledScriptFile(
-        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
-        bundleDir,
-      ),
-    };
+    await this.bundleScripts();
     const deployDir = join(repoRoot, 'announcer', 'deploy');
     await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
     await applyManifests(
@@ -139,8 +131,24 @@ export class LocalDeployment implements AsyncDisposable {
     }
   }
 
+  /**
+   * Plain node on a bundle, as in the images (a runtime transpiler triples an agent's memory):
+   * bundled once per harness process, written into the cluster's work dir.
+   */
+  private async bundleScripts(): Promise<void> {
+    if (this.#scripts) return;
+    const dir = join(this.cluster.workDir, 'bundle');
+    this.#scripts = {
+      agent: await bundledScriptFile(join(repoRoot, 'announcer', 'main.ts'), dir),
+      echo: await bundledScriptFile(join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'), dir),
+    };
+  }
+
   private get scripts(): { agent: string; echo: string } {
-    if (!this.#scripts) throw new BackendError('local deployment: prepare() must run before agents start');
+    if (!this.#scripts)
+      throw new BackendError(
+        'local deployment: the agent bundle is written when the first agent or echo backend starts',
+      );
     return this.#scripts;
   }
 
@@ -173,6 +181,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (!node) throw new BackendError(`no node ${i}`);
     const old = this.agents.get(i);
     if (old?.running) return old;
+    await this.bundleScripts();
     if (this.isKubeVip) {
       const kv = await startKubeVip(this.cluster, node, this.scenario);
       this.agents.set(i, kv);
@@ -209,6 +218,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (this.operatorOnly?.running) return;
     const node = this.cluster.nodes[0];
     if (!node) throw new BackendError('no node 0 for the IPAM operator');
+    await this.bundleScripts();
     this.operatorOnly = await this.cluster.startInNamespace(node.netns, {
       name: `ipam-operator-${node.name}`,
       command: process.execPath,
@@ -233,6 +243,7 @@ export class LocalDeployment implements AsyncDisposable {
 
   async startEcho(node: LocalNode): Promise<ManagedProcess> {
     const s = this.scenario.services.echo;
+    await this.bundleScripts();
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `echo-${node.name}`,
       command: process.execPath,
