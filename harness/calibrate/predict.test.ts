@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { variantLeaseModel } from '../measure/analytic-model.js';
 import { expandVariants } from '../run/expand-variants.js';
 import { loadScenario } from '../run/scenario-schema.js';
 import { type CalibrationPoint, fitComponent } from './calibration-fit.js';
@@ -51,7 +51,7 @@ test('predict multiplies each variant of seed-homelab by the calibrated costs', 
   const c = calibration();
   const variants = expandVariants(await loadScenario('seed-homelab'));
   const five = variants.find((v) => v.scenario.services.announced === 5)!;
-  const m = leaseRequestModel(leaseModelInputFor(five.scenario));
+  const m = variantLeaseModel(five.scenario);
   const p = predictVariant(five, c);
   const expected = m.getPerSecond * 1 + m.updatePerSecond * 4;
   assert.ok(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MeasureError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { variantLeaseModel } from '../measure/analytic-model.js';
 import type { Variant } from '../run/expand-variants.js';
 import type { Interval, Summary } from '../run/results-schema.js';
 import { type FittedCost, predictMillicores } from './calibration-fit.js';
@@ -36,7 +36,7 @@ export interface Prediction {
 
 /** The analytic model's steady lease rates of a variant, by verb, times the calibrated costs. Pure. */
 export function predictVariant(v: Variant, c: Calibration): Prediction {
-  const m = leaseRequestModel(leaseModelInputFor(v.scenario));
+  const m = variantLeaseModel(v.scenario);
   const perSecond = { GET: m.getPerSecond, PUT: m.updatePerSecond };
   return {
     id: v.id,

@@ -191,3 +191,16 @@ export function relativeError(measured: number, model: number): number | null {
   if (model === 0) return measured === 0 ? 0 : null;
   return (measured - model) / model;
 }
+
+/**
+ * The model a run compares a variant with: {@link leaseModelInputFor} with the scenario's election
+ * strategy and one IPAM operator candidate (only node 0 runs `--operator`). `run` and `predict`
+ * share it, so a prediction is made from the rates a run is judged against.
+ */
+export function variantLeaseModel(scenario: Scenario): LeaseModel {
+  return leaseRequestModel({
+    ...leaseModelInputFor(scenario),
+    strategy: scenario.announcer.strategy,
+    operatorCandidates: 1,
+  });
+}

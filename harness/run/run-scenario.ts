@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { variantLeaseModel } from '../measure/analytic-model.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
 import { expandVariants, type Variant } from './expand-variants.js';
@@ -174,11 +174,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
           `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
         );
       if (signal.aborted) return;
-      const model = leaseRequestModel({
-        ...leaseModelInputFor(v.scenario),
-        strategy: v.scenario.announcer.strategy,
-        operatorCandidates: 1,
-      });
+      const model = variantLeaseModel(v.scenario);
       const vs = summarizeVariant(
         {
           id: v.id,
