@@ -25,12 +25,15 @@ export const ANNOUNCER_CLUSTER_RULES: readonly V1PolicyRule[] = [
   { apiGroups: ['cilium.io'], resources: ['ciliumloadbalancerippools/status'], verbs: ['update', 'patch'] },
 ];
 
-/** Election: get/create/update (a release is an update), list/watch. Granted per namespace only. */
+/**
+ * Election: get/create/update (a release is an update), list/watch; delete for Cilium's lease GC.
+ * Granted per namespace only.
+ */
 export const LEASE_RULES: readonly V1PolicyRule[] = [
   {
     apiGroups: ['coordination.k8s.io'],
     resources: ['leases'],
-    verbs: ['get', 'create', 'update', 'list', 'watch'],
+    verbs: ['get', 'create', 'update', 'list', 'watch', 'delete'],
   },
 ];
 

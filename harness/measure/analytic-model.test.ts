@@ -98,7 +98,10 @@ test('scenario input: policy elects announced services, all-services elects ever
     implementation: 'bundled',
     leaseDurationMs: 15000,
     renewDeadlineMs: 5000,
+    // Cilium's lease GC runs in every node's agent, the unselected node's too.
+    gcAgents: 4,
   });
+  assert.equal(leaseRequestModel(policy).listPerSecond, 4 / 60);
   assert.equal(leaseModelInputFor(parseScenario(text('all-services'), 'x')).services, 5 + 5 + 2 + 1);
   assert.equal(
     leaseModelInputFor(parseScenario(text('all-services'), 'x'), { systemServices: 0 }).services,

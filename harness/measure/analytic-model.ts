@@ -40,7 +40,15 @@ export interface LeaseModelInput {
   /** Needed by the watch-based strategies (their holders renew every max(RP, min(LD/3, RD − RP))). */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
+  /**
+   * Agents running Cilium's lease GC (one LIST of the lease namespace per agent per minute):
+   * every bundled agent that elects services, selected by the policy or not. Default 0.
+   */
+  gcAgents?: number;
 }
+
+/** Cilium's lease GC timer (pkg/l2announcer), which the bundled agent keeps. */
+export const LEASE_GC_PERIOD_MS = 60_000;
 
 /** One source of lease traffic. */
 export interface LeaseModelLine {
@@ -58,6 +66,8 @@ export interface LeaseModel {
   getPerSecond: number;
   updatePerSecond: number;
   watchPerSecond: number;
+  /** The lease GC's LISTs: `gcAgents` per minute. */
+  listPerSecond: number;
   /** Leases are created once, at acquisition; none in steady state. */
   createPerSecond: 0;
   lines: LeaseModelLine[];
@@ -125,6 +135,7 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
     getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
     updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
     watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
+    listPerSecond: ((input.gcAgents ?? 0) * 1000) / LEASE_GC_PERIOD_MS,
     createPerSecond: 0,
     lines,
   };
@@ -156,6 +167,11 @@ export function leaseModelInputFor(
     implementation,
     leaseDurationMs: scenario.announcer.leaseDurationMs,
     renewDeadlineMs: scenario.announcer.renewDeadlineMs,
+    // Every node runs a bundled agent (kube-vip runs: only the IPAM operator, which has no GC).
+    gcAgents:
+      implementation === 'kube-vip' || scenario.announcer.leaseNameStyle !== 'cilium'
+        ? 0
+        : scenario.nodes.count + scenario.nodes.unselected.count,
   };
 }
 

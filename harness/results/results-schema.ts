@@ -101,6 +101,8 @@ export const WindowRecord = z.object({
     dbSizeGrowthBytes: z.number().nullable(),
   }),
   announcerRssBytes: z.number().nullable(),
+  /** Each agent's CPU over the window and RSS (VmRSS, the larger of the two edges); absent in older runs. */
+  agents: z.array(z.object({ node: z.string(), cpuMillicores: z.number(), rssBytes: z.number() })).optional(),
 });
 export type WindowRecord = z.infer<typeof WindowRecord>;
 
@@ -265,6 +267,17 @@ export const VariantSummary = z.object({
     fsyncsPerSecond: Interval.nullable(),
     dbSizeGrowthBytes: Interval.nullable(),
   }),
+  /**
+   * Per agent, pooled over the announce windows (one value per agent per window): RSS in bytes and
+   * CPU in millicores. Absent when no window recorded agents (older runs, kube-vip without pids).
+   */
+  agentFootprint: z
+    .object({
+      agents: z.number().int(),
+      rssBytes: z.object({ median: z.number(), max: z.number(), n: z.number().int() }),
+      cpuMillicores: z.object({ median: z.number(), max: z.number(), n: z.number().int() }),
+    })
+    .optional(),
   failover: z.array(
     z.object({
       fault: FaultKind,

@@ -56,6 +56,7 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
   const apiserver = mc['kube-apiserver'] ?? 0;
   const etcd = mc.etcd ?? 0;
   const agents = after.filter((r: CpuReading) => r.role === 'announcer');
+  const seconds = (after[0]?.tMs ?? 0) - (before[0]?.tMs ?? 0);
   return {
     type: 'window',
     variantId: w.variantId,
@@ -78,6 +79,7 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
       dbSizeGrowthBytes: rates.dbSizeGrowthBytes,
     },
     announcerRssBytes: agents.length > 0 ? agents.reduce((s, r) => s + r.rssBytes, 0) : null,
+    agents: perAgent(before, agents, seconds / 1000),
   };
 }
 
@@ -106,4 +108,28 @@ async function tickThroughWindow(
       lastScrapeMs = Date.now();
     }
   }
+}
+
+/**
+ * Each agent's CPU over the window and its larger RSS of the two edges (RSS is VmRSS: `/proc`
+ * stat's rss field is the same page count `/proc/<pid>/status` prints as VmRSS). An agent that
+ * restarted inside the window (its counter went down) or missed an edge is left out.
+ */
+function perAgent(
+  before: readonly CpuReading[],
+  after: readonly CpuReading[],
+  seconds: number,
+): NonNullable<WindowRecord['agents']> {
+  const start = new Map(before.filter((r) => r.role === 'announcer').map((r) => [r.node ?? '', r]));
+  return after.flatMap((a) => {
+    const b = start.get(a.node ?? '');
+    if (!b || seconds <= 0 || a.cpuSeconds < b.cpuSeconds) return [];
+    return [
+      {
+        node: a.node ?? '',
+        cpuMillicores: ((a.cpuSeconds - b.cpuSeconds) / seconds) * 1000,
+        rssBytes: Math.max(a.rssBytes, b.rssBytes),
+      },
+    ];
+  });
 }

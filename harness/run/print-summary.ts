@@ -26,6 +26,13 @@ export function formatSummary(s: Summary, dir: string): string {
     lines.push(
       `    kube-apiserver ${iv(c.apiserverOverheadMillicores)}  etcd ${iv(c.etcdOverheadMillicores)}  agents ${iv(c.announcersMillicores)}  harness ${iv(c.harnessMillicores)} mCPU`,
     );
+    const fp = v.agentFootprint;
+    if (fp) {
+      const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+      lines.push(
+        `  per agent (${fp.agents} agents, n=${fp.rssBytes.n}): RSS median ${mb(fp.rssBytes.median)} MiB, max ${mb(fp.rssBytes.max)} MiB; CPU median ${fp.cpuMillicores.median.toFixed(1)}, max ${fp.cpuMillicores.max.toFixed(1)} mCPU`,
+      );
+    }
     const all = v.requestsTotal;
     if (all && all.measuredPerSecond.n > 0) {
       const err =

@@ -155,7 +155,10 @@ test('the total over every verb is compared with the model total', () => {
   const { requests, requestsTotal } = summarizeVariant(meta(s), seedWindows(), [], model, 4);
   const sum = requests.reduce((a, r) => a + r.measuredPerSecond.median, 0);
   assert.ok(Math.abs(requestsTotal!.measuredPerSecond.median - sum) < 1e-9);
-  assert.equal(requestsTotal!.modelPerSecond, model.getPerSecond + model.updatePerSecond);
+  assert.equal(
+    requestsTotal!.modelPerSecond,
+    model.getPerSecond + model.updatePerSecond + model.listPerSecond,
+  );
   assert.ok(requestsTotal!.relativeError !== null);
 });
 
@@ -244,4 +247,26 @@ test('summarizeRun assembles a valid summary and tells complete from partial', (
     true,
   );
   assert.equal(summarizeRun({ ...run, finishedAt: '2026-01-01T01:00:00Z' }, [variant]).complete, false);
+});
+
+test('agent footprint pools every agent of every announce window: RSS and CPU median and max', () => {
+  const s = scenario();
+  const mib = 2 ** 20;
+  const withAgents = (w: WindowRecord, rssMib: number[]): WindowRecord => ({
+    ...w,
+    agents: rssMib.map((r, i) => ({ node: `n${i}`, cpuMillicores: 10 + i, rssBytes: r * mib })),
+  });
+  const windows = [
+    withAgents(window(0, 'baseline', 100, baselineRequests), [500, 500, 500]),
+    withAgents(window(0, 'announce', 180, announceRequests), [50, 52, 70]),
+    withAgents(window(1, 'announce', 190, announceRequests), [51, 53, 55]),
+  ];
+  const fp = summarizeVariant(meta(s), windows, [], null, 4).agentFootprint;
+  assert.ok(fp);
+  assert.equal(fp.agents, 3);
+  assert.equal(fp.rssBytes.n, 6);
+  assert.equal(fp.rssBytes.median, 52.5 * mib, 'baseline windows are left out');
+  assert.equal(fp.rssBytes.max, 70 * mib);
+  assert.equal(fp.cpuMillicores.max, 12);
+  assert.equal(summarizeVariant(meta(s), seedWindows(), [], null, 4).agentFootprint, undefined);
 });

@@ -8,7 +8,7 @@ import type {
   VariantSummary,
   WindowRecord,
 } from '../results/results-schema.js';
-import { bootstrapMedian, percentiles } from '../results/statistics.js';
+import { bootstrapMedian, median, percentiles } from '../results/statistics.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { strategyText } from '../scenario/strategy-schema.js';
 
@@ -58,6 +58,7 @@ function modelRate(model: LeaseModel | null, verb: string): number | null {
   if (verb === 'PUT') return model.updatePerSecond;
   if (verb === 'POST') return model.createPerSecond;
   if (verb === 'WATCH') return model.watchPerSecond;
+  if (verb === 'LIST') return model.listPerSecond;
   return null;
 }
 
@@ -166,12 +167,27 @@ export function summarizeVariant(
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
       dbSizeGrowthBytes: nullableInterval(announced.map((w) => w.etcd.dbSizeGrowthBytes)),
     },
+    ...agentFootprint(announced),
     failover: summarizeFailover(
       s,
       trials.filter((t) => t.variantId === meta.id),
       notes,
     ),
     notes,
+  };
+}
+
+/** Per-agent RSS and CPU pooled over the announce windows (one value per agent per window). */
+function agentFootprint(announced: readonly WindowRecord[]): Pick<VariantSummary, 'agentFootprint'> {
+  const all = announced.flatMap((w) => w.agents ?? []);
+  if (all.length === 0) return {};
+  const stat = (values: number[]) => ({ median: median(values), max: Math.max(...values), n: values.length });
+  return {
+    agentFootprint: {
+      agents: new Set(all.map((a) => a.node)).size,
+      rssBytes: stat(all.map((a) => a.rssBytes)),
+      cpuMillicores: stat(all.map((a) => a.cpuMillicores)),
+    },
   };
 }
 
@@ -209,7 +225,13 @@ function summarizeRequests(
 
 /** The model's requests per second over every verb it predicts. */
 export function modelTotalPerSecond(model: LeaseModel): number {
-  return model.getPerSecond + model.updatePerSecond + model.createPerSecond + model.watchPerSecond;
+  return (
+    model.getPerSecond +
+    model.updatePerSecond +
+    model.createPerSecond +
+    model.watchPerSecond +
+    model.listPerSecond
+  );
 }
 
 function summarizeTotal(

@@ -1,4 +1,5 @@
 import { announcerFlags } from '../../manifests/announcer-flags.js';
+import { AGENT_NODE_FLAGS } from './bundle.js';
 import 'disposablestack/auto';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
@@ -233,6 +234,7 @@ export class DockerBenchTarget implements BenchTarget {
       name: `announcer-${node.name}`,
       cmd: [
         IMAGE_PATHS.node,
+        ...AGENT_NODE_FLAGS,
         IMAGE_PATHS.announcer,
         ...agentFlags(this.scenario, node.name, node.kubeconfigPath, i === 0),
       ],

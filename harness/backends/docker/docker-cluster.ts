@@ -12,6 +12,7 @@ import { RunRegistration } from '../../cluster/run-registry.js';
 import { BackendError } from '../../errors.js';
 import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
 import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
+import { AGENT_NODE_FLAGS } from './bundle.js';
 import { type CgroupFiles, containerCgroup } from './container-cpu.js';
 import { ContainerProcess, type ContainerProcessSpec } from './container-process.js';
 import {
@@ -312,7 +313,7 @@ export class StartedDockerCluster implements AsyncDisposable {
         // The agent raises arp_ignore itself on a host; /proc/sys is read-only in a container.
         .withSysctls({ 'net.ipv4.conf.all.arp_ignore': '1' })
         .withEntrypoint([IMAGE_PATHS.node])
-        .withCommand([IMAGE_PATHS.echoServer, name, '80', '8080'])
+        .withCommand([...AGENT_NODE_FLAGS, IMAGE_PATHS.echoServer, name, '80', '8080'])
         .withCopyFilesToContainer([{ source: kubeconfigPath, target: NODE_KUBECONFIG }])
         .withLogConsumer((s) => s.pipe(createLog(join(this.workDir, 'logs', `node-${i}.log`))))
         .start()

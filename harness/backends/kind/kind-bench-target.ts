@@ -15,6 +15,7 @@ import { sleep } from '../../shutdown-signal.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
 import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeDeployment } from '../kube/kube-deployment.js';
@@ -193,7 +194,8 @@ export class KindBenchTarget implements BenchTarget {
       descendantsMatching(
         procs,
         this.nodePids.get(node) ?? -1,
-        (p) => p.cmdline.includes('announcer/main') && !p.cmdline.includes('--operator-only'),
+        // The image runs the bundle (IMAGE_PATHS.announcer), not announcer/main.ts.
+        (p) => p.cmdline.includes(IMAGE_PATHS.announcer) && !p.cmdline.includes('--operator-only'),
       ).map((p) => ({ role: 'announcer' as const, node, pid: p.pid })),
     );
   }

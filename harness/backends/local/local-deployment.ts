@@ -18,6 +18,7 @@ import { startKubeVip } from '../../peers/start-kube-vip.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
+import { AGENT_NODE_FLAGS, bundledScriptFile } from '../docker/bundle.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
 
@@ -33,6 +34,8 @@ export class LocalDeployment implements AsyncDisposable {
   operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
   private readonly kc: KubeConfig;
+  /** The bundled agent and echo backend, written by {@link prepare} into the cluster's work dir. */
+  #scripts: { agent: string; echo: string } | undefined;
   /** Set by reconfigure when the next createServices adopts the existing services. */
   #servicesKept = false;
 
@@ -46,6 +49,7 @@ export class LocalDeployment implements AsyncDisposable {
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   async prepare(): Promise<void> {
     const { cluster, scenario } = this;
+    await this.bundleScripts();
     const deployDir = join(repoRoot, 'announcer', 'deploy');
     await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
     await applyManifests(
@@ -132,6 +136,27 @@ export class LocalDeployment implements AsyncDisposable {
     }
   }
 
+  /**
+   * Plain node on a bundle, as in the images (a runtime transpiler triples an agent's memory):
+   * bundled once per harness process, written into the cluster's work dir.
+   */
+  private async bundleScripts(): Promise<void> {
+    if (this.#scripts) return;
+    const dir = join(this.cluster.workDir, 'bundle');
+    this.#scripts = {
+      agent: await bundledScriptFile(join(repoRoot, 'announcer', 'main.ts'), dir),
+      echo: await bundledScriptFile(join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'), dir),
+    };
+  }
+
+  private get scripts(): { agent: string; echo: string } {
+    if (!this.#scripts)
+      throw new BackendError(
+        'local deployment: the agent bundle is written when the first agent or echo backend starts',
+      );
+    return this.#scripts;
+  }
+
   /** True when the real kube-vip announces instead of the bundled agent. */
   get isKubeVip(): boolean {
     return this.scenario.announcer.implementation === 'kube-vip';
@@ -140,9 +165,8 @@ export class LocalDeployment implements AsyncDisposable {
   /** The agent command line for a node, from the scenario's announcer settings. */
   agentArgs(node: LocalNode, extra: readonly string[] = []): string[] {
     return [
-      '--import',
-      'tsx',
-      join(repoRoot, 'announcer', 'main.ts'),
+      ...AGENT_NODE_FLAGS,
+      this.scripts.agent,
       '--kubeconfig',
       node.kubeconfigPath,
       '--node-name',
@@ -162,6 +186,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (!node) throw new BackendError(`no node ${i}`);
     const old = this.agents.get(i);
     if (old?.running) return old;
+    await this.bundleScripts();
     if (this.isKubeVip) {
       const kv = await startKubeVip(this.cluster, node, this.scenario);
       this.agents.set(i, kv);
@@ -198,6 +223,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (this.operatorOnly?.running) return;
     const node = this.cluster.nodes[0];
     if (!node) throw new BackendError('no node 0 for the IPAM operator');
+    await this.bundleScripts();
     this.operatorOnly = await this.cluster.startInNamespace(node.netns, {
       name: `ipam-operator-${node.name}`,
       command: process.execPath,
@@ -222,17 +248,11 @@ export class LocalDeployment implements AsyncDisposable {
 
   async startEcho(node: LocalNode): Promise<ManagedProcess> {
     const s = this.scenario.services.echo;
+    await this.bundleScripts();
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `echo-${node.name}`,
       command: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
-        node.name,
-        String(s.port),
-        String(s.targetPort),
-      ],
+      args: [...AGENT_NODE_FLAGS, this.scripts.echo, node.name, String(s.port), String(s.targetPort)],
       cwd: repoRoot,
       logFile: join(this.cluster.workDir, 'logs', `echo-${node.index}.log`),
     });
