@@ -1,3 +1,5 @@
+import { flowControlWindow } from '../measure/apf-metrics.js';
+import type { ComponentLeaseWindow } from '../measure/control-plane-leases.js';
 import {
   controlPlaneRates,
   type MetricsEndpoints,
@@ -10,16 +12,18 @@ import {
   type SampledProcess,
 } from '../measure/cpu-sampler.js';
 import { sleep } from '../shutdown-signal.js';
-import type { WindowRecord } from './results-schema.js';
+import type { WindowPhase, WindowRecord } from './results-schema.js';
 
 export interface WindowSpec {
   variantId: string;
   repetition: number;
-  phase: 'baseline' | 'announce';
+  phase: WindowPhase;
   windowSeconds: number;
   processes: SampledProcess[];
   endpoints: MetricsEndpoints;
   sampler: CpuSampler;
+  /** The control-plane components' leader election, where the backend runs them. */
+  leases?: { window(startMs: number, endMs: number): ComponentLeaseWindow[] };
   signal?: AbortSignal;
 }
 
@@ -44,6 +48,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
   const apiserver = mc['kube-apiserver'] ?? 0;
   const etcd = mc.etcd ?? 0;
   const agents = after.filter((r: CpuReading) => r.role === 'announcer');
+  const kcm = mc['kube-controller-manager'];
+  const scheduler = mc['kube-scheduler'];
   return {
     type: 'window',
     variantId: w.variantId,
@@ -56,6 +62,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
       etcd,
       controlPlane: apiserver + etcd,
       ...(mc['control-plane'] === undefined ? {} : { controlPlaneContainer: mc['control-plane'] }),
+      ...(kcm === undefined ? {} : { controllerManager: kcm }),
+      ...(scheduler === undefined ? {} : { scheduler }),
       announcers: mc.announcer ?? 0,
       harness: mc.harness ?? 0,
     },
@@ -66,5 +74,7 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
       dbSizeGrowthBytes: rates.dbSizeGrowthBytes,
     },
     announcerRssBytes: agents.length > 0 ? agents.reduce((s, r) => s + r.rssBytes, 0) : null,
+    apf: flowControlWindow(scrapeBefore.apiserver, scrapeAfter.apiserver),
+    ...(w.leases ? { controlPlaneLeases: w.leases.window(startMs, endMs) } : {}),
   };
 }

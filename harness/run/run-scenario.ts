@@ -40,6 +40,8 @@ export interface RunOptions {
  * all announced within one measurement window.
  */
 export function saturation(vs: VariantSummary, windows: readonly WindowRecord[], s: Scenario): string | null {
+  const first = vs.controlPlane?.saturation[0];
+  if (first) return `control plane: ${first.signal} fired first`;
   const pct = vs.cpu.controlPlaneOverheadPctOfNode;
   if (pct.n > 0 && pct.median > 50)
     return `control-plane overhead ${pct.median.toFixed(1)}% of a ${s.coresK}-core node`;
@@ -58,7 +60,12 @@ export function saturation(vs: VariantSummary, windows: readonly WindowRecord[],
 export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
   const m = s.measurement;
-  const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
+  const perRep =
+    (m.baseline ? m.windowSeconds + 3 : 0) +
+    (m.idle ? m.warmupSeconds + m.windowSeconds : 0) +
+    m.warmupSeconds +
+    m.windowSeconds +
+    5;
   const trial = 2 + takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 + 5 + s.faults.settleSeconds;
   return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
 }

@@ -5,7 +5,7 @@ import { sleep } from '../shutdown-signal.js';
 import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
 import { measureWindow } from './measure-window.js';
-import type { TrialRecord, WindowRecord } from './results-schema.js';
+import type { TrialRecord, WindowPhase, WindowRecord } from './results-schema.js';
 import type { ResultsWriter } from './results-writer.js';
 
 export interface VariantRun {
@@ -55,7 +55,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   sampler.watch(controlPlane);
   sampler.start();
   const phase = (
-    p: 'baseline' | 'announce' | 'warmup' | 'fault' | 'setup',
+    p: WindowPhase | 'warmup' | 'fault' | 'setup',
     label: string,
     startMs: number,
     endMs: number,
@@ -72,11 +72,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     });
 
   /** Measures one window, appends it and its phase span; false when the run was interrupted. */
-  const measure = async (
-    p: 'baseline' | 'announce',
-    rep: number,
-    processes: SampledProcess[],
-  ): Promise<boolean> => {
+  const measure = async (p: WindowPhase, rep: number, processes: SampledProcess[]): Promise<boolean> => {
     const w = await measureWindow({
       variantId: id,
       repetition: rep,
@@ -85,6 +81,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       processes,
       endpoints: target.metrics,
       sampler,
+      ...(target.controlPlaneLeases ? { leases: target.controlPlaneLeases } : {}),
       signal: o.signal,
     });
     if (!w) return false;
@@ -98,6 +95,16 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
+  const idle = s.measurement.idle && target.setAnnouncing !== undefined;
+  if (s.measurement.idle && !idle)
+    out.notes.push(`idle windows not measured: the ${target.backend} backend cannot switch the policy`);
+  let announcing = true;
+  /** Points the policy at the services (or at none) unless it already does. */
+  const setAnnouncing = async (on: boolean) => {
+    if (announcing === on || !target.setAnnouncing) return;
+    await target.setAnnouncing(on);
+    announcing = on;
+  };
   for (let rep = 0; rep < reps && !o.signal.aborted; rep++) {
     if (s.measurement.baseline) {
       await target.stopAllAgents();
@@ -106,6 +113,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       if (!(await measure('baseline', rep, controlPlane))) break;
     }
     const t0 = Date.now();
+    await setAnnouncing(true);
     await target.startAllAgents();
     if (!servicesCreated) {
       const created = Date.now();
@@ -134,6 +142,22 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
     o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
     if (!(await measure('announce', rep, [...controlPlane, ...agentProcesses()]))) break;
+    if (idle) {
+      // The same agents, the policy selecting no service: they release their service Leases and
+      // keep their watches and connections. The warm-up lets the releases settle.
+      const t1 = Date.now();
+      await setAnnouncing(false);
+      await sleep(s.measurement.warmupSeconds * 1000, o.signal);
+      phase('warmup', `idle settle ${rep + 1}`, t1, Date.now(), rep);
+      o.progress(
+        `  rep ${rep + 1}/${reps}: idle window ${s.measurement.windowSeconds}s (agents, no service selected)`,
+      );
+      if (!(await measure('idle', rep, [...controlPlane, ...agentProcesses()]))) break;
+    }
+  }
+  if (!o.signal.aborted && s.faults.kinds.length > 0 && !announcing) {
+    await setAnnouncing(true);
+    await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
   }
 
   const targets = target.services.filter((x) => x.announced && x.vip);

@@ -156,7 +156,11 @@ function kubernetesPin(
 /** The pins. Bumping a version here makes every machine build the new binary on its next run. */
 export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
   'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', true),
-  'kube-controller-manager': kubernetesPin('kube-controller-manager', 'L2BENCH_KUBE_CONTROLLER_MANAGER', false),
+  'kube-controller-manager': kubernetesPin(
+    'kube-controller-manager',
+    'L2BENCH_KUBE_CONTROLLER_MANAGER',
+    false,
+  ),
   'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', false),
   etcd: {
     name: 'etcd',

@@ -24,7 +24,9 @@ export const AGENT_TOKEN_SECONDS = 24 * 3600;
  */
 export function agentServiceAccountObjects(runId: string, leasesAnyNamespace: boolean): KubernetesObject[] {
   const labels = { [RUN_LABEL]: runId };
-  const subjects = [{ kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: AGENT_SA_NAMESPACE }];
+  const subjects = [
+    { kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: AGENT_SA_NAMESPACE },
+  ];
   const rbac = 'rbac.authorization.k8s.io';
   const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', roleKind: string, role: string) =>
     ({
@@ -74,7 +76,8 @@ export async function writeAgentTokenKubeconfig(s: AgentTokenSpec): Promise<stri
     body: { spec: { audiences: [], expirationSeconds: AGENT_TOKEN_SECONDS } },
   });
   const token = tr.status?.token;
-  if (!token) throw new Error(`TokenRequest for ${AGENT_SA_NAMESPACE}/${ANNOUNCER_SERVICE_ACCOUNT} returned no token`);
+  if (!token)
+    throw new Error(`TokenRequest for ${AGENT_SA_NAMESPACE}/${ANNOUNCER_SERVICE_ACCOUNT} returned no token`);
   return writeKubeconfig({
     path: join(s.workDir, `node-${s.nodeIndex}.sa.kubeconfig`),
     clusterName: s.clusterName,

@@ -1,6 +1,7 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
+import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
@@ -38,6 +39,7 @@ export class LocalBenchTarget implements BenchTarget {
     readonly deployment: LocalDeployment,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
+    readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
@@ -59,7 +61,8 @@ export class LocalBenchTarget implements BenchTarget {
       }),
     );
     const deployment = stack.use(new LocalDeployment(cluster, s));
-    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move());
+    const leases = stack.use(new ControlPlaneLeaseWatch(cluster.kubeConfig()).start());
+    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move(), leases);
   }
 
   get scenario(): ResolvedScenario {
@@ -86,6 +89,8 @@ export class LocalBenchTarget implements BenchTarget {
     return [
       { role: 'kube-apiserver', pid: this.cluster.apiserver.pid },
       { role: 'etcd', pid: this.cluster.etcd.pid },
+      { role: 'kube-controller-manager', pid: this.cluster.components.controllerManager.pid },
+      { role: 'kube-scheduler', pid: this.cluster.components.scheduler.pid },
     ];
   }
 
@@ -110,6 +115,9 @@ export class LocalBenchTarget implements BenchTarget {
   }
   startAllAgents(): Promise<void> {
     return this.deployment.startAllAgents();
+  }
+  setAnnouncing(announcing: boolean): Promise<void> {
+    return this.deployment.setAnnouncing(announcing);
   }
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();

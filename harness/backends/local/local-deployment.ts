@@ -8,13 +8,14 @@ import { startKubeVip } from '../../peers/start-kube-vip.js';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
 import { serviceLease } from '../../run/announcing-node.js';
 import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
+import { announcementObjectsFor } from '../../run/idle-policy.js';
 import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
-import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from './agent-identity.js';
+import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
 
 /**
@@ -58,6 +59,15 @@ export class LocalDeployment implements AsyncDisposable {
       await applyManifests(this.kc, kubeVipRbacObjects(names, { [RUN_LABEL]: cluster.runId }));
     }
     for (const node of cluster.nodes) await this.startEcho(node);
+  }
+
+  /** Points the announcement policy at the scenario's services, or at none (idle windows). */
+  async setAnnouncing(announcing: boolean): Promise<void> {
+    const { cluster } = this;
+    await applyManifests(
+      this.kc,
+      announcementObjectsFor(this.scenario, cluster.plan.vipCidr, cluster.runId, announcing),
+    );
   }
 
   /**
