@@ -64,3 +64,13 @@ test('a peer without our bind events says ARP convergence is not available from 
     'the bundled agent with no binds: nothing to say',
   );
 });
+
+test('the overhead against idle agents has its own column, a dash where no idle window ran', () => {
+  const idle = { median: 40, lo: 35, hi: 45, n: 3 };
+  const [first, ...rest] = summary.variants;
+  const variants = [{ ...first!, cpu: { ...first!.cpu, overheadVsIdleMillicores: idle } }, ...rest];
+  const t = variantTable(variants, summary.coresK);
+  const col = t.columns.indexOf('CPU overhead vs idle agents');
+  assert.equal(t.rows[0]?.[col], formatInterval(idle, { unit: 'mCPU' }));
+  if (t.rows[1]) assert.equal(t.rows[1][col], '—');
+});

@@ -50,6 +50,8 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     'nodes × services',
     'lease',
     'CPU overhead',
+    // The seed's definition (announce − the same agents announcing nothing); absent without idle windows.
+    'CPU overhead vs idle agents',
     `% of a ${coresK}-core node`,
     'lease requests vs model',
     'failover outage',
@@ -61,6 +63,7 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     `${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`} × ${v.announcedServices}`,
     `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
     formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }),
+    v.cpu.overheadVsIdleMillicores ? formatInterval(v.cpu.overheadVsIdleMillicores, { unit: 'mCPU' }) : '—',
     formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%' }),
     v.requests.length === 0
       ? '—'
@@ -76,5 +79,5 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     formatDurationMs(v.announceTimeMs),
     v.notes.length === 0 ? '' : v.notes.join(' · '),
   ]);
-  return { columns, rows, nowrap: [3, 4, 7] };
+  return { columns, rows, nowrap: [3, 4, 5, 8] };
 }
