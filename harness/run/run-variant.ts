@@ -95,9 +95,15 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
-  const idle = s.measurement.idle && target.setAnnouncing !== undefined;
+  // kube-vip announces every LoadBalancer service it sees: no policy makes it idle.
+  const bundled = s.announcer.implementation === 'bundled';
+  const idle = s.measurement.idle && bundled && target.setAnnouncing !== undefined;
   if (s.measurement.idle && !idle)
-    out.notes.push(`idle windows not measured: the ${target.backend} backend cannot switch the policy`);
+    out.notes.push(
+      bundled
+        ? `idle windows not measured: the ${target.backend} backend cannot switch the policy`
+        : `idle windows not measured: ${s.announcer.implementation} has no announcement policy to select nothing`,
+    );
   let announcing = true;
   /** Points the policy at the services (or at none) unless it already does. */
   const setAnnouncing = async (on: boolean) => {
@@ -155,9 +161,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       if (!(await measure('idle', rep, [...controlPlane, ...agentProcesses()]))) break;
     }
   }
-  if (!o.signal.aborted && s.faults.kinds.length > 0 && !announcing) {
+  // Leave the policy as the scenario has it, for the trials and for the next variant.
+  if (!o.signal.aborted && !announcing) {
     await setAnnouncing(true);
-    await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
+    if (s.faults.kinds.length > 0) await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
   }
 
   const targets = target.services.filter((x) => x.announced && x.vip);
