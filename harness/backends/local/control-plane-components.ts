@@ -16,7 +16,8 @@ export interface ComponentsSpec {
   clusterName: string;
   serviceClusterIpRange: string;
   workDir: string;
-  controllerManagerBin: string;
+  /** Null: not provisioned, not started. */
+  controllerManagerBin: string | null;
   schedulerBin: string;
   /** Starts a process the cluster owns (registered for cleanup, stopped with the cluster). */
   start: (spec: ProcessSpec) => Promise<ManagedProcess>;
@@ -24,9 +25,9 @@ export interface ComponentsSpec {
 
 /** The two components as started, with where their /metrics answer. */
 export interface StartedComponents {
-  controllerManager: ManagedProcess;
+  controllerManager: ManagedProcess | null;
   scheduler: ManagedProcess;
-  controllerManagerMetricsUrl: string;
+  controllerManagerMetricsUrl: string | null;
   schedulerMetricsUrl: string;
 }
 
@@ -54,19 +55,23 @@ export async function startControlPlaneComponents(s: ComponentsSpec): Promise<St
   ]);
   const kcmPort = await freePort();
   const schedPort = await freePort();
-  const controllerManager = await s.start({
-    name: 'kube-controller-manager',
-    command: s.controllerManagerBin,
-    args: controllerManagerArgs({
-      kubeconfig: kcmKubeconfig,
-      securePort: kcmPort,
-      caFile: s.pki.ca.certFile,
-      caKeyFile: s.pki.ca.keyFile,
-      saKeyFile: s.saKeyFile,
-      serviceClusterIpRange: s.serviceClusterIpRange,
-    }),
-    logFile: join(s.workDir, 'logs', 'kube-controller-manager.log'),
-  });
+  const kcmBin = s.controllerManagerBin;
+  const controllerManager =
+    kcmBin === null
+      ? null
+      : await s.start({
+          name: 'kube-controller-manager',
+          command: kcmBin,
+          args: controllerManagerArgs({
+            kubeconfig: kcmKubeconfig,
+            securePort: kcmPort,
+            caFile: s.pki.ca.certFile,
+            caKeyFile: s.pki.ca.keyFile,
+            saKeyFile: s.saKeyFile,
+            serviceClusterIpRange: s.serviceClusterIpRange,
+          }),
+          logFile: join(s.workDir, 'logs', 'kube-controller-manager.log'),
+        });
   const scheduler = await s.start({
     name: 'kube-scheduler',
     command: s.schedulerBin,
@@ -76,7 +81,7 @@ export async function startControlPlaneComponents(s: ComponentsSpec): Promise<St
   return {
     controllerManager,
     scheduler,
-    controllerManagerMetricsUrl: `https://127.0.0.1:${kcmPort}/metrics`,
+    controllerManagerMetricsUrl: controllerManager ? `https://127.0.0.1:${kcmPort}/metrics` : null,
     schedulerMetricsUrl: `https://127.0.0.1:${schedPort}/metrics`,
   };
 }

@@ -86,10 +86,11 @@ export class LocalBenchTarget implements BenchTarget {
   }
 
   controlPlaneCpu(): SampledProcess[] {
+    const kcm = this.cluster.components.controllerManager;
     return [
       { role: 'kube-apiserver', pid: this.cluster.apiserver.pid },
       { role: 'etcd', pid: this.cluster.etcd.pid },
-      { role: 'kube-controller-manager', pid: this.cluster.components.controllerManager.pid },
+      ...(kcm ? [{ role: 'kube-controller-manager' as const, pid: kcm.pid }] : []),
       { role: 'kube-scheduler', pid: this.cluster.components.scheduler.pid },
     ];
   }
