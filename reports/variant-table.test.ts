@@ -95,3 +95,13 @@ test('notes go under the table as numbered footnotes, marked in the variant cell
   assert.ok(t.rows[noted]![0]!.endsWith('[1]'));
   assert.equal(t.footnotes?.[0], `${summary.variants[noted]!.label}: ${summary.variants[noted]!.notes[0]}`);
 });
+
+test('the overhead against idle agents has its own column, a dash where no idle window ran', () => {
+  const idle = { median: 40, lo: 35, hi: 45, n: 3 };
+  const [first, ...rest] = summary.variants;
+  const variants = [{ ...first!, cpu: { ...first!.cpu, overheadVsIdleMillicores: idle } }, ...rest];
+  const t = variantTable(variants, summary.coresK);
+  const col = t.columns.indexOf('CPU overhead vs idle agents');
+  assert.equal(t.rows[0]?.[col], formatInterval(idle, { unit: 'mCPU' }));
+  if (t.rows[1]) assert.equal(t.rows[1][col], '—');
+});

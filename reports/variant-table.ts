@@ -99,6 +99,8 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     'N × M (services × nodes)',
     'lease',
     `CPU overhead${brackets}`,
+    // The seed's definition (announce − the same agents announcing nothing); absent without idle windows.
+    'CPU overhead vs idle agents',
     `% of a ${coresK}-core node`,
     `lease requests vs model${brackets}`,
     'failover outage',
@@ -115,6 +117,9 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
       `${v.announcedServices} × ${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`}`,
       `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
       formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU', showN: !uniform }),
+      v.cpu.overheadVsIdleMillicores
+        ? formatInterval(v.cpu.overheadVsIdleMillicores, { unit: 'mCPU', showN: !uniform })
+        : '—',
       formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%', showN: !uniform }),
       v.requests.length === 0
         ? '—'
@@ -130,5 +135,5 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
       formatDurationMs(v.announceTimeMs),
     ];
   });
-  return { columns, rows, nowrap: uniform ? [3, 4, 7] : [7], footnotes };
+  return { columns, rows, nowrap: uniform ? [3, 4, 5, 8] : [8], footnotes };
 }

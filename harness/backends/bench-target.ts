@@ -3,6 +3,7 @@ import type { AnnouncerEventLog } from '../deployment/announcer-events.js';
 import { BackendError } from '../errors.js';
 import type { ServicePlan } from '../manifests/scenario-objects.js';
 import type { WireObservations } from '../measure/arp-lines.js';
+import type { ComponentLeaseWindow } from '../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
@@ -51,6 +52,13 @@ export interface BenchTarget extends AsyncDisposable {
   controlPlaneCpu(): SampledProcess[];
   /** CPU sources of the running announcers (empty while they are stopped). */
   agentCpu(): SampledProcess[];
+  /** Leader election of kube-controller-manager and kube-scheduler, where the backend runs them. */
+  readonly controlPlaneLeases?: { window(startMs: number, endMs: number): ComponentLeaseWindow[] };
+  /**
+   * Points the announcement policy at the scenario's services (true) or at none (false), with the
+   * agents left running: the idle window's reference. Backends without it skip idle windows.
+   */
+  setAnnouncing?(announcing: boolean): Promise<void>;
 
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   prepare(): Promise<void>;

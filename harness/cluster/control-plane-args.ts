@@ -84,3 +84,62 @@ export function apiserverArgs(s: ApiserverArgsSpec): string[] {
     '--v=1',
   ];
 }
+
+export interface ControllerManagerArgsSpec {
+  /** The component's own kubeconfig (client certificate CN=system:kube-controller-manager). */
+  kubeconfig: string;
+  securePort: number;
+  caFile: string;
+  caKeyFile: string;
+  saKeyFile: string;
+  serviceClusterIpRange: string;
+}
+
+/**
+ * kube-controller-manager flags as kubeadm v1.32 writes them into its static pod manifest: its
+ * kubeconfig for all three of client, authentication and authorization, leader election on, one
+ * ServiceAccount credential per controller, the bootstrap-token controllers added to the defaults,
+ * the cluster CA for signing CSRs. `--secure-port` is ours (kubeadm uses the default 10257; two
+ * local runs on one host would collide); `--allocate-node-cidrs` is off (no pod network here).
+ */
+export function controllerManagerArgs(s: ControllerManagerArgsSpec): string[] {
+  return [
+    `--authentication-kubeconfig=${s.kubeconfig}`,
+    `--authorization-kubeconfig=${s.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${s.securePort}`,
+    `--client-ca-file=${s.caFile}`,
+    '--cluster-name=kubernetes',
+    `--cluster-signing-cert-file=${s.caFile}`,
+    `--cluster-signing-key-file=${s.caKeyFile}`,
+    '--controllers=*,bootstrapsigner,tokencleaner',
+    `--kubeconfig=${s.kubeconfig}`,
+    '--leader-elect=true',
+    `--root-ca-file=${s.caFile}`,
+    `--service-account-private-key-file=${s.saKeyFile}`,
+    `--service-cluster-ip-range=${s.serviceClusterIpRange}`,
+    '--use-service-account-credentials=true',
+    '--profiling=false',
+    '--v=1',
+  ];
+}
+
+export interface SchedulerArgsSpec {
+  /** The component's own kubeconfig (client certificate CN=system:kube-scheduler). */
+  kubeconfig: string;
+  securePort: number;
+}
+
+/** kube-scheduler flags as kubeadm v1.32 writes them (plus our own `--secure-port`, as above). */
+export function schedulerArgs(s: SchedulerArgsSpec): string[] {
+  return [
+    `--authentication-kubeconfig=${s.kubeconfig}`,
+    `--authorization-kubeconfig=${s.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${s.securePort}`,
+    `--kubeconfig=${s.kubeconfig}`,
+    '--leader-elect=true',
+    '--profiling=false',
+    '--v=1',
+  ];
+}

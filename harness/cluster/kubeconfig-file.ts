@@ -1,19 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
-export interface KubeconfigSpec {
+/** How the kubeconfig's user authenticates: a client certificate, or a bearer token. */
+export type KubeconfigCredential = { certPem: string; keyPem: string } | { token: string };
+
+export type KubeconfigSpec = {
   path: string;
   clusterName: string;
   server: string;
   caPem: string;
   user: string;
-  certPem: string;
-  keyPem: string;
-}
+} & KubeconfigCredential;
 
 /** Writes a self-contained kubeconfig (data embedded, so it can be copied anywhere). */
 export function writeKubeconfig(spec: KubeconfigSpec): string {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const user =
+    'token' in spec
+      ? { token: spec.token }
+      : { 'client-certificate-data': b64(spec.certPem), 'client-key-data': b64(spec.keyPem) };
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -23,12 +28,7 @@ export function writeKubeconfig(spec: KubeconfigSpec): string {
         cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) },
       },
     ],
-    users: [
-      {
-        name: spec.user,
-        user: { 'client-certificate-data': b64(spec.certPem), 'client-key-data': b64(spec.keyPem) },
-      },
-    ],
+    users: [{ name: spec.user, user }],
     contexts: [{ name: spec.clusterName, context: { cluster: spec.clusterName, user: spec.user } }],
     'current-context': spec.clusterName,
   };

@@ -40,11 +40,19 @@ export const Interval = z.object({
 });
 export type Interval = z.infer<typeof Interval>;
 
-export const PhaseName = z.enum(['baseline', 'announce', 'warmup', 'fault', 'setup']);
+export const PhaseName = z.enum(['baseline', 'idle', 'announce', 'warmup', 'fault', 'setup']);
+/**
+ * Measured windows: `baseline` without agents, `idle` with the agents running and no service
+ * selected by the announcement policy (the seed's reference), `announce` with every service.
+ */
+export const WindowPhase = z.enum(['baseline', 'idle', 'announce']);
+export type WindowPhase = z.infer<typeof WindowPhase>;
 /** `control-plane`: a whole control-plane container's cgroup (docker backend), next to its processes. */
 export const ProcessRole = z.enum([
   'kube-apiserver',
   'etcd',
+  'kube-controller-manager',
+  'kube-scheduler',
   'control-plane',
   'announcer',
   'harness',
@@ -77,12 +85,31 @@ export const PhaseSpan = z.object({
 /** One request-rate figure taken from `apiserver_request_total{resource="leases"}` deltas. */
 export const RequestRate = z.object({ verb: z.string(), code: z.string(), perSecond: z.number() });
 
-/** One measured window (baseline or announce) of one repetition of one variant. */
+/** One API Priority and Fairness priority level over a window (harness/measure/apf-metrics.ts). */
+export const PriorityLevelWindow = z.object({
+  priorityLevel: z.string(),
+  dispatchedPerSecond: z.number(),
+  rejected: z.number(),
+  waitP99Seconds: z.number().nullable(),
+  seatsInUse: z.number().nullable(),
+  seatLimit: z.number().nullable(),
+});
+
+/** kube-controller-manager's or kube-scheduler's leader election over a window. */
+export const ComponentLeaseWindow = z.object({
+  name: z.string(),
+  renewals: z.number().int(),
+  maxRenewGapMs: z.number().nullable(),
+  holderChanges: z.number().int(),
+  heldAtEnd: z.boolean(),
+});
+
+/** One measured window (baseline, idle or announce) of one repetition of one variant. */
 export const WindowRecord = z.object({
   type: z.literal('window'),
   variantId: z.string(),
   repetition: z.number().int().nonnegative(),
-  phase: z.enum(['baseline', 'announce']),
+  phase: WindowPhase,
   startMs: z.number(),
   endMs: z.number(),
   cpuMillicores: z.object({
@@ -91,6 +118,9 @@ export const WindowRecord = z.object({
     controlPlane: z.number(),
     /** The control-plane container's cgroup (docker backend): its processes plus the supervisor. */
     controlPlaneContainer: z.number().optional(),
+    /** Where the backend runs them (local): not part of `controlPlane`, which stays apiserver + etcd. */
+    controllerManager: z.number().optional(),
+    scheduler: z.number().optional(),
     announcers: z.number(),
     harness: z.number(),
   }),
@@ -103,6 +133,17 @@ export const WindowRecord = z.object({
   announcerRssBytes: z.number().nullable(),
   /** Each agent's CPU over the window and RSS (VmRSS, the larger of the two edges); absent in older runs. */
   agents: z.array(z.object({ node: z.string(), cpuMillicores: z.number(), rssBytes: z.number() })).optional(),
+  /** APF per priority level and dispatches per FlowSchema; absent before they were recorded. */
+  apf: z
+    .object({
+      levels: z.array(PriorityLevelWindow),
+      flowSchemas: z.array(
+        z.object({ flowSchema: z.string(), priorityLevel: z.string(), dispatchedPerSecond: z.number() }),
+      ),
+    })
+    .optional(),
+  /** Leader election of the control-plane components, where the backend runs them. */
+  controlPlaneLeases: z.array(ComponentLeaseWindow).optional(),
 });
 export type WindowRecord = z.infer<typeof WindowRecord>;
 
@@ -242,7 +283,49 @@ export const VariantSummary = z.object({
     controlPlaneOverheadPctOfNode: Interval,
     announcersMillicores: Interval,
     harnessMillicores: Interval,
+    /**
+     * The seed's definition, the primary figure where idle windows ran: announce − idle of
+     * kube-apiserver + etcd per repetition (the same agents running, no service selected).
+     */
+    overheadVsIdleMillicores: Interval.optional(),
+    overheadVsIdlePctOfNode: Interval.optional(),
+    apiserverOverheadVsIdleMillicores: Interval.optional(),
+    etcdOverheadVsIdleMillicores: Interval.optional(),
+    /** "Agents present, idle": idle − baseline (their watches, lists, connections and own leases). */
+    agentsIdleMillicores: Interval.optional(),
   }),
+  /** Control-plane health: per-component CPU, APF per priority level, component leases, saturation. */
+  controlPlane: z
+    .object({
+      componentsMillicores: z.array(
+        z.object({ component: z.string(), phase: z.string(), millicores: Interval }),
+      ),
+      priorityLevels: z.array(
+        z.object({
+          priorityLevel: z.string(),
+          dispatchedPerSecond: Interval,
+          netDispatchedPerSecond: Interval,
+          maxWaitP99Seconds: z.number().nullable(),
+          rejected: z.number(),
+          maxSeatsInUse: z.number().nullable(),
+          seatLimit: z.number().nullable(),
+        }),
+      ),
+      agentFlowSchemas: z.array(
+        z.object({ flowSchema: z.string(), priorityLevel: z.string(), netDispatchedPerSecond: Interval }),
+      ),
+      leases: z.array(
+        z.object({
+          name: z.string(),
+          renewals: z.number().int(),
+          maxRenewGapMs: z.number().nullable(),
+          holderChanges: z.number().int(),
+          windowsNotHeld: z.number().int(),
+        }),
+      ),
+      saturation: z.array(z.object({ signal: z.string(), firstWindowStartMs: z.number() })),
+    })
+    .optional(),
   requests: z.array(
     z.object({
       verb: z.string(),
@@ -327,5 +410,10 @@ export const Summary = z.object({
   coresK: z.number().int(),
   environment: Environment,
   variants: z.array(VariantSummary),
+  /** The first variant in run order where a saturation signal fired, and which fired first. */
+  firstSaturation: z
+    .object({ variantId: z.string(), signal: z.string(), signals: z.array(z.string()) })
+    .nullable()
+    .optional(),
 });
 export type Summary = z.infer<typeof Summary>;

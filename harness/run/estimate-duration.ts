@@ -58,7 +58,11 @@ export function estimateVariantSeconds(v: Variant): number {
     AGENT_START_SECONDS +
     m.warmupSeconds +
     m.windowSeconds +
-    WINDOW_EDGE_SECONDS;
+    WINDOW_EDGE_SECONDS +
+    // The idle window (agents running, no service selected): a settle, then a window.
+    (m.idle && s.announcer.implementation === 'bundled'
+      ? m.warmupSeconds + m.windowSeconds + WINDOW_EDGE_SECONDS
+      : 0);
   // Creating services: the IPAM operator assigns roughly an address a second on a loaded host.
   const services = 0.2 * s.services.announced + 0.05 * (s.services.clusterIP + s.services.unannounced);
   const trials = s.faults.kinds.reduce(

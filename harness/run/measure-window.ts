@@ -1,3 +1,5 @@
+import { flowControlWindow } from '../measure/apf-metrics.js';
+import type { ComponentLeaseWindow } from '../measure/control-plane-leases.js';
 import {
   controlPlaneRates,
   type MetricsEndpoints,
@@ -9,17 +11,19 @@ import {
   millicoresBetween,
   type SampledProcess,
 } from '../measure/cpu-sampler.js';
-import type { WindowRecord } from '../results/results-schema.js';
+import type { WindowPhase, WindowRecord } from '../results/results-schema.js';
 import { sleep } from '../shutdown-signal.js';
 
 export interface WindowSpec {
   variantId: string;
   repetition: number;
-  phase: 'baseline' | 'announce';
+  phase: WindowPhase;
   windowSeconds: number;
   processes: SampledProcess[];
   endpoints: MetricsEndpoints;
   sampler: CpuSampler;
+  /** The control-plane components' leader election, where the backend runs them. */
+  leases?: { window(startMs: number, endMs: number): ComponentLeaseWindow[] };
   signal?: AbortSignal;
   /**
    * A terminal's live line: seconds left every second and the lease request rate since the last
@@ -57,6 +61,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
   const etcd = mc.etcd ?? 0;
   const agents = after.filter((r: CpuReading) => r.role === 'announcer');
   const seconds = (after[0]?.tMs ?? 0) - (before[0]?.tMs ?? 0);
+  const kcm = mc['kube-controller-manager'];
+  const scheduler = mc['kube-scheduler'];
   return {
     type: 'window',
     variantId: w.variantId,
@@ -69,6 +75,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
       etcd,
       controlPlane: apiserver + etcd,
       ...(mc['control-plane'] === undefined ? {} : { controlPlaneContainer: mc['control-plane'] }),
+      ...(kcm === undefined ? {} : { controllerManager: kcm }),
+      ...(scheduler === undefined ? {} : { scheduler }),
       announcers: mc.announcer ?? 0,
       harness: mc.harness ?? 0,
     },
@@ -80,6 +88,8 @@ export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null>
     },
     announcerRssBytes: agents.length > 0 ? agents.reduce((s, r) => s + r.rssBytes, 0) : null,
     agents: perAgent(before, agents, seconds / 1000),
+    apf: flowControlWindow(scrapeBefore.apiserver, scrapeAfter.apiserver),
+    ...(w.leases ? { controlPlaneLeases: w.leases.window(startMs, endMs) } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export interface RunOptions {
  * all announced within one measurement window.
  */
 export function saturation(vs: VariantSummary, windows: readonly WindowRecord[], s: Scenario): string | null {
+  const first = vs.controlPlane?.saturation[0];
+  if (first) return `control plane: ${first.signal} fired first`;
   const pct = vs.cpu.controlPlaneOverheadPctOfNode;
   if (pct.n > 0 && pct.median > 50)
     return `control-plane overhead ${pct.median.toFixed(1)}% of a ${s.coresK}-core node`;

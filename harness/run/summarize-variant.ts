@@ -11,6 +11,7 @@ import type {
 import { bootstrapMedian, median, percentiles } from '../results/statistics.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { strategyText } from '../scenario/strategy-schema.js';
+import { firstSaturation, type RepetitionWindows, summarizeControlPlane } from './summarize-control-plane.js';
 
 /** What the runner knows about a variant besides its samples. */
 export interface VariantMeta {
@@ -22,13 +23,12 @@ export interface VariantMeta {
   announceTimeMs: number | null;
 }
 
-interface RepetitionWindows {
-  baseline?: WindowRecord;
-  announce?: WindowRecord;
-}
-
-// The container figure (docker backend only) stays in the windows; summaries use the per-process ones.
-type CpuKey = Exclude<keyof WindowRecord['cpuMillicores'], 'controlPlaneContainer'>;
+// The container figure (docker backend only) stays in the windows; summaries use the per-process
+// ones. The components a backend may not run are summarized in summarize-control-plane.ts.
+type CpuKey = Exclude<
+  keyof WindowRecord['cpuMillicores'],
+  'controlPlaneContainer' | 'controllerManager' | 'scheduler'
+>;
 
 /** Verbs in a fixed order first (the model's), the rest alphabetically. */
 const VERB_ORDER = ['GET', 'PUT', 'POST'];
@@ -131,6 +131,34 @@ export function summarizeVariant(
   const overheadOf = (key: CpuKey) =>
     bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
   const controlPlaneOverhead = overheadOf('controlPlane');
+  const vsIdle = repetitions.flatMap((r) => {
+    const { idle, announce } = byRepetition.get(r) ?? {};
+    return idle && announce ? [{ idle, announce }] : [];
+  });
+  const idleOver = repetitions.flatMap((r) => {
+    const { idle, baseline } = byRepetition.get(r) ?? {};
+    return idle && baseline ? [{ idle, baseline }] : [];
+  });
+  const overVsIdle = (key: CpuKey) =>
+    bootstrapMedian(vsIdle.map((p) => p.announce.cpuMillicores[key] - p.idle.cpuMillicores[key]));
+  const idleFigures =
+    vsIdle.length === 0
+      ? {}
+      : {
+          overheadVsIdleMillicores: overVsIdle('controlPlane'),
+          overheadVsIdlePctOfNode: scaleInterval(overVsIdle('controlPlane'), 1 / (10 * coresK)),
+          apiserverOverheadVsIdleMillicores: overVsIdle('apiserver'),
+          etcdOverheadVsIdleMillicores: overVsIdle('etcd'),
+          ...(idleOver.length === 0
+            ? {}
+            : {
+                agentsIdleMillicores: bootstrapMedian(
+                  idleOver.map(
+                    (p) => p.idle.cpuMillicores.controlPlane - p.baseline.cpuMillicores.controlPlane,
+                  ),
+                ),
+              }),
+        };
   const requestWindows = s.measurement.baseline ? paired : announced.map((announce) => ({ announce }));
 
   return {
@@ -159,7 +187,9 @@ export function summarizeVariant(
       controlPlaneOverheadPctOfNode: scaleInterval(controlPlaneOverhead, 1 / (10 * coresK)),
       announcersMillicores: cpuOf(announced, 'announcers'),
       harnessMillicores: cpuOf(announced, 'harness'),
+      ...idleFigures,
     },
+    controlPlane: summarizeControlPlane(repetitions.flatMap((r) => byRepetition.get(r) ?? [])),
     requests: summarizeRequests(requestWindows, model, notes),
     requestsTotal: summarizeTotal(requestWindows, model),
     etcd: {
@@ -337,5 +367,6 @@ export function summarizeRun(run: RunInfo, variants: readonly VariantSummary[]):
     coresK: run.scenario.coresK,
     environment: run.environment,
     variants: [...variants],
+    firstSaturation: firstSaturation(variants),
   };
 }

@@ -62,6 +62,7 @@ test('a minimal scenario gets the Cilium defaults', () => {
     windowSeconds: 60,
     repetitions: 3,
     baseline: true,
+    idle: true,
     sampleHz: 1,
     stopOnSaturation: false,
   });
@@ -128,7 +129,7 @@ test('an unknown field names its path and the known fields', () => {
   assert.equal(
     messageOf({ measurement: { windwSeconds: 60 } }),
     'scenarios/x.yaml: unknown field measurement.windwSeconds: remove it or check spelling ' +
-      '(known: warmupSeconds, windowSeconds, repetitions, baseline, sampleHz, stopOnSaturation)',
+      '(known: warmupSeconds, windowSeconds, repetitions, baseline, idle, sampleHz, stopOnSaturation)',
   );
   assert.match(messageOf({ nodez: 1 }), /unknown field nodez: .*known: name, description, backend/);
 });

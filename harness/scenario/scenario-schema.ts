@@ -130,6 +130,12 @@ const Measurement = z.strictObject({
     .boolean()
     .default(true)
     .describe('Measure a window without announcers before each announce window.'),
+  idle: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Measure a window after each announce window with the same agents running and the policy selecting no service (the seed's reference: overhead = announce − idle). Backends that cannot switch the policy skip it.",
+    ),
   sampleHz: z.number().gt(0).max(10).default(1),
   stopOnSaturation: z
     .boolean()

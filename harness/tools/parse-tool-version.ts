@@ -7,8 +7,13 @@ import type { ToolName } from './tool-versions.js';
 //                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
 //   kube-vip version          → `Kube-VIP Release Information` then `Version:  v1.0.0` (our -X main.Version)
+/** kube-controller-manager and kube-scheduler print the same line as kube-apiserver. */
+const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
+
 const PATTERNS: Record<ToolName, RegExp> = {
-  'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'kube-apiserver': KUBERNETES,
+  'kube-controller-manager': KUBERNETES,
+  'kube-scheduler': KUBERNETES,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,

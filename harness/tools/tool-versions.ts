@@ -1,8 +1,22 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
-export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip';
+export type ToolName =
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'etcd'
+  | 'k6'
+  | 'kind'
+  | 'kube-vip';
 
-/** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
-export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
+/**
+ * The tools every local-backend run needs, in the order `l2bench tools` builds them. The controller
+ * manager and scheduler come after kube-apiserver: they share its module graph and most of its
+ * packages, so with a warm Go build cache each adds only its own packages.
+ */
+export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver', 'kube-scheduler'];
+// kube-controller-manager is pinned but not built by default: its wrapper build fails here because
+// the Go module proxy answers 403 for k8s.io/endpointslice@v0.32.13. The local backend runs it when
+// `l2bench tools kube-controller-manager` (or L2BENCH_KUBE_CONTROLLER_MANAGER) provides it.
 
 /** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
 export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
@@ -99,13 +113,20 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
   'sample-controller',
 ];
 
-/** The pins. Bumping a version here makes every machine build the new binary on its next run. */
-export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
-  'kube-apiserver': {
-    name: 'kube-apiserver',
+/**
+ * A component of k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built from the same wrapper
+ * module: one `go mod download` and one build cache serve all three.
+ */
+function kubernetesPin(
+  name: 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler',
+  envVar: string,
+  inKubebuilderAssets: boolean,
+): ToolPin {
+  return {
+    name,
     version: KUBERNETES_VERSION,
-    envVar: 'L2BENCH_KUBE_APISERVER',
-    inKubebuilderAssets: true,
+    envVar,
+    inKubebuilderAssets,
     versionArgs: ['--version'],
     fallbackToolchain: 'go1.23.12',
     recipe: {
@@ -116,7 +137,7 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
         module: `k8s.io/${m}`,
         version: KUBERNETES_STAGING_VERSION,
       })),
-      mainPackage: 'k8s.io/kubernetes/cmd/kube-apiserver',
+      mainPackage: `k8s.io/kubernetes/cmd/${name}`,
       // Without these the binary reports v0.0.0-master and clients' version checks misfire.
       ldflags: [
         '-s',
@@ -126,7 +147,18 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
         '-X k8s.io/component-base/version.gitMinor=32',
       ],
     },
-  },
+  };
+}
+
+/** The pins. Bumping a version here makes every machine build the new binary on its next run. */
+export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
+  'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', true),
+  'kube-controller-manager': kubernetesPin(
+    'kube-controller-manager',
+    'L2BENCH_KUBE_CONTROLLER_MANAGER',
+    false,
+  ),
+  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', false),
   etcd: {
     name: 'etcd',
     version: 'v3.5.35',

@@ -10,7 +10,9 @@ import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import { RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
 import { BackendError } from '../../errors.js';
+import { applyManifests } from '../../manifests/apply-manifests.js';
 import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/agent-identity.js';
 import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
 import { AGENT_NODE_FLAGS } from './bundle.js';
 import { type CgroupFiles, containerCgroup } from './container-cpu.js';
@@ -44,7 +46,7 @@ export interface DockerNode {
   ip: string;
   labels: Record<string, string>;
   container: StartedTestContainer;
-  /** Kubeconfig of the node's agent (CN l2bench:announcer:<name>), at this path inside the container. */
+  /** Kubeconfig of the node's agent (a kube-system/l2bench-announcer token), at this path inside the container. */
   kubeconfigPath: string;
 }
 
@@ -233,24 +235,21 @@ export class StartedDockerCluster implements AsyncDisposable {
 
     const labelsOf = spec.nodeLabels ?? (() => ({}));
     const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    // Bindings to roles the deployment applies later (RBAC resolves them per request). Leases in
+    // any namespace: the scenario, which may use kube-vip-style names, is not known here.
+    await applyManifests(this.kubeConfig(), agentServiceAccountObjects(runId, true));
     const starts: Promise<void>[] = [];
     for (let i = 0; i < spec.nodes; i++) {
       const name = `l2b-${runId}-n${i}`;
       const ip = plan.node(i);
-      const id = await pki.issue({
-        stem: `node-${i}`,
-        commonName: `l2bench:announcer:${name}`,
-        organizations: [ANNOUNCER_GROUP],
-        usage: ['client'],
-      });
-      const kubeconfig = writeKubeconfig({
-        path: join(workDir, `node-${i}.kubeconfig`),
+      // The agent's identity: a bound token of the kube-system ServiceAccount, as a DaemonSet pod's.
+      const kubeconfig = await writeAgentTokenKubeconfig({
+        kc: this.kubeConfig(),
+        workDir,
+        nodeIndex: i,
         clusterName,
         server: this.apiServerUrl,
         caPem: pki.ca.certPem,
-        user: name,
-        certPem: id.certPem,
-        keyPem: id.keyPem,
       });
       const labels = { ...labelsOf(i), 'kubernetes.io/hostname': name, [DOCKER_RUN_LABEL]: runId };
       await core.createNode({ body: nodeObject(name, labels, ip) });

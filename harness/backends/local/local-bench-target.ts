@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { ArpWatch } from '../../measure/arp-watch.js';
+import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
@@ -46,6 +47,7 @@ export class LocalBenchTarget implements BenchTarget {
     readonly deployment: LocalDeployment,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
+    readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
@@ -67,7 +69,8 @@ export class LocalBenchTarget implements BenchTarget {
       }),
     );
     const deployment = stack.use(new LocalDeployment(cluster, s));
-    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move());
+    const leases = stack.use(new ControlPlaneLeaseWatch(cluster.kubeConfig()).start());
+    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move(), leases);
   }
 
   get scenario(): ResolvedScenario {
@@ -91,9 +94,12 @@ export class LocalBenchTarget implements BenchTarget {
   }
 
   controlPlaneCpu(): SampledProcess[] {
+    const kcm = this.cluster.components.controllerManager;
     return [
       { role: 'kube-apiserver', pid: this.cluster.apiserver.pid },
       { role: 'etcd', pid: this.cluster.etcd.pid },
+      ...(kcm ? [{ role: 'kube-controller-manager' as const, pid: kcm.pid }] : []),
+      { role: 'kube-scheduler', pid: this.cluster.components.scheduler.pid },
     ];
   }
 
@@ -118,6 +124,9 @@ export class LocalBenchTarget implements BenchTarget {
   }
   startAllAgents(): Promise<void> {
     return this.deployment.startAllAgents();
+  }
+  setAnnouncing(announcing: boolean): Promise<void> {
+    return this.deployment.setAnnouncing(announcing);
   }
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();

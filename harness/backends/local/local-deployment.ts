@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
 import { serviceLease } from '../../deployment/announcing-node.js';
+import { announcementObjectsFor } from '../../deployment/idle-policy.js';
 import { resetAnnouncerObjects } from '../../deployment/reset-announcer-objects.js';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
@@ -19,6 +20,7 @@ import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
 import { AGENT_NODE_FLAGS, bundledScriptFile } from '../docker/bundle.js';
+import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from './agent-identity.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
 
@@ -33,6 +35,8 @@ export class LocalDeployment implements AsyncDisposable {
   /** kube-vip runs: the bundled IPAM operator alone (`--operator-only`), on node 0. */
   operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
+  /** Per node: a kubeconfig with a bound ServiceAccount token (the bundled agent's identity). */
+  readonly agentKubeconfigs = new Map<number, string>();
   private readonly kc: KubeConfig;
   /** The bundled agent and echo backend, written by {@link prepare} into the cluster's work dir. */
   #scripts: { agent: string; echo: string } | undefined;
@@ -57,12 +61,44 @@ export class LocalDeployment implements AsyncDisposable {
       readManifestDir(deployDir).map((o) => withLabel(o, RUN_LABEL, cluster.runId)),
     );
     await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
+    await this.prepareAgentIdentity();
     // kube-vip hook: its RBAC, bound to each node's identity.
     if (this.isKubeVip) {
       const names = cluster.nodes.map((n) => n.name);
       await applyManifests(this.kc, kubeVipRbacObjects(names, { [RUN_LABEL]: cluster.runId }));
     }
     for (const node of cluster.nodes) await this.startEcho(node);
+  }
+
+  /** Points the announcement policy at the scenario's services, or at none (idle windows). */
+  async setAnnouncing(announcing: boolean): Promise<void> {
+    const { cluster } = this;
+    await applyManifests(
+      this.kc,
+      announcementObjectsFor(this.scenario, cluster.plan.vipCidr, cluster.runId, announcing),
+    );
+  }
+
+  /**
+   * The bundled agent runs as a kube-system ServiceAccount with one bound token per node, as a
+   * DaemonSet pod does (Cilium's agent included), so its requests meet the same authentication and
+   * the same API Priority and Fairness FlowSchemas. kube-vip keeps its per-node certificates.
+   */
+  private async prepareAgentIdentity(): Promise<void> {
+    const { cluster } = this;
+    const anyNs = this.scenario.announcer.leaseNameStyle === 'kube-vip';
+    await applyManifests(this.kc, agentServiceAccountObjects(cluster.runId, anyNs));
+    for (const node of cluster.nodes) {
+      const path = await writeAgentTokenKubeconfig({
+        kc: this.kc,
+        workDir: cluster.workDir,
+        nodeIndex: node.index,
+        clusterName: `l2b-${cluster.runId}`,
+        server: cluster.apiServerUrl,
+        caPem: cluster.adminTls.ca,
+      });
+      this.agentKubeconfigs.set(node.index, path);
+    }
   }
 
   /**
@@ -108,6 +144,11 @@ export class LocalDeployment implements AsyncDisposable {
       signal,
     });
     this.scenario = scenario;
+    // A kube-vip-style variant needs the agents' Lease grant in every namespace (apply is idempotent).
+    await applyManifests(
+      this.kc,
+      agentServiceAccountObjects(this.cluster.runId, scenario.announcer.leaseNameStyle === 'kube-vip'),
+    );
     this.services = [];
     this.#servicesKept = r.servicesKept;
     return r;
@@ -168,7 +209,7 @@ export class LocalDeployment implements AsyncDisposable {
       ...AGENT_NODE_FLAGS,
       this.scripts.agent,
       '--kubeconfig',
-      node.kubeconfigPath,
+      this.agentKubeconfigs.get(node.index) ?? node.kubeconfigPath,
       '--node-name',
       node.name,
       '--metrics-port',
