@@ -13,7 +13,6 @@ import { BackendError } from '../../errors.js';
 import { applyManifests } from '../../manifests/apply-manifests.js';
 import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
 import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/agent-identity.js';
-import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
 import { AGENT_NODE_FLAGS } from './bundle.js';
 import { type CgroupFiles, containerCgroup } from './container-cpu.js';
 import { ContainerProcess, type ContainerProcessSpec } from './container-process.js';
