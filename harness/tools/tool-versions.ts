@@ -1,11 +1,23 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
-export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip';
+export type ToolName =
+  | 'kube-apiserver'
+  | 'etcd'
+  | 'k6'
+  | 'kind'
+  | 'kube-vip'
+  | 'metallb-controller'
+  | 'metallb-speaker';
 
 /** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
 export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
 
 /** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
-export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
+export const DEFAULT_TOOLS: readonly ToolName[] = [
+  ...CORE_TOOLS,
+  'kube-vip',
+  'metallb-controller',
+  'metallb-speaker',
+];
 
 /**
  * How to build a tool from source.
@@ -99,6 +111,26 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
   'sample-controller',
 ];
 
+const METALLB_VERSION = 'v0.16.2';
+
+/**
+ * MetalLB's controller or speaker: `go install go.universe.tf/metallb/<cmd>@v0.16.2` (its go.mod has
+ * no replace lines and says `go 1.26.0`). Neither has a version flag; both log
+ * `{"version":"0.16.2",…,"msg":"MetalLB … starting"}` first and then exit 1 on an invalid
+ * `--tls-min-version`, before touching a cluster: that is their version command.
+ */
+function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker'): ToolPin {
+  return {
+    name,
+    version: METALLB_VERSION,
+    envVar,
+    inKubebuilderAssets: false,
+    versionArgs: ['--tls-min-version=l2bench-version-probe'],
+    fallbackToolchain: 'go1.26.10',
+    recipe: { kind: 'go-install', mainPackage: `go.universe.tf/metallb/${cmd}`, ldflags: ['-s', '-w'] },
+  };
+}
+
 /** The pins. Bumping a version here makes every machine build the new binary on its next run. */
 export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
   'kube-apiserver': {
@@ -174,6 +206,8 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
       ldflags: ['-s', '-w', '-X=main.Version=v1.0.0'],
     },
   },
+  'metallb-controller': metallbPin('metallb-controller', 'L2BENCH_METALLB_CONTROLLER', 'controller'),
+  'metallb-speaker': metallbPin('metallb-speaker', 'L2BENCH_METALLB_SPEAKER', 'speaker'),
   kind: {
     name: 'kind',
     version: 'v0.30.0',

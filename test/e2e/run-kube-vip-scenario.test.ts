@@ -62,10 +62,22 @@ probes: {maxDurationSeconds: 30}
     assert.equal(crash.arpConvergenceMs.n, 0, 'kube-vip logs no bind events of ours');
     const graceful = byFault.get('graceful')!;
     assert.equal(graceful.failedTrials, 0);
+    assert.equal(graceful.dualAnsweringTrials, 0);
+    // kube-vip v1.0.0 does not guarantee a release on SIGTERM. Its signal handler
+    // (pkg/manager/manager_arp.go) closes shutdownChan and cancels the context; each per-service
+    // election runs `leaderelection.RunOrDie(..., ReleaseOnCancel: true)` in a goroutine the
+    // services watcher started (pkg/services/processor.go AddOrModify, pkg/services/leader.go), and
+    // client-go v0.33.3 releases with one PUT after the renew loop sees the cancel
+    // (tools/leaderelection renew → release). Nothing waits for that PUT: the watcher loop ends on
+    // shutdownChan, StartServicesWatchForLeaderElection stops its clusters and returns, and
+    // `manager` returns from main, so the process can exit before (or during) the release. When the
+    // PUT lands, a candidate takes over on its next jittered retry; when it does not, only once the
+    // lease expires. So the guarantee is the crash bound, lease + 2.2 retry periods (+1 s for the
+    // probe and clock granularity), the same as for a crash.
     for (const t of graceful.takeoverMs.values)
       assert.ok(
-        t <= 2.2 * v.retryPeriodMs + 1000,
-        `graceful takeover ${t} ms (kube-vip releases on SIGTERM)`,
+        t > 0 && t <= bound + 1000,
+        `graceful takeover ${t} ms > ${bound + 1000} ms (lease expiry when kube-vip exits before its release lands)`,
       );
   } finally {
     rmSync(root, { recursive: true, force: true });
