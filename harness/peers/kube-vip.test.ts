@@ -44,6 +44,10 @@ test('the scenario rejects kube-vip with sub-second timers or the Cilium all-ser
     () => parseScenario(`${base}announcer: {implementation: kube-vip, selection: all-services}\n`, 'x'),
     /announcer\.selection all-services .* use selection policy with implementation kube-vip/,
   );
+  assert.throws(
+    () => parseScenario(`${base}announcer: {implementation: kube-vip, strategy: node-lease}\n`, 'x'),
+    /^.*announcer\.strategy \(node-lease\) is a bundled-agent strategy that implementation kube-vip does not have/m,
+  );
   // The same timers are fine for the bundled agent.
   parseScenario(`${base}announcer: {leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}\n`, 'x');
 });

@@ -10,6 +10,10 @@ import { BackendError } from '../errors.js';
  *   LoadBalancer service that has an address (pkg/services/leader.go): Lease `kubevip-<service>`
  *   in the service's namespace, identity `vip_nodename`, ReleaseOnCancel. With `vip_arp` the
  *   holder binds the address on `vip_interface` and sends gratuitous ARP.
+ * - SIGTERM: the handler (pkg/manager/manager_arp.go) cancels the elections' context, but `manager`
+ *   returns from main without waiting for their goroutines, so the ReleaseOnCancel PUT races the
+ *   process exit: a graceful stop releases some leases and leaves others to expire. Its graceful
+ *   takeover is bounded like a crash (lease + 2.2 retry periods), not by a release.
  * - Addresses (pkg/instance FetchServiceAddresses): the `kube-vip.io/loadbalancerIPs` annotation,
  *   else `status.loadBalancer.ingress[].ip`, else `spec.loadBalancerIP`. The bundled IPAM operator
  *   writes the status form, which kube-vip reads as is.

@@ -159,6 +159,14 @@ function checkKubeVip(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], messa
       'announcer.selection all-services reproduces a Cilium bug that kube-vip does not have (it elects only LoadBalancer services with an address): use selection policy with implementation kube-vip',
     );
   }
+  // kube-vip elects the way its own code does (one client-go elector per service); the bundled
+  // agent's strategies are not something it can be asked for.
+  if (s.announcer.strategy.kind !== 'per-service') {
+    fail(
+      ['announcer', 'strategy'],
+      `announcer.strategy (${strategyText(s.announcer.strategy)}) is a bundled-agent strategy that implementation kube-vip does not have: leave strategy unset (per-service) with implementation kube-vip`,
+    );
+  }
 }
 
 function checkPool(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {

@@ -7,7 +7,7 @@ import type { ToolName } from './tool-versions.js';
 //                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
 //   kube-vip version          → `Kube-VIP Release Information` then `Version:  v1.0.0` (our -X main.Version)
-//   metallb-* --tls-min-version=<bad> → `{"caller":…,"version":"0.16.2",…}` (JSON log line, then exit 1)
+//   metallb-controller|speaker <args rejected at startup> → `{…,"msg":"MetalLB speaker starting version 0.15.2 (…)",…}`
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,

@@ -111,13 +111,19 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
   'sample-controller',
 ];
 
-const METALLB_VERSION = 'v0.16.2';
+/**
+ * MetalLB, not at its newest v0.16.2: that release requires github.com/metallb/frr-k8s v0.0.27, whose
+ * zip the Go module proxy refuses (403 "not available"), and v0.0.21 (the newest it serves) lacks
+ * types v0.16.2 uses (AsPathPrependPrefixes). v0.15.2 requires frr-k8s v0.0.20, which the proxy
+ * serves; its go.mod has no replace lines and says `go 1.24.0`.
+ */
+const METALLB_VERSION = 'v0.15.2';
 
 /**
- * MetalLB's controller or speaker: `go install go.universe.tf/metallb/<cmd>@v0.16.2` (its go.mod has
- * no replace lines and says `go 1.26.0`). Neither has a version flag; both log
- * `{"version":"0.16.2",…,"msg":"MetalLB … starting"}` first and then exit 1 on an invalid
- * `--tls-min-version`, before touching a cluster: that is their version command.
+ * MetalLB's controller or speaker: `go install go.universe.tf/metallb/<cmd>@v0.15.2`. Neither has a
+ * version flag; both log `{…,"msg":"MetalLB <cmd> starting version 0.15.2 …",…}` first and then exit
+ * 1 on arguments they reject before touching a cluster (controller: a bad `--tls-min-version`;
+ * speaker: an empty `--node-name`): that is their version command.
  */
 function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker'): ToolPin {
   return {
@@ -125,8 +131,11 @@ function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker
     version: METALLB_VERSION,
     envVar,
     inKubebuilderAssets: false,
-    versionArgs: ['--tls-min-version=l2bench-version-probe'],
-    fallbackToolchain: 'go1.26.10',
+    versionArgs:
+      cmd === 'controller'
+        ? ['--tls-min-version=l2bench-version-probe']
+        : ['--namespace=l2bench-version-probe', '--node-name='],
+    fallbackToolchain: 'go1.24.6',
     recipe: { kind: 'go-install', mainPackage: `go.universe.tf/metallb/${cmd}`, ldflags: ['-s', '-w'] },
   };
 }
