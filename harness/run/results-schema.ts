@@ -148,6 +148,7 @@ export const VariantSummary = z.object({
   nodes: z.number().int(),
   selectedNodes: z.number().int(),
   announcedServices: z.number().int(),
+  /** bundled, kube-vip, or `kube-vip <mode>` for a kube-vip mode other than per-service. */
   implementation: z.string(),
   strategy: z.string(),
   renewMode: z.string(),

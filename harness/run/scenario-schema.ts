@@ -101,6 +101,12 @@ const Announcer = z.strictObject({
     .default('policy')
     .describe('all-services reproduces the Cilium bug that elected a Lease for every service.'),
   leaseNameStyle: z.enum(['cilium', 'kube-vip']).default('cilium'),
+  kubeVipMode: z
+    .enum(['per-service', 'services-lease'])
+    .default('per-service')
+    .describe(
+      'implementation kube-vip only. per-service: svc_election, one Lease kubevip-<service> per service; services-lease: one Lease (svc_leasename) whose holder announces every service.',
+    ),
 });
 
 const Measurement = z.strictObject({
