@@ -5,8 +5,11 @@ import { applyManifests } from './apply-manifests.js';
 import { announcementObjects, planServices, RUN_LABEL, serviceObject } from './scenario-objects.js';
 import type { ResolvedScenario } from './scenario-schema.js';
 
-/** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
-export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
+/**
+ * Leases an agent makes for services: per-service (both name styles), bucket and node Leases, and
+ * kube-vip's one services Lease (`plndr-svcs-lock`, its services-lease mode).
+ */
+export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-|plndr-svcs-lock$)/;
 
 /** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
 const RECONFIGURE_SETTLE_MS = 3000;
