@@ -5,6 +5,7 @@ import {
   metallbControllerArgs,
   metallbCrds,
   metallbPoolObjects,
+  metallbRbacObjects,
   metallbSpeakerArgs,
   metallbSpeakerPod,
 } from './metallb.js';
@@ -52,4 +53,17 @@ test('controller: no webhook, its metrics port from the caller; pool and adverti
   assert.deepEqual(pool!.spec.addresses, ['198.18.1.10-198.18.1.20']);
   assert.deepEqual(adv!.spec.ipAddressPools, ['l2bench']);
   assert.equal(adv!.metadata.namespace, METALLB_NAMESPACE);
+});
+
+test('RBAC: speakers bound by node identity, nobody may write Leases or delete services', () => {
+  const objs = metallbRbacObjects(['n0', 'n1'], {}) as unknown as {
+    kind: string;
+    rules?: { resources: string[]; verbs: string[] }[];
+    subjects?: { name: string }[];
+  }[];
+  const rules = objs.flatMap((o) => o.rules ?? []);
+  assert.ok(!rules.some((r) => r.resources.includes('leases')), 'MetalLB elects without Leases');
+  assert.ok(!rules.some((r) => r.resources.includes('services') && r.verbs.includes('delete')));
+  const speakerSubjects = objs.filter((o) => o.kind.endsWith('Binding')).flatMap((o) => o.subjects ?? []);
+  assert.ok(speakerSubjects.some((s) => s.name === 'l2bench:announcer:n1'));
 });

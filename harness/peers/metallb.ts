@@ -134,6 +134,89 @@ export function metallbSpeakerPod(
   };
 }
 
+/** The user the controller's kubeconfig names (its client certificate's CN). */
+export const METALLB_CONTROLLER_USER = 'l2bench:metallb-controller';
+
+const READ = ['get', 'list', 'watch'];
+const CONFIG_KINDS = [
+  'bfdprofiles',
+  'bgpadvertisements',
+  'bgppeers',
+  'communities',
+  'ipaddresspools',
+  'l2advertisements',
+];
+
+/**
+ * Least privilege for MetalLB's L2 mode, from its config/rbac/role.yaml without what we turn off
+ * (webhook and its CRD patching, the memberlist secret it would create, PodSecurityPolicy):
+ * controller — services and namespaces read, nodes list, services/status update, events, and in its
+ * namespace the config kinds, secrets and configmaps read, ipaddresspools/status update;
+ * speakers (each node's identity) — services, endpoints, endpointslices, nodes, namespaces read,
+ * events, their ServiceL2Status objects, and in the namespace the config kinds, secrets, configmaps
+ * and the speaker Pods (memberlist discovery) read.
+ */
+export function metallbRbacObjects(
+  nodeNames: readonly string[],
+  labels: Record<string, string>,
+): KubernetesObject[] {
+  const events = { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] };
+  const config = [
+    { apiGroups: [METALLB_GROUP], resources: CONFIG_KINDS, verbs: READ },
+    { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: READ },
+  ];
+  const speakers = nodeNames.map((n) => ({
+    apiGroup: 'rbac.authorization.k8s.io',
+    kind: 'User',
+    name: `l2bench:announcer:${n}`,
+  }));
+  const controller = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: METALLB_CONTROLLER_USER }];
+  const role = (kind: 'ClusterRole' | 'Role', name: string, rules: object[]): KubernetesObject =>
+    ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind,
+      metadata: { name, labels, ...(kind === 'Role' ? { namespace: METALLB_NAMESPACE } : {}) },
+      rules,
+    }) as KubernetesObject;
+  const binding = (kind: 'ClusterRole' | 'Role', name: string, subjects: object[]): KubernetesObject =>
+    ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: `${kind}Binding`,
+      metadata: { name, labels, ...(kind === 'Role' ? { namespace: METALLB_NAMESPACE } : {}) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name },
+      subjects,
+    }) as KubernetesObject;
+  const c = 'l2bench:metallb-controller';
+  const sp = 'l2bench:metallb-speaker';
+  return [
+    role('ClusterRole', c, [
+      { apiGroups: [''], resources: ['services', 'namespaces'], verbs: READ },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services/status'], verbs: ['update'] },
+      events,
+    ]),
+    binding('ClusterRole', c, controller),
+    role('Role', c, [
+      ...config,
+      { apiGroups: [METALLB_GROUP], resources: ['ipaddresspools/status'], verbs: ['update'] },
+    ]),
+    binding('Role', c, controller),
+    role('ClusterRole', sp, [
+      { apiGroups: [''], resources: ['services', 'endpoints', 'nodes', 'namespaces'], verbs: READ },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+      events,
+      {
+        apiGroups: [METALLB_GROUP],
+        resources: ['servicel2statuses', 'servicel2statuses/status'],
+        verbs: [...READ, 'create', 'update', 'patch', 'delete'],
+      },
+    ]),
+    binding('ClusterRole', sp, speakers),
+    role('Role', sp, [...config, { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]),
+    binding('Role', sp, speakers),
+  ];
+}
+
 function labelSelector(l: Readonly<Record<string, string>>): string {
   return Object.entries(l)
     .map(([k, v]) => `${k}=${v}`)
