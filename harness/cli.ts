@@ -443,7 +443,7 @@ program
 
 program
   .command('tools')
-  .description('build (once) and report the pinned kube-apiserver, etcd, k6 and kube-vip binaries')
+  .description('build (once) and report the pinned kube-apiserver, etcd, k6, kube-vip and MetalLB binaries')
   .argument('[names...]', `tools to provision (default: ${DEFAULT_TOOLS.join(', ')})`)
   .action(async (names: string[]) => {
     const wanted = names.length > 0 ? names : [...DEFAULT_TOOLS];

@@ -10,8 +10,11 @@ import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { sleep } from '../shutdown-signal.js';
 import { LEASE_NAMESPACE } from './announcing-node.js';
 
-/** Leases an agent makes for services: per-service (both name styles), bucket and node Leases. */
-export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-)/;
+/**
+ * Leases an agent makes for services: per-service (both name styles), bucket and node Leases, and
+ * kube-vip's one services Lease (`plndr-svcs-lock`, its services-lease mode).
+ */
+export const ANNOUNCER_LEASE = /^(cilium-l2announce-|kubevip-|l2bench-shard-|l2bench-node-|plndr-svcs-lock$)/;
 
 /** Pause after deleting a variant's objects, so the deletions' writes are done before the next window. */
 const RECONFIGURE_SETTLE_MS = 3000;

@@ -124,6 +124,20 @@ test('kube-vip elects update-first (its client-go v0.33) while the bundled opera
   close(m.getPerSecond, (5 * 2) / 1.6 + 1, 'GETs');
 });
 
+test("kube-vip's services-lease mode is one Lease for any number of services", () => {
+  const input = leaseModelInputFor(
+    parseScenario(
+      'name: x\nnodes: {count: 3}\nservices: {announced: 5}\nannouncer: {implementation: kube-vip, kubeVipMode: services-lease, leaseDurationMs: 5s, renewDeadlineMs: 3s, retryPeriodMs: 1s}\n',
+      'x',
+    ),
+  );
+  assert.equal(input.services, 1);
+  const m = leaseRequestModel({ ...input, operatorCandidates: 1 });
+  // One holder PUT/s + 2 others' GETs every 1.6 s; operator: 1 GET + 1 PUT per s.
+  close(m.updatePerSecond, 1 + 1, 'PUTs');
+  close(m.getPerSecond, 2 / 1.6 + 1, 'GETs');
+});
+
 test('relativeError is signed and handles a zero model', () => {
   close(relativeError(11, 10)!, 0.1, 'over');
   close(relativeError(9, 10)!, -0.1, 'under');

@@ -151,10 +151,14 @@ export function leaseModelInputFor(
   options: { systemServices?: number } = {},
 ): LeaseModelInput {
   const { announced, unannounced, clusterIP } = scenario.services;
-  const services =
+  const elected =
     scenario.announcer.selection === 'policy'
       ? announced
       : announced + unannounced + clusterIP + (options.systemServices ?? 1);
+  // kube-vip's services-lease mode elects one Lease whatever the number of services.
+  const oneLease =
+    scenario.announcer.implementation === 'kube-vip' && scenario.announcer.kubeVipMode === 'services-lease';
+  const services = oneLease ? Math.min(1, elected) : elected;
   const { implementation, renewMode, retryPeriodMs } = scenario.announcer;
   // kube-vip's elections are client-go's leaderelection of the client-go in its go.mod, whatever
   // renewMode says; the bundled IPAM operator beside it still renews the scenario's way.

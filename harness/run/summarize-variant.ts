@@ -168,7 +168,11 @@ export function summarizeVariant(
     nodes: s.nodes.count + s.nodes.unselected.count,
     selectedNodes: s.nodes.count,
     announcedServices: s.services.announced,
-    implementation: s.announcer.implementation,
+    // A kube-vip mode other than its per-service default is a row of its own in every table.
+    implementation:
+      s.announcer.implementation === 'kube-vip' && s.announcer.kubeVipMode !== 'per-service'
+        ? `kube-vip ${s.announcer.kubeVipMode}`
+        : s.announcer.implementation,
     strategy: strategyText(s.announcer.strategy),
     renewMode: s.announcer.renewMode,
     selection: s.announcer.selection,

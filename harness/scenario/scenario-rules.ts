@@ -63,6 +63,12 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   if (s.announcer.implementation === 'kube-vip') checkKubeVip(s, fail);
+  else if (s.announcer.kubeVipMode !== 'per-service') {
+    fail(
+      ['announcer', 'kubeVipMode'],
+      `announcer.kubeVipMode (${s.announcer.kubeVipMode}) is a kube-vip mode that implementation ${s.announcer.implementation} does not have: set implementation kube-vip or leave kubeVipMode unset`,
+    );
+  }
 
   const totalNodes = s.nodes.count + s.nodes.unselected.count;
   if (totalNodes > MAX_NODES) {
@@ -157,6 +163,24 @@ function checkKubeVip(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], messa
     fail(
       ['announcer', 'selection'],
       'announcer.selection all-services reproduces a Cilium bug that kube-vip does not have (it elects only LoadBalancer services with an address): use selection policy with implementation kube-vip',
+    );
+  }
+  // A services-lease holder that loses its Lease panics (kube-vip expects a restart); the local
+  // backend restarts a peer only after crash and graceful, so a frozen or cut-off holder would
+  // leave the following trials a node short.
+  const noRestart = s.faults.kinds.filter((k) => k === 'freeze' || k === 'partition');
+  if (s.announcer.kubeVipMode === 'services-lease' && noRestart.length > 0) {
+    fail(
+      ['faults', 'kinds'],
+      `faults.kinds (${noRestart.join(', ')}) cannot run with announcer.kubeVipMode services-lease: its holder exits when it loses the Lease and is restarted only after crash or graceful; use kinds crash and graceful`,
+    );
+  }
+  // kube-vip elects the way its own code does (one client-go elector per service); the bundled
+  // agent's strategies are not something it can be asked for.
+  if (s.announcer.strategy.kind !== 'per-service') {
+    fail(
+      ['announcer', 'strategy'],
+      `announcer.strategy (${strategyText(s.announcer.strategy)}) is a bundled-agent strategy that implementation kube-vip does not have: leave strategy unset (per-service) with implementation kube-vip`,
     );
   }
 }

@@ -120,6 +120,12 @@ const Announcer = z.strictObject({
     .describe(
       "Bundled agent: services sharing one address elect one holder per address (per-address), or each its own (per-service, Cilium's behaviour, cilium/cilium#48419).",
     ),
+  kubeVipMode: z
+    .enum(['per-service', 'services-lease'])
+    .default('per-service')
+    .describe(
+      'implementation kube-vip only. per-service: svc_election, one Lease kubevip-<service> per service; services-lease: one Lease (svc_leasename) whose holder announces every service.',
+    ),
 });
 
 const Measurement = z.strictObject({

@@ -10,6 +10,7 @@ import type { ToolName } from './tool-versions.js';
 /** kube-controller-manager and kube-scheduler print the same line as kube-apiserver. */
 const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
 
+//   metallb-controller|speaker <args rejected at startup> → `{…,"msg":"MetalLB speaker starting version 0.15.2 (…)",…}`
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': KUBERNETES,
   'kube-controller-manager': KUBERNETES,
@@ -18,6 +19,8 @@ const PATTERNS: Record<ToolName, RegExp> = {
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   'kube-vip': /^Version:\s+(v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'metallb-controller': /"msg":"MetalLB controller starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
+  'metallb-speaker': /"msg":"MetalLB speaker starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
 };
 
 /**

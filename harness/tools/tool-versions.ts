@@ -6,7 +6,9 @@ export type ToolName =
   | 'etcd'
   | 'k6'
   | 'kind'
-  | 'kube-vip';
+  | 'kube-vip'
+  | 'metallb-controller'
+  | 'metallb-speaker';
 
 /**
  * The tools every local-backend run needs, in the order `l2bench tools` builds them. The controller
@@ -20,6 +22,8 @@ export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver', 
 
 /** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
 export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
+// metallb-controller and metallb-speaker are pinned (`l2bench tools metallb-speaker metallb-controller`)
+// but not built by default until a backend runs them: the speaker alone takes many minutes to build.
 
 /**
  * How to build a tool from source.
@@ -114,6 +118,35 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
 ];
 
 /**
+ * MetalLB, not at its newest v0.16.2: that release requires github.com/metallb/frr-k8s v0.0.27, whose
+ * zip the Go module proxy refuses (403 "not available"), and v0.0.21 (the newest it serves) lacks
+ * types v0.16.2 uses (AsPathPrependPrefixes). v0.15.2 requires frr-k8s v0.0.20, which the proxy
+ * serves; its go.mod has no replace lines and says `go 1.24.0`.
+ */
+const METALLB_VERSION = 'v0.15.2';
+
+/**
+ * MetalLB's controller or speaker: `go install go.universe.tf/metallb/<cmd>@v0.15.2`. Neither has a
+ * version flag; both log `{…,"msg":"MetalLB <cmd> starting version 0.15.2 …",…}` first and then exit
+ * 1 on arguments they reject before touching a cluster (controller: a bad `--tls-min-version`;
+ * speaker: an empty `--node-name`): that is their version command.
+ */
+function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker'): ToolPin {
+  return {
+    name,
+    version: METALLB_VERSION,
+    envVar,
+    inKubebuilderAssets: false,
+    versionArgs:
+      cmd === 'controller'
+        ? ['--tls-min-version=l2bench-version-probe']
+        : ['--namespace=l2bench-version-probe', '--node-name='],
+    fallbackToolchain: 'go1.24.6',
+    recipe: { kind: 'go-install', mainPackage: `go.universe.tf/metallb/${cmd}`, ldflags: ['-s', '-w'] },
+  };
+}
+
+/**
  * A component of k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built from the same wrapper
  * module: one `go mod download` and one build cache serve all three.
  */
@@ -206,6 +239,8 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
       ldflags: ['-s', '-w', '-X=main.Version=v1.0.0'],
     },
   },
+  'metallb-controller': metallbPin('metallb-controller', 'L2BENCH_METALLB_CONTROLLER', 'controller'),
+  'metallb-speaker': metallbPin('metallb-speaker', 'L2BENCH_METALLB_SPEAKER', 'speaker'),
   kind: {
     name: 'kind',
     version: 'v0.30.0',

@@ -120,7 +120,10 @@ export class LocalDeployment implements AsyncDisposable {
     const a = this.scenario.announcer;
     this.services = plans.map((p) => {
       const lease = this.isKubeVip
-        ? { leaseName: kubeVipLease(p).name, leaseNamespace: kubeVipLease(p).namespace }
+        ? {
+            leaseName: kubeVipLease(p, a.kubeVipMode).name,
+            leaseNamespace: kubeVipLease(p, a.kubeVipMode).namespace,
+          }
         : serviceLease(a.strategy, p, a.leaseNameStyle);
       return { ...p, vip: null, ...lease };
     });
