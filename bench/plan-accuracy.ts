@@ -5,7 +5,8 @@
  *   node --import tsx bench/plan-accuracy.ts [--seed-homelab]
  *
  * Runs `tiny --quick` (about 3 minutes) and, with --seed-homelab, `seed-homelab --quick` (about
- * 12 minutes). Needs root, like every local run. Prints one line per scenario.
+ * 12 minutes). Needs root, like every local run. Prints one line per scenario. With
+ * `--keep <dir>` the runs and their reports stay under <dir> (report time is then measured too).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -16,6 +17,9 @@ import { formatSeconds } from '../harness/run/estimate-duration.js';
 import { planRun } from '../harness/run/plan-run.js';
 
 const scenarios = ['tiny', ...(process.argv.includes('--seed-homelab') ? ['seed-homelab'] : [])];
+const keepAt = process.argv.indexOf('--keep');
+const keep = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
+if (keepAt >= 0 && !keep) throw new Error('--keep needs a directory: --keep /path/to/results');
 const cli = join(repoRoot, 'l2bench');
 
 // Builds are not part of a run's estimate: make sure they are done before timing.
@@ -24,7 +28,7 @@ if (tools.status !== 0) throw new Error(`l2bench tools exited ${tools.status}`);
 
 for (const name of scenarios) {
   const plan = await planRun(name, { quick: true });
-  const root = mkdtempSync(join(tmpdir(), 'l2b-plan-accuracy-'));
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'l2b-plan-accuracy-'));
   try {
     // Progress as JSON lines with timestamps: where the time went, for tuning the estimate.
     const logFile = join(tmpdir(), `l2b-plan-accuracy-${name}.jsonl`);
@@ -32,7 +36,7 @@ for (const name of scenarios) {
     const t0 = performance.now();
     const r = spawnSync(
       cli,
-      ['--log-format', 'json', 'run', name, '--quick', '--no-report', '--results', root],
+      ['--log-format', 'json', 'run', name, '--quick', ...(keep ? [] : ['--no-report']), '--results', root],
       {
         stdio: ['ignore', 'ignore', log],
       },
@@ -44,6 +48,6 @@ for (const name of scenarios) {
       `${name} --quick: estimated ${formatSeconds(plan.totalSeconds)} (${plan.totalSeconds.toFixed(0)} s), measured ${formatSeconds(measured)} (${measured.toFixed(0)} s), estimate ${error >= 0 ? '+' : ''}${(100 * error).toFixed(0)}% ${Math.abs(error) <= 0.25 ? 'within' : 'OUTSIDE'} 25%; run exit ${r.status}; progress log ${logFile}`,
     );
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!keep) rmSync(root, { recursive: true, force: true });
   }
 }

@@ -120,17 +120,26 @@ export const FAMILIES: readonly Family[] = [
     help: 'failover outage seen by the probes (stat: p50, p95 or max of the recovered trials)',
     extraLabels: ['fault', 'stat'],
     match: (name, value) => {
-      const m = /^failover\.([a-z]+)\.(p50|p95|max)$/.exec(name);
+      const m = /^failover\.([a-z-]+)\.(p50|p95|max)$/.exec(name);
       return m ? { labels: { fault: m[1] as string, stat: m[2] as string }, value: value / 1000 } : undefined;
     },
   },
   {
     name: 'l2bench_failover_failed_trials',
-    help: help('failover.crash.failed'),
+    help: help('failover.node-crash.failed'),
     extraLabels: ['fault'],
     match: (name, value) => {
-      const m = /^failover\.([a-z]+)\.failed$/.exec(name);
+      const m = /^failover\.([a-z-]+)\.failed$/.exec(name);
       return m ? { labels: { fault: m[1] as string }, value } : undefined;
+    },
+  },
+  {
+    name: 'l2bench_failover_dual_answering_seconds',
+    help: help('failover.node-crash.dualAnsweringMs'),
+    extraLabels: ['fault'],
+    match: (name, value) => {
+      const m = /^failover\.([a-z-]+)\.dualAnsweringMs$/.exec(name);
+      return m ? { labels: { fault: m[1] as string }, value: value / 1000 } : undefined;
     },
   },
   {

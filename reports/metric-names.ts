@@ -16,7 +16,7 @@ export const UNIT_SUFFIXES: Record<MetricUnit, Record<string, number>> = {
 
 /**
  * One gate metric: its name as gates, exports and the report use it, the report's label, its unit.
- * Names with `<verb>` or `<fault>` stand for a family (`requests.get`, `failover.crash.p95`).
+ * Names with `<verb>` or `<fault>` stand for a family (`requests.get`, `failover.node-crash.p95`).
  */
 export interface MetricDef {
   name: string;
@@ -145,7 +145,7 @@ export const KNOWN_METRICS: string = METRICS.map((m) => m.name).join(', ');
 
 const FAMILY = new RegExp(`^failover\\.(${FAULTS})\\.(p50|p95|max|dualAnsweringMs|failed)$`);
 
-/** The definition a concrete metric name (`requests.get`, `failover.crash.p95`) belongs to. */
+/** The definition a concrete metric name (`requests.get`, `failover.node-crash.p95`) belongs to. */
 export function metricDef(name: string): MetricDef | undefined {
   const exact = METRICS.find((m) => m.name === name && !m.name.includes('<'));
   if (exact) return exact;

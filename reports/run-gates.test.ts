@@ -33,7 +33,7 @@ test('a breached threshold or fail-if names the variant and value, and exits 99'
   );
   assert.equal(verdict.exitCode, 99);
   assert.deepEqual(verdict.failures, [
-    "threshold 'failover.crash.p95 < 4s': base: failover.crash.p95 = 4.65 s",
+    "threshold 'failover.crash.p95 < 4s': base: failover.node-crash.p95 = 4.65 s",
     "--fail-if 'cpu.overhead.pct >= 1.5': base: cpu.overhead.pct = 1.59%",
   ]);
 });
@@ -50,7 +50,7 @@ test('a trial that never recovered fails the run whatever the gates say', () => 
   crash.failedTrials = 1;
   const verdict = evaluateRunGates(s, []);
   assert.equal(verdict.exitCode, 99);
-  assert.deepEqual(verdict.neverRecovered, ['base: 1 of 2 crash trials never recovered']);
+  assert.deepEqual(verdict.neverRecovered, ['base: 1 of 2 node-crash trials never recovered']);
 });
 
 test('unknown metrics are refused with the list; relative limits are sent to compare', () => {

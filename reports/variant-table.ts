@@ -87,6 +87,7 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
   const ns = new Set(
     variants.flatMap((v) => [
       v.cpu.controlPlaneOverheadMillicores.n,
+      ...(v.cpu.overheadVsIdleMillicores ? [v.cpu.overheadVsIdleMillicores.n] : []),
       ...v.requests.map((r) => r.measuredPerSecond.n),
       ...(v.requestsTotal ? [v.requestsTotal.measuredPerSecond.n] : []),
     ]),
@@ -100,7 +101,7 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     'lease',
     `CPU overhead${brackets}`,
     // The seed's definition (announce − the same agents announcing nothing); absent without idle windows.
-    'CPU overhead vs idle agents',
+    `CPU overhead vs idle agents${brackets}`,
     `% of a ${coresK}-core node`,
     `lease requests vs model${brackets}`,
     'failover outage',

@@ -15,10 +15,15 @@ export type ToolName =
  * manager and scheduler come after kube-apiserver: they share its module graph and most of its
  * packages, so with a warm Go build cache each adds only its own packages.
  */
-export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver', 'kube-scheduler'];
-// kube-controller-manager is pinned but not built by default: its wrapper build fails here because
-// the Go module proxy answers 403 for k8s.io/endpointslice@v0.32.13. The local backend runs it when
-// `l2bench tools kube-controller-manager` (or L2BENCH_KUBE_CONTROLLER_MANAGER) provides it.
+export const CORE_TOOLS: readonly ToolName[] = [
+  'etcd',
+  'k6',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+];
+// kube-controller-manager's wrapper module takes k8s.io/endpointslice at v0.32.12: the Go module
+// proxy answers 403 for v0.32.13 (see STAGING_VERSION_EXCEPTIONS).
 
 /** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
 export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
@@ -147,6 +152,14 @@ function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker
 }
 
 /**
+ * Staging modules whose pinned version the module proxy will not serve. proxy.golang.org answers
+ * `k8s.io/endpointslice@v0.32.13.zip` with 403 "This module version is not available" (checked
+ * 2026-12-02; v0.32.12 downloads), and only kube-controller-manager imports it; the previous patch
+ * release stands in.
+ */
+const STAGING_VERSION_EXCEPTIONS: Readonly<Record<string, string>> = { endpointslice: 'v0.32.12' };
+
+/**
  * A component of k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built from the same wrapper
  * module: one `go mod download` and one build cache serve all three.
  */
@@ -168,7 +181,9 @@ function kubernetesPin(
       requires: [{ module: 'k8s.io/kubernetes', version: KUBERNETES_VERSION }],
       replaces: KUBERNETES_STAGING_MODULES.map((m) => ({
         module: `k8s.io/${m}`,
-        version: KUBERNETES_STAGING_VERSION,
+        version:
+          (name === 'kube-controller-manager' ? STAGING_VERSION_EXCEPTIONS[m] : undefined) ??
+          KUBERNETES_STAGING_VERSION,
       })),
       mainPackage: `k8s.io/kubernetes/cmd/${name}`,
       // Without these the binary reports v0.0.0-master and clients' version checks misfire.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../harness/paths.js';
-import { SampleLine, type TrialRecord } from '../../harness/results/results-schema.js';
+import { SampleLine, SamplesHeader, type TrialRecord } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -52,9 +52,10 @@ test('agent-crash and freeze trials record dual answering measured on the wire',
       signal: new AbortController().signal,
       progress: (l) => process.stderr.write(`${l}\n`),
     });
-    const trials = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
+    // The first line is the format header; every other line is one sample.
+    const [header, ...lines] = readFileSync(join(dir, 'samples.jsonl'), 'utf8').trim().split('\n');
+    SamplesHeader.parse(JSON.parse(header ?? ''));
+    const trials = lines
       .map((l) => SampleLine.parse(JSON.parse(l)))
       .filter((s): s is TrialRecord => s.type === 'trial');
     const byFault = new Map(trials.map((t) => [t.fault, t]));

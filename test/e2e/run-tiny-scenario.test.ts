@@ -70,7 +70,7 @@ test('the tiny scenario runs end to end with sane figures', {
       verdict.gates.map((g) => [g.expr, g.breaches.length]),
       [
         ['requests.rel_error < 20%', 0],
-        ['failover.crash.p95 < 10s', 0],
+        ['failover.node-crash.p95 < 10s', 0],
         ['failover.crash.p95 > 0', 1],
       ],
     );
@@ -78,7 +78,7 @@ test('the tiny scenario runs end to end with sane figures', {
     assert.equal(JSON.parse(readFileSync(join(dir, 'gates.json'), 'utf8')).exitCode, 99);
     assert.match(
       readFileSync(join(dir, 'metrics.om'), 'utf8'),
-      /^l2bench_failover_outage_seconds\{.*fault="crash",stat="p95"\} \d/m,
+      /^l2bench_failover_outage_seconds\{.*fault="node-crash",stat="p95"\} \d/m,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
