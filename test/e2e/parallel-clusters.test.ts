@@ -25,7 +25,7 @@ test('--parallel 2 runs two node shapes on two local clusters at once, and says 
         nodes: { count: 2 },
         services: { announced: 1 },
         announcer: { leaseDurationMs: '4s', renewDeadlineMs: '2s', retryPeriodMs: '0.5s' },
-        measurement: { warmupSeconds: 2, windowSeconds: 8, repetitions: 1 },
+        measurement: { warmupSeconds: 2, windowSeconds: 8, repetitions: 1, idle: false },
         faults: { kinds: ['crash'], trialsPerKind: 1, settleSeconds: 1 },
         probes: { maxDurationSeconds: 30 },
         sweep: { 'nodes.count': [2, 3] },

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
 import { checkNodeCount } from '../../cluster/address-plan.js';
 import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { nodeObject } from '../../cluster/node-object.js';
 import { RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
 import { BackendError } from '../../errors.js';
@@ -394,18 +395,4 @@ function createLog(path: string): WriteStream {
   const s = createWriteStream(path, { flags: 'a' });
   s.on('error', () => {});
   return s;
-}
-
-function nodeObject(name: string, labels: Record<string, string>, ip: string): V1Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels },
-    status: {
-      addresses: [
-        { type: 'InternalIP', address: ip },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
 }

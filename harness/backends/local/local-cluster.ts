@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   type AddressPlan,
   addressPlan,
@@ -11,6 +11,7 @@ import {
 } from '../../cluster/address-plan.js';
 import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { nodeObject } from '../../cluster/node-object.js';
 import { RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
 import { BackendError } from '../../errors.js';
@@ -330,20 +331,6 @@ export class StartedLocalCluster implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stack.disposeAsync();
   }
-}
-
-function nodeObject(name: string, labels: Record<string, string>, ip: string): V1Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels },
-    status: {
-      addresses: [
-        { type: 'InternalIP', address: ip },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
 }
 
 /** IPv4 addresses already configured on this host (to pick a free address slot). */
