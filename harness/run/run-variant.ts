@@ -149,7 +149,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       if (ms === null)
         out.notes.push(`not every VIP answered within ${setupMs / 1000} s of creating the services`);
       o.progress(
-        `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs ?? '—'} ms`,
+        out.announceTimeMs === null
+          ? `  services: ${target.services.length} created; NOT every one of ${announcedVips().length} VIPs answered within ${setupMs / 1000} s (noted in the summary)`
+          : `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs} ms`,
       );
     } else {
       await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);

@@ -62,11 +62,17 @@ export class LocalDeployment implements AsyncDisposable {
     );
     await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
     await this.prepareAgentIdentity();
-    // kube-vip hook: its RBAC, bound to each node's identity.
-    if (this.isKubeVip) {
-      const names = cluster.nodes.map((n) => n.name);
-      await applyManifests(this.kc, kubeVipRbacObjects(names, { [RUN_LABEL]: cluster.runId }));
-    }
+    // kube-vip's RBAC, bound to each node's identity, whatever the first variant runs: a later
+    // variant on the same cluster may run kube-vip (without it, kube-vip retried its forbidden
+    // service updates in a hot loop and took 66 s to announce). The bundled agents run as the
+    // ServiceAccount, so the node identities are kube-vip's alone.
+    await applyManifests(
+      this.kc,
+      kubeVipRbacObjects(
+        cluster.nodes.map((n) => n.name),
+        { [RUN_LABEL]: cluster.runId },
+      ),
+    );
     for (const node of cluster.nodes) await this.startEcho(node);
   }
 
