@@ -3,8 +3,13 @@ import type { VipAnswer, VipClient } from './vip-poller.js';
 
 /** curl's own failures (cannot start, bad URL, unsupported): the client is broken, not the VIP. */
 const CURL_CANNOT_RUN = new Set([2, 3, 4, 27]);
-/** Beyond the request timeout, how long a curl may hang before it is killed and the client blamed. */
+/**
+ * Beyond the request timeout, how long a curl may take (a slow start on a loaded host) before it is
+ * killed; a killed request counts as silent, so the poll's own timeout still bounds the wait.
+ */
 const KILL_GRACE_MS = 5000;
+/** runCommand's code for a process ended by a signal (our kill); curl itself never exits with it. */
+const KILLED = 128;
 
 /**
  * A {@link VipClient} that runs one curl per VIP of a batch, behind `prefix` (`ip netns exec <ns>`
@@ -19,6 +24,8 @@ function curlVipClient(where: string, prefix: readonly string[]): VipClient {
     const args = [...curl, '-w', '\\n%{http_code}', `http://${vip}:${port}/`];
     const [cmd, ...rest] = [...prefix, ...args] as [string, ...string[]];
     const r = await runCommand(cmd, rest, { allowFailure: true, timeoutMs: timeoutMs + KILL_GRACE_MS });
+    if (r.code === KILLED) return { answered: false, node: null };
+    // 255: `ip netns exec` could not enter the namespace or start curl.
     if (CURL_CANNOT_RUN.has(r.code) || r.code > 99) {
       const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-2).join(' | ');
       throw new Error(`${cmd} ${rest.join(' ')} exited ${r.code}: ${detail || 'no output'}`);
