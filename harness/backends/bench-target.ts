@@ -80,7 +80,11 @@ export interface BenchTarget extends AsyncDisposable {
   /** Stops every agent gracefully (leases released, VIPs unbound). */
   stopAllAgents(): Promise<void>;
 
-  /** Polls from the client side until every VIP answers; the elapsed ms, or null on timeout. */
+  /**
+   * Polls from the client side until every VIP answers; the elapsed ms, or null on timeout or
+   * abort. Every backend delegates to harness/measure/vip-poller.ts (one contract: what answers,
+   * batch size, request timeout, round interval) with a client for where it sits.
+   */
   waitUntilAllAnswer(
     vips: readonly string[],
     timeoutMs: number,

@@ -47,6 +47,8 @@ const dockerDriver: BackendDriver = {
   async prepareHost(progress) {
     // The engine first: without one, say so before building anything.
     const engine = await ensureDockerEngine({ onProgress: progress });
+    // The VIP poller's curl runs on this host, the run's bridge gateway (measure/curl-vip-client.ts).
+    await ensureDebianPackages(['curl'], progress);
     await buildL2benchImages(engine.docker, progress);
   },
   start: (o) => DockerBenchTarget.start(o),

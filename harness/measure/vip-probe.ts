@@ -1,29 +1,19 @@
 import { runCommand } from '../util/run-command.js';
+import { netnsVipClient } from './curl-vip-client.js';
+import { pollOnce } from './vip-poller.js';
 
 /**
- * One-shot HTTP checks of VIPs from the client namespace with curl (bounded: one request per VIP,
- * 1 s timeout each, 16 at a time). Returns the first line of each body (the serving node) or null.
+ * One-shot HTTP check of each VIP from the client namespace, through the shared poller
+ * (vip-poller.ts: one request per VIP, batched, bounded by its request timeout). VIP → the serving
+ * node (first line of the body), or null when no answer came.
  */
 export async function whoAnswers(
   clientNetns: string,
   vips: readonly string[],
   port = 80,
-  timeoutSeconds = 1,
 ): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  const queue = [...vips];
-  const worker = async () => {
-    for (let vip = queue.shift(); vip !== undefined; vip = queue.shift()) {
-      const r = await runCommand(
-        'ip',
-        ['netns', 'exec', clientNetns, 'curl', '-s', '-m', String(timeoutSeconds), `http://${vip}:${port}/`],
-        { allowFailure: true },
-      );
-      out.set(vip, r.code === 0 ? (r.stdout.split('\n')[0] ?? null) : null);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, vips.length) }, worker));
-  return out;
+  const answers = await pollOnce(netnsVipClient(clientNetns), vips, port);
+  return new Map(vips.map((v) => [v, answers.get(v)?.node ?? null]));
 }
 
 /**
@@ -39,23 +29,4 @@ export async function arpAnswers(clientNetns: string, vip: string, iface = 'eth0
   const macs = new Set<string>();
   for (const m of r.stdout.matchAll(/from ([0-9a-f]{2}(?::[0-9a-f]{2}){5})/gi)) macs.add(m[1]!.toLowerCase());
   return [...macs];
-}
-
-/** Polls until every VIP answers an HTTP probe; resolves with the elapsed ms, or null on timeout. */
-export async function waitUntilAllAnswer(
-  clientNetns: string,
-  vips: readonly string[],
-  port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<number | null> {
-  const t0 = Date.now();
-  let pending = [...vips];
-  while (Date.now() - t0 < timeoutMs && !signal?.aborted) {
-    const r = await whoAnswers(clientNetns, pending, port);
-    pending = pending.filter((v) => !r.get(v));
-    if (pending.length === 0) return Date.now() - t0;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  return null;
 }

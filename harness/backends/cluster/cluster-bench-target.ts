@@ -9,13 +9,14 @@ import { BackendError } from '../../errors.js';
 import { systemNamespace } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { hostVipClient } from '../../measure/curl-vip-client.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { CONTROL_PLANE_CONTAINERS, KubeletStatsPoller } from '../../measure/kubelet-stats.js';
+import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
-import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeDeployment } from '../kube/kube-deployment.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { checkClusterContext, clusterPool } from './context-guard.js';
@@ -158,12 +159,9 @@ export class ClusterBenchTarget implements BenchTarget {
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();
   }
-  waitUntilAllAnswer(
-    vips: readonly string[],
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<number | null> {
-    return waitUntilAllAnswerFromHost(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  /** Through the shared poller (harness/measure/vip-poller.ts), from this host, on the cluster's L2 segment. */
+  waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
+    return waitUntilAllAnswer(hostVipClient, vips, this.scenario.services.echo.port, timeoutMs, signal);
   }
   startProbes(spec: ProbeSpec): Promise<RunningProbes> {
     return startProbes({ ...spec, k6Path: this.k6Path, netns: null, hostOnProjectBridge: true });

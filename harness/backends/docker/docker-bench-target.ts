@@ -16,7 +16,9 @@ import {
 } from '../../manifests/scenario-objects.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { hostVipClient } from '../../measure/curl-vip-client.js';
 import type { RunningProbes } from '../../measure/k6-probe.js';
+import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import { repoRoot } from '../../paths.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
@@ -37,7 +39,7 @@ import {
   liftDockerFault,
   setApiServerReachableIn,
 } from './docker-faults.js';
-import { hostWaitUntilAllAnswer, startProbeContainer } from './docker-probes.js';
+import { startProbeContainer } from './docker-probes.js';
 import { IMAGE_PATHS } from './images.js';
 
 /** The agent's flags from the scenario (the same the local backend passes). */
@@ -257,12 +259,9 @@ export class DockerBenchTarget implements BenchTarget {
     this.agents.clear();
   }
 
-  waitUntilAllAnswer(
-    vips: readonly string[],
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<number | null> {
-    return hostWaitUntilAllAnswer(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  /** Through the shared poller (harness/measure/vip-poller.ts), from this host, the run's bridge gateway. */
+  waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
+    return waitUntilAllAnswer(hostVipClient, vips, this.scenario.services.echo.port, timeoutMs, signal);
   }
 
   startProbes(spec: ProbeSpec): Promise<RunningProbes> {

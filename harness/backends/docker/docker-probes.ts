@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { MeasureError } from '../../errors.js';
 import {
@@ -74,48 +73,4 @@ export async function startProbeContainer(
     return exit;
   };
   return { pid, outFile, done, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
-}
-
-/**
- * First line of an HTTP GET of `http://<vip>:<port>/` from this host, which sits on the run's
- * bridge (its gateway address), so the VIP is reached over the same L2 segment as the nodes; null
- * on any failure. One request, bounded by `timeoutMs`.
- */
-export function hostWhoAnswers(vip: string, port: number, timeoutMs = 1000): Promise<string | null> {
-  return new Promise((ok) => {
-    const req = request({ host: vip, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        body += d;
-      });
-      res.on('end', () => ok(res.statusCode === 200 ? (body.split('\n')[0] ?? null) : null));
-      res.on('error', () => ok(null));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => ok(null));
-    req.end();
-  });
-}
-
-/** Polls every VIP from the host until all answer; the elapsed ms, or null on timeout. */
-export async function hostWaitUntilAllAnswer(
-  vips: readonly string[],
-  port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<number | null> {
-  const t0 = Date.now();
-  let pending = [...vips];
-  while (Date.now() - t0 < timeoutMs && !signal?.aborted) {
-    const batch = pending.slice(0, 64);
-    const answers = await Promise.all(batch.map((v) => hostWhoAnswers(v, port)));
-    pending = pending.filter((v) => {
-      const i = batch.indexOf(v);
-      return i < 0 || !answers[i];
-    });
-    if (pending.length === 0) return Date.now() - t0;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return null;
 }

@@ -8,7 +8,9 @@ import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { hostVipClient } from '../../measure/curl-vip-client.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
+import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
@@ -17,7 +19,6 @@ import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from
 import { ensureDockerEngine } from '../docker/docker-engine.js';
 import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
-import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeDeployment } from '../kube/kube-deployment.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { type ContainerFaults, sharedDockerFaults } from './container-faults.js';
@@ -215,12 +216,9 @@ export class KindBenchTarget implements BenchTarget {
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();
   }
-  waitUntilAllAnswer(
-    vips: readonly string[],
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<number | null> {
-    return waitUntilAllAnswerFromHost(vips, this.scenario.services.echo.port, timeoutMs, signal);
+  /** Through the shared poller (harness/measure/vip-poller.ts), from this host, the kind bridge's gateway. */
+  waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
+    return waitUntilAllAnswer(hostVipClient, vips, this.scenario.services.echo.port, timeoutMs, signal);
   }
   startProbes(spec: ProbeSpec): Promise<RunningProbes> {
     return startProbes({ ...spec, k6Path: this.k6Path, netns: null, hostOnProjectBridge: true });

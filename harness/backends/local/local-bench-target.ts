@@ -6,8 +6,9 @@ import { ArpWatch } from '../../measure/arp-watch.js';
 import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
+import { netnsVipClient } from '../../measure/curl-vip-client.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
-import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
+import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
@@ -132,13 +133,10 @@ export class LocalBenchTarget implements BenchTarget {
     return this.deployment.stopAllAgents();
   }
 
-  waitUntilAllAnswer(
-    vips: readonly string[],
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<number | null> {
-    const port = this.scenario.services.echo.port;
-    return waitUntilAllAnswer(this.cluster.network.client.netns, vips, port, timeoutMs, signal);
+  /** Through the shared poller (harness/measure/vip-poller.ts), from the client namespace. */
+  waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
+    const client = netnsVipClient(this.cluster.network.client.netns);
+    return waitUntilAllAnswer(client, vips, this.scenario.services.echo.port, timeoutMs, signal);
   }
 
   startProbes(spec: ProbeSpec): Promise<RunningProbes> {
