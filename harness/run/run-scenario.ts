@@ -145,7 +145,8 @@ export async function runScenario(
       ? failures[0]
       : new AggregateError(failures, `${failures.length} clusters failed`);
   }
-  const finished = !o.signal.aborted && sweep.done.length === variants.length;
+  // A sweep stopped at saturation finished too: it ran every variant it was going to.
+  const finished = !o.signal.aborted && sweep.done.length === sweep.runInfo.expectedVariants;
   const summary = sweep.writeSummary(finished ? new Date().toISOString() : null);
   return { dir: writer.dir, summary };
 }

@@ -6,6 +6,7 @@ interface Timer {
   resolve: () => void;
 }
 
+
 /**
  * Virtual time for unit tests: `sleep` registers a timer, and once everything else has run (a
  * `setImmediate` turn: the fake backend does no I/O but synchronous file writes), the earliest
@@ -34,16 +35,20 @@ export class FakeClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer: Timer = { atMs: this.#nowMs + Math.max(0, ms), seq: this.#seq++, resolve };
-      this.#timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.#timers = this.#timers.filter((t) => t !== timer);
+      const onAbort = () => {
+        this.#timers = this.#timers.filter((t) => t !== timer);
+        resolve();
+      };
+      const timer: Timer = {
+        atMs: this.#nowMs + Math.max(0, ms),
+        seq: this.#seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.#timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#pump();
     });
   }
