@@ -6,7 +6,6 @@ interface Timer {
   resolve: () => void;
 }
 
-
 /**
  * Virtual time for unit tests: `sleep` registers a timer, and once everything else has run (a
  * `setImmediate` turn: the fake backend does no I/O but synchronous file writes), the earliest

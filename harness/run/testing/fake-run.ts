@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -77,13 +77,14 @@ export async function fakeRun(
     },
   });
   const lines: string[] = [];
+  const resultsRoot = dir.nextResultsRoot();
   let dirOut: string | null = null;
   let error: unknown = null;
   try {
     const r = await runScenario(
       {
         scenario: scenarioFile,
-        resultsRoot: dir.nextResultsRoot(),
+        resultsRoot,
         ...runOptions,
         signal: ctl.signal,
         progress: (l) => lines.push(l),
@@ -95,7 +96,10 @@ export async function fakeRun(
     error = err;
   }
   const at = () => {
-    const d = dirOut ?? runOptions.resume;
+    // A run that threw returned no directory: its root holds only that one.
+    const created = existsSync(resultsRoot) ? readdirSync(resultsRoot) : [];
+    const d =
+      dirOut ?? runOptions.resume ?? (created.length === 1 ? join(resultsRoot, created[0] ?? '') : null);
     if (!d) throw new Error('the run wrote no results directory');
     return d;
   };
