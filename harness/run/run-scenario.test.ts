@@ -217,3 +217,38 @@ test('failover trials run on the target after the windows, round-robin over the 
   ]);
   assert.equal(run.summary().variants[0]?.failover.length, 2);
 });
+
+test('notes: window aliasing, idle windows a backend cannot measure, services without addresses', async () => {
+  const file = dir.write(
+    fakeScenario({
+      name: 'notes',
+      // A 2 s renew period does not divide a 5 s window.
+      announcer: { leaseDurationMs: '6s', renewDeadlineMs: '4s', retryPeriodMs: '2s' },
+      sweep: { 'services.announced': [2, 4] },
+    }),
+  );
+  const run = await fakeRun(dir, file, {
+    fake: {
+      canSwitchPolicy: false,
+      addressError: (s) =>
+        s.services.announced === 4 ? 'no LoadBalancer address for public-3 after 64 s' : undefined,
+    },
+  });
+  const aliasing =
+    'measurement.windowSeconds (5s) is not a whole multiple of the renew period (2s): leases renewed in phase make write rates alias by up to 40%; use a window of 6s';
+  assert.ok(run.lines.includes(`warning: ${aliasing}`));
+  const [ok, starved] = run.summary().variants;
+  assert.ok(ok && starved);
+  assert.ok(ok.notes.includes(aliasing));
+  assert.ok(ok.notes.includes('idle windows not measured: the local backend cannot switch the policy'));
+  assert.ok(
+    starved.notes.includes(
+      'not every service got an address: no LoadBalancer address for public-3 after 64 s; no windows or trials after it',
+    ),
+  );
+  const windows = run
+    .samples()
+    .flatMap((l) => (l.type === 'window' ? [`${l.variantId.slice(0, 3)} ${l.phase}`] : []));
+  // No idle windows; the starved variant measured its baseline only.
+  assert.deepEqual(windows, ['v01 baseline', 'v01 announce', 'v02 baseline']);
+});

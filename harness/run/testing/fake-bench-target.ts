@@ -8,6 +8,7 @@ import {
 } from '../../backends/bench-target.js';
 import type { BackendDriver } from '../../backends/start-bench-target.js';
 import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
+import { BackendError } from '../../errors.js';
 import { planServices } from '../../manifests/scenario-objects.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
@@ -32,6 +33,10 @@ export interface FakeBackendOptions {
    * `scrape`, `fault`, `dispose`…) with the target's number: a test aborts its run or throws there.
    */
   onStep?: (step: string, target: FakeBenchTarget) => void;
+  /** False: targets cannot switch the policy (no `setAnnouncing`), as a backend without one. */
+  canSwitchPolicy?: boolean;
+  /** A message makes `waitForAddresses` fail with it (a BackendError, as IPAM too slow). */
+  addressError?: (s: ResolvedScenario) => string | undefined;
 }
 
 /**
@@ -141,6 +146,7 @@ export class FakeBenchTarget implements BenchTarget {
     this.nodeNames = Array.from({ length: nodes }, (_, i) => `l2b-fake${n}-node-${i + 1}`);
     this.metrics = { apiserverUrl: `fake://t${n}`, apiserverTls: { ca: '' }, etcdUrl: `fake://t${n}/etcd` };
     this.#countedToMs = backendOf.o.clock.now();
+    if (backendOf.o.canSwitchPolicy === false) delete this.setAnnouncing;
   }
 
   /** Logs `t<n> <step>` and gives the test its hook. */
@@ -158,11 +164,11 @@ export class FakeBenchTarget implements BenchTarget {
   agentCpu(): SampledProcess[] {
     return [];
   }
-  async setAnnouncing(on: boolean): Promise<void> {
+  setAnnouncing?: (on: boolean) => Promise<void> = async (on) => {
     this.#count();
     this.announcing = on;
     this.step(`announcing ${on}`);
-  }
+  };
   async prepare(): Promise<void> {
     this.step('prepare');
   }
@@ -178,6 +184,8 @@ export class FakeBenchTarget implements BenchTarget {
     this.step(`services ${this.services.filter((x) => x.announced).length}`);
   }
   async waitForAddresses(): Promise<void> {
+    const error = this.backendOf.o.addressError?.(this.scenario);
+    if (error) throw new BackendError(error);
     this.services.forEach((x, i) => {
       if (x.announced && !x.vip) x.vip = `198.18.${100 + this.n}.${10 + i}`;
     });
