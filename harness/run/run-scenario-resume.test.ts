@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ScenarioError } from '../errors.js';
+import { INTERRUPTED_SAMPLES } from './resume-results.js';
 import type { FakeBenchTarget } from './testing/fake-bench-target.js';
 import { FakeRunDir, fakeRun, fakeScenario } from './testing/fake-run.js';
 
@@ -73,7 +74,7 @@ for (const { phase, at, kept } of phases) {
     assert.ok(first.backend.targets.length > 0);
     assert.ok(first.backend.targets.every((t) => t.disposed));
     const samplesPath = join(first.dir, 'samples.jsonl');
-    const before = kept > 0 ? readFileSync(samplesPath, 'utf8') : '';
+    const measured = existsSync(samplesPath) ? readFileSync(samplesPath, 'utf8').trim().split('\n') : [];
     for (const id of ids.slice(0, kept)) {
       const windows = first.samples().filter((l) => l.type === 'window' && l.variantId === id);
       assert.deepEqual(
@@ -97,7 +98,25 @@ for (const { phase, at, kept } of phases) {
     );
     assert.equal(done.complete, true);
     assert.equal(done.startedAt, partial.startedAt);
-    assert.ok(readFileSync(samplesPath, 'utf8').startsWith(before), 'the first run’s samples are kept');
+    // Nothing measured is lost: the unfinished variant's first samples are set aside, so each
+    // variant's windows and trial are in samples.jsonl once.
+    const asidePath = join(first.dir, INTERRUPTED_SAMPLES);
+    const now = new Set([
+      ...readFileSync(samplesPath, 'utf8').trim().split('\n'),
+      ...(existsSync(asidePath) ? readFileSync(asidePath, 'utf8').trim().split('\n') : []),
+    ]);
+    assert.deepEqual(
+      measured.filter((l) => !now.has(l)),
+      [],
+    );
+    for (const id of ids) {
+      const own = second.samples().filter((l) => l.variantId === id);
+      assert.deepEqual(
+        own.flatMap((l) => (l.type === 'window' ? [l.phase] : l.type === 'trial' ? [l.fault] : [])),
+        ['baseline', 'announce', 'idle', 'node-crash'],
+        id,
+      );
+    }
   });
 }
 

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import type { BackendDriver } from '../backends/start-bench-target.js';
-import { ScenarioError } from '../errors.js';
 import { leaseModelForScenario } from '../measure/analytic-model.js';
-import { Summary, type VariantSummary } from '../results/results-schema.js';
+import type { Summary, VariantSummary } from '../results/results-schema.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { expandVariants, type Variant } from '../scenario/expand-variants.js';
 import { loadScenario, quickScenario } from '../scenario/scenario-file.js';
@@ -13,6 +10,7 @@ import { windowAliasingNote } from '../scenario/window-aliasing.js';
 import { estimateRun } from './estimate-duration.js';
 import type { LiveStatus } from './live-status.js';
 import { clusterMemoryBytes, type ParallelPlan, planParallelClusters } from './parallel-clusters.js';
+import { openResults } from './resume-results.js';
 import { defaultRunSeams, type RunSeams } from './run-seams.js';
 import { runVariant, type VariantRun } from './run-variant.js';
 import { runWorkers } from './run-workers.js';
@@ -89,7 +87,7 @@ export async function runScenario(
     ...(usesKubeVip ? [x.resolveTool('kube-vip', o.progress)] : []),
   ]);
 
-  const { writer, resumed, startedAt } = openResults(o, scenario);
+  const { writer, resumed, startedAt } = openResults(o.resultsRoot ?? 'results', o.resume, scenario);
   writer.writeScenario(scenario);
   const environment = await x.captureEnvironment(scenario.backend, [
     ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
@@ -157,32 +155,6 @@ async function loadRunScenario(o: RunOptions): Promise<Scenario> {
   if (o.quick) scenario = quickScenario(scenario);
   if (o.backend) scenario = { ...scenario, backend: o.backend };
   return scenario;
-}
-
-/**
- * A new results directory, or with `--resume` the interrupted one with the variants its
- * summary.json holds (not run again) and its start time.
- */
-function openResults(
-  o: RunOptions,
-  scenario: Scenario,
-): { writer: ResultsWriter; resumed: VariantSummary[]; startedAt: string } {
-  if (!o.resume)
-    return {
-      writer: ResultsWriter.create(o.resultsRoot ?? 'results', scenario.name),
-      resumed: [],
-      startedAt: new Date().toISOString(),
-    };
-  const summaryPath = join(o.resume, 'summary.json');
-  if (!existsSync(summaryPath) && !existsSync(join(o.resume, 'samples.jsonl'))) {
-    throw new ScenarioError(
-      `--resume ${o.resume}: not a results directory (no summary.json or samples.jsonl)`,
-    );
-  }
-  const writer = new ResultsWriter(o.resume);
-  if (!existsSync(summaryPath)) return { writer, resumed: [], startedAt: new Date().toISOString() };
-  const prev = Summary.parse(JSON.parse(readFileSync(summaryPath, 'utf8')));
-  return { writer, resumed: prev.variants, startedAt: prev.startedAt };
 }
 
 /** Starts clusters one at a time: a backend picks its address slot from what the host already has. */
