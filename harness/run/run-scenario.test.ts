@@ -190,6 +190,15 @@ test('--parallel 2: shapes run side by side on two clusters, lines prefixed, con
   const progress = run.lines.filter((l) => /^c\d \[/.test(l));
   assert.equal(progress.length, 6);
   assert.deepEqual(new Set(progress.map((l) => l.slice(0, 2))), new Set(['c1', 'c2']));
+  // The ETA starts at the two-cluster estimate and only goes down, each variant taking half its share.
+  const estimate = estimateRun(expandVariants(await loadScenario(file)), 2);
+  const etas = progress.map((l) => l.split(' — ETA ')[1]);
+  assert.equal(etas[0], formatSeconds(estimate.totalSeconds));
+  const seconds = (eta: string | undefined) => {
+    const [, m, sec] = /^(?:(\d+)m)?(\d+)s$/.exec(eta ?? '') ?? [];
+    return Number(m ?? 0) * 60 + Number(sec);
+  };
+  for (let i = 1; i < etas.length; i++) assert.ok(seconds(etas[i]) <= seconds(etas[i - 1]), etas.join(', '));
   for (const v of summary.variants)
     assert.ok(
       v.notes.some((n) => n.startsWith('ran while up to 2 clusters ran at once on this host (--parallel)')),
