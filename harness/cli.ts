@@ -7,6 +7,7 @@ import { cleanupDockerRuns } from './backends/docker/cleanup-docker-runs.js';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { makeCliLog } from './cli-log.js';
 import { upCluster } from './commands/up-cluster.js';
+import { errorExitCode, errorLeaves, errorLines } from './error-lines.js';
 import { EXIT_CODES, L2benchError, ScenarioError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
 import { repoRoot } from './paths.js';
@@ -454,10 +455,18 @@ program
     for (const r of results) out(r.summary);
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch((caught: unknown) => {
+  const leaves = errorLeaves(caught);
+  // One failure wrapped alone (an AggregateError of one) is reported as that failure.
+  const err = leaves.length === 1 ? leaves[0] : caught;
   if (err instanceof CommanderError) {
     // Commander printed its message already; help and --version end with exit code 0.
     process.exit(err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
+  }
+  if (leaves.length > 1) {
+    // Several failures (clusters of a --parallel run, a teardown after an error): one line each.
+    for (const line of errorLines(err)) process.stderr.write(`l2bench: ${line}\n`);
+    process.exit(errorExitCode(err));
   }
   if (err instanceof L2benchError) {
     // Several problems (every scenario error at once) come one per line, each prefixed.

@@ -12,7 +12,7 @@ import {
   type SampledProcess,
 } from '../measure/cpu-sampler.js';
 import type { WindowPhase, WindowRecord } from '../results/results-schema.js';
-import { sleep } from '../shutdown-signal.js';
+import { type Clock, systemClock } from './clock.js';
 
 export interface WindowSpec {
   variantId: string;
@@ -30,6 +30,10 @@ export interface WindowSpec {
    * tick, from a scrape every {@link LIVE_SCRAPE_SECONDS}. Only set on a TTY (see live-status.ts).
    */
   onTick?: (secondsLeft: number, leasePerSecond: number | null) => void;
+  /** Defaults to the wall clock. */
+  clock?: Clock;
+  /** Defaults to scraping `endpoints` over HTTP(S). */
+  scrape?: typeof scrapeControlPlane;
 }
 
 /**
@@ -45,16 +49,18 @@ export const LIVE_SCRAPE_SECONDS = 10;
  * in the difference.
  */
 export async function measureWindow(w: WindowSpec): Promise<WindowRecord | null> {
+  const clock = w.clock ?? systemClock;
+  const scrape = w.scrape ?? scrapeControlPlane;
   w.sampler.watch(w.processes);
-  const scrapeBefore = await scrapeControlPlane(w.endpoints);
+  const scrapeBefore = await scrape(w.endpoints);
   const before = w.sampler.sampleNow();
-  const startMs = Date.now();
+  const startMs = clock.now();
   if (w.onTick) await tickThroughWindow(w, startMs, scrapeBefore);
-  else await sleep(w.windowSeconds * 1000, w.signal);
+  else await clock.sleep(w.windowSeconds * 1000, w.signal);
   if (w.signal?.aborted) return null;
   const after = w.sampler.sampleNow();
-  const endMs = Date.now();
-  const scrapeAfter = await scrapeControlPlane(w.endpoints);
+  const endMs = clock.now();
+  const scrapeAfter = await scrape(w.endpoints);
   const mc = millicoresBetween(before, after);
   const rates = controlPlaneRates(scrapeBefore, scrapeAfter);
   const apiserver = mc['kube-apiserver'] ?? 0;
@@ -99,23 +105,25 @@ async function tickThroughWindow(
   startMs: number,
   first: Awaited<ReturnType<typeof scrapeControlPlane>>,
 ): Promise<void> {
+  const clock = w.clock ?? systemClock;
+  const scrape = w.scrape ?? scrapeControlPlane;
   const endAt = startMs + w.windowSeconds * 1000;
   let last = first;
-  let lastScrapeMs = Date.now();
+  let lastScrapeMs = clock.now();
   let rate: number | null = null;
   while (!w.signal?.aborted) {
-    const left = endAt - Date.now();
+    const left = endAt - clock.now();
     w.onTick?.(left / 1000, rate);
     if (left <= 0) break;
-    await sleep(Math.min(1000, left), w.signal);
+    await clock.sleep(Math.min(1000, left), w.signal);
     // No scrape in the window's last seconds: the edge scrape must not wait behind it.
-    if (Date.now() - lastScrapeMs >= LIVE_SCRAPE_SECONDS * 1000 && endAt - Date.now() > 2000) {
-      const now = await scrapeControlPlane(w.endpoints).catch(() => null);
+    if (clock.now() - lastScrapeMs >= LIVE_SCRAPE_SECONDS * 1000 && endAt - clock.now() > 2000) {
+      const now = await scrape(w.endpoints).catch(() => null);
       if (now) {
         rate = controlPlaneRates(last, now).leaseRequests.reduce((sum, r) => sum + r.perSecond, 0);
         last = now;
       }
-      lastScrapeMs = Date.now();
+      lastScrapeMs = clock.now();
     }
   }
 }

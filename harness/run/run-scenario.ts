@@ -1,23 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
-import { backendDriver } from '../backends/start-bench-target.js';
-import { ScenarioError } from '../errors.js';
+import type { BackendDriver } from '../backends/start-bench-target.js';
 import { leaseModelForScenario } from '../measure/analytic-model.js';
-import { Summary, type VariantSummary, type WindowRecord } from '../results/results-schema.js';
+import type { Summary, VariantSummary } from '../results/results-schema.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { expandVariants, type Variant } from '../scenario/expand-variants.js';
 import { loadScenario, quickScenario } from '../scenario/scenario-file.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { windowAliasingNote } from '../scenario/window-aliasing.js';
-import { resolveTool } from '../tools/resolve-tool.js';
-import { captureEnvironment } from './capture-environment.js';
-import { estimateRun, formatSeconds } from './estimate-duration.js';
+import { estimateRun } from './estimate-duration.js';
 import type { LiveStatus } from './live-status.js';
-import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
-import { runVariant } from './run-variant.js';
+import { clusterMemoryBytes, type ParallelPlan, planParallelClusters } from './parallel-clusters.js';
+import { openResults } from './resume-results.js';
+import { defaultRunSeams, type RunSeams } from './run-seams.js';
+import { runVariant, type VariantRun } from './run-variant.js';
+import { runWorkers } from './run-workers.js';
 import { SharedTargets, shapeGroups } from './shared-targets.js';
-import { summarizeRun, summarizeVariant } from './summarize-variant.js';
+import { summarizeVariant } from './summarize-variant.js';
+import { SweepProgress } from './sweep-progress.js';
+
+export { saturation } from './saturation.js';
 
 export interface RunOptions {
   scenario: string;
@@ -42,210 +43,191 @@ export interface RunOptions {
   status?: LiveStatus;
 }
 
-/**
- * Why a variant saturated the control plane, or null: overhead above 50% of the K-core node, lease
- * requests answered with 429 (API priority and fairness throttling) or 5xx, or VIPs that were not
- * all announced within one measurement window.
- */
-export function saturation(vs: VariantSummary, windows: readonly WindowRecord[], s: Scenario): string | null {
-  const first = vs.controlPlane?.saturation[0];
-  if (first) return `control plane: ${first.signal} fired first`;
-  const pct = vs.cpu.controlPlaneOverheadPctOfNode;
-  if (pct.n > 0 && pct.median > 50)
-    return `control-plane overhead ${pct.median.toFixed(1)}% of a ${s.coresK}-core node`;
-  const bad = windows.flatMap((w) =>
-    w.leaseRequests.filter((r) => r.code === '429' || r.code.startsWith('5')),
-  );
-  if (bad.length > 0)
-    return `lease requests answered ${[...new Set(bad.map((r) => `${r.verb} ${r.code}`))].join(', ')}`;
-  if (vs.announceTimeMs === null || vs.announceTimeMs > s.measurement.windowSeconds * 1000) {
-    return `VIPs not all announced within one ${s.measurement.windowSeconds}s window`;
-  }
-  return null;
+/** What every cluster's worker shares in one run. */
+interface RunContext {
+  o: RunOptions;
+  seams: RunSeams;
+  scenario: Scenario;
+  writer: ResultsWriter;
+  sweep: SweepProgress;
+  parallel: ParallelPlan;
+  k6Path: string;
+  /** The run's signal, or a failed cluster's: the others stop at their next step. */
+  signal: AbortSignal;
+  start: (o: BenchTargetOptions) => Promise<BenchTarget>;
 }
 
 /**
  * `l2bench run`: scenario → variants → one cluster of the scenario's backend per node shape (variants
  * that differ only in announcer settings or service counts share it) → samples → summary.
- * Returns the results directory. Everything is validated before anything starts.
+ * Returns the results directory. Everything is validated before anything starts. `seams` replaces
+ * the backend, tools, host and clock (unit tests); a run passes none.
  */
-export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
-  let scenario: Scenario = await loadScenario(o.scenario, o.set);
-  if (o.quick) scenario = quickScenario(scenario);
-  if (o.backend) scenario = { ...scenario, backend: o.backend };
+export async function runScenario(
+  o: RunOptions,
+  seams: Partial<RunSeams> = {},
+): Promise<{ dir: string; summary: Summary }> {
+  const x: RunSeams = { ...defaultRunSeams, ...seams };
+  const scenario = await loadRunScenario(o);
   const variants = expandVariants(scenario, o.scenario);
-  const driver = backendDriver(scenario.backend, o.scenario);
+  const driver = x.driver(scenario.backend, o.scenario);
   if (o.resume === undefined) ResultsWriter.checkRoot(o.resultsRoot ?? 'results');
   const parallel = planParallelClusters({
     requested: o.parallel ?? 1,
     backend: scenario.backend,
     clusterBytes: shapeGroups(variants).map((g) => clusterMemoryBytes((g[0] as Variant).scenario)),
-    availableBytes: availableMemoryBytes(),
+    availableBytes: x.availableMemoryBytes(),
   });
   if (parallel.limitedBy)
     o.progress(`--parallel ${o.parallel}: ${parallel.clusters} at once (${parallel.limitedBy})`);
   await driver.prepareHost(o.progress);
   const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
   const [k6Path] = await Promise.all([
-    resolveTool('k6', { onProgress: o.progress }),
-    ...(usesKubeVip ? [resolveTool('kube-vip', { onProgress: o.progress })] : []),
+    x.resolveTool('k6', o.progress),
+    ...(usesKubeVip ? [x.resolveTool('kube-vip', o.progress)] : []),
   ]);
 
-  let writer: ResultsWriter;
-  const done: VariantSummary[] = [];
-  let startedAt = new Date().toISOString();
-  if (o.resume) {
-    if (!existsSync(join(o.resume, 'summary.json')) && !existsSync(join(o.resume, 'samples.jsonl'))) {
-      throw new ScenarioError(
-        `--resume ${o.resume}: not a results directory (no summary.json or samples.jsonl)`,
-      );
-    }
-    writer = new ResultsWriter(o.resume);
-    if (existsSync(join(o.resume, 'summary.json'))) {
-      const prev = Summary.parse(JSON.parse(readFileSync(join(o.resume, 'summary.json'), 'utf8')));
-      done.push(...prev.variants);
-      startedAt = prev.startedAt;
-    }
-  } else {
-    writer = ResultsWriter.create(o.resultsRoot ?? 'results', scenario.name);
-  }
+  const { writer, resumed, startedAt } = openResults(o.resultsRoot ?? 'results', o.resume, scenario);
   writer.writeScenario(scenario);
-  const environment = await captureEnvironment(scenario.backend, [
+  const environment = await x.captureEnvironment(scenario.backend, [
     ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
   ]);
   if (parallel.clusters > 1) environment.parallelClusters = parallel.clusters;
   writer.writeEnvironment(environment);
-  const runInfo = {
-    runId: writer.dir.split('/').pop() ?? scenario.name,
-    scenario,
-    startedAt,
-    finishedAt: null as string | null,
-    environment,
-    expectedVariants: variants.length,
-  };
+  // Variants of one cluster shape run together on one cluster (see SharedTargets); with --parallel
+  // K, up to K shapes run at once, each on its own cluster.
+  const groups = shapeGroups(variants.filter((v) => !resumed.some((d) => d.id === v.id)));
+  const sweep = new SweepProgress(
+    variants,
+    groups.flat(),
+    estimateRun(groups.flat(), parallel.clusters),
+    parallel.clusters,
+    {
+      runId: writer.dir.split('/').pop() ?? scenario.name,
+      scenario,
+      startedAt,
+      finishedAt: null,
+      environment,
+      expectedVariants: variants.length,
+    },
+    writer,
+    resumed,
+  );
   o.progress(`l2bench run ${scenario.name}: ${variants.length} variants → ${writer.dir}`);
   for (const note of new Set(variants.map((v) => windowAliasingNote(v.scenario))))
     if (note) o.progress(`warning: ${note}`);
-  // Variants of one cluster shape run together on one cluster (see SharedTargets); with --parallel
-  // K, up to K shapes run at once, each on its own cluster.
-  const groups = shapeGroups(variants.filter((v) => !done.some((d) => d.id === v.id)));
-  const todoCount = groups.reduce((n, g) => n + g.length, 0);
-  const inSweepOrder = (list: readonly VariantSummary[]) =>
-    [...list].sort(
-      (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
-    );
-  const estimate = estimateRun(groups.flat(), parallel.clusters);
-  let remaining = estimate.totalSeconds;
-  let started = 0;
-  let stopSweep = false;
-  // Starting clusters one at a time: a backend picks its address slot from what the host already has.
-  let startQueue: Promise<unknown> = Promise.resolve();
-  const startSerially = (t: BenchTargetOptions): Promise<BenchTarget> => {
-    const next = startQueue.then(() => driver.start(t));
-    startQueue = next.catch(() => undefined);
+
+  // A failed cluster stops the others at their next step; every failure is thrown at the end.
+  const stopOthers = new AbortController();
+  const c: RunContext = {
+    o,
+    seams: x,
+    scenario,
+    writer,
+    sweep,
+    parallel,
+    k6Path,
+    signal: AbortSignal.any([o.signal, stopOthers.signal]),
+    start: serialStarts(driver),
+  };
+  const failures = await runWorkers(groups, parallel.clusters, {
+    signal: c.signal,
+    stopped: () => sweep.stopped,
+    progress: o.progress,
+    onFailure: () => stopOthers.abort(),
+    runGroup: (group, progress) => runGroup(c, group, progress),
+  });
+  if (failures.length > 0) {
+    sweep.writeSummary();
+    throw failures.length === 1
+      ? failures[0]
+      : new AggregateError(failures, `${failures.length} clusters failed`);
+  }
+  // A sweep stopped at saturation finished too: it ran every variant it was going to.
+  const finished = !o.signal.aborted && sweep.done.length === sweep.runInfo.expectedVariants;
+  const summary = sweep.writeSummary(finished ? new Date().toISOString() : null);
+  return { dir: writer.dir, summary };
+}
+
+/** The scenario file with `--set`, `--quick` and `--backend` applied. */
+async function loadRunScenario(o: RunOptions): Promise<Scenario> {
+  let scenario: Scenario = await loadScenario(o.scenario, o.set);
+  if (o.quick) scenario = quickScenario(scenario);
+  if (o.backend) scenario = { ...scenario, backend: o.backend };
+  return scenario;
+}
+
+/** Starts clusters one at a time: a backend picks its address slot from what the host already has. */
+function serialStarts(driver: BackendDriver): (o: BenchTargetOptions) => Promise<BenchTarget> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (t) => {
+    const next = queue.then(() => driver.start(t));
+    queue = next.catch(() => undefined);
     return next;
   };
-  // A failed cluster stops the others at their next step; the first error is rethrown at the end.
-  const stopOthers = new AbortController();
-  const signal = AbortSignal.any([o.signal, stopOthers.signal]);
+}
 
-  const runGroup = async (group: readonly Variant[], progress: (line: string) => void) => {
-    await using targets = new SharedTargets(startSerially);
-    for (const v of group) {
-      if (signal.aborted || stopSweep) return;
-      started++;
-      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${formatSeconds(remaining)}`);
-      const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
-        k6Path,
-        progress,
-        signal,
-        ...(o.cluster ? { cluster: o.cluster } : {}),
-      });
-      const r = await runVariant({
-        variant: v,
-        target,
-        writer,
-        signal,
-        progress,
-        ...(o.status && parallel.clusters === 1 ? { status: o.status } : {}),
-      });
-      if (sharedWith)
-        r.notes.push(
-          `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
-        );
-      if (servicesKept)
-        r.notes.push(
-          'services kept from the previous variant with their addresses: announce time excludes IPAM',
-        );
-      const aliasing = windowAliasingNote(v.scenario);
-      if (aliasing) r.notes.push(aliasing);
-      if (parallel.clusters > 1)
-        r.notes.push(
-          `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
-        );
-      if (signal.aborted) return;
-      const model = leaseModelForScenario(v.scenario);
-      const vs = summarizeVariant(
-        {
-          id: v.id,
-          label: v.label,
-          params: v.params,
-          scenario: v.scenario,
-          announceTimeMs: r.announceTimeMs,
-        },
-        r.windows,
-        r.trials,
-        model,
-        scenario.coresK,
-      );
-      vs.notes.push(...r.notes);
-      done.push(vs);
-      const saturated = v.scenario.measurement.stopOnSaturation
-        ? saturation(vs, r.windows, v.scenario)
-        : null;
-      if (saturated && !stopSweep) {
-        stopSweep = true;
-        const skipped = groups
-          .flat()
-          .filter((x) => !done.some((d) => d.id === x.id) && x.id !== v.id)
-          .map((x) => x.id);
-        vs.notes.push(
-          `saturation: ${saturated}; stopped the sweep here${skipped.length ? ` (not run: ${skipped.join(', ')})` : ''}`,
-        );
-        progress(`  saturation: ${saturated}: stopping the sweep`);
-      }
-      if (stopSweep) runInfo.expectedVariants = done.length;
-      writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
-      remaining = Math.max(0, remaining - (estimate.variantSeconds.get(v.id) ?? 0) / parallel.clusters);
-    }
-  };
-
-  let nextGroup = 0;
-  const worker = async (k: number) => {
-    const progress = parallel.clusters > 1 ? (line: string) => o.progress(`c${k} ${line}`) : o.progress;
-    for (let g = groups[nextGroup++]; g; g = groups[nextGroup++]) {
-      if (signal.aborted || stopSweep) return;
-      await runGroup(g, progress);
-    }
-  };
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: parallel.clusters }, (_, k) =>
-      worker(k + 1).catch((err: unknown) => {
-        stopOthers.abort();
-        throw err;
-      }),
-    ),
-  );
-  const failed = outcomes.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (failed.length > 0) {
-    writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
-    throw failed[0];
+/** One cluster shape's variants, one after another on one target (reconfigured in between). */
+async function runGroup(c: RunContext, group: readonly Variant[], progress: (line: string) => void) {
+  const { o, sweep, signal } = c;
+  await using targets = new SharedTargets(c.start);
+  for (const v of group) {
+    if (signal.aborted || sweep.stopped) return;
+    progress(sweep.begin(v));
+    const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
+      k6Path: c.k6Path,
+      progress,
+      signal,
+      ...(o.cluster ? { cluster: o.cluster } : {}),
+    });
+    const r = await runVariant({
+      variant: v,
+      target,
+      writer: c.writer,
+      signal,
+      progress,
+      clock: c.seams.clock,
+      scrape: c.seams.scrape,
+      runTrial: c.seams.runTrial,
+      ...(o.status && c.parallel.clusters === 1 ? { status: o.status } : {}),
+    });
+    r.notes.push(...variantNotes(v, { sharedWith, servicesKept, clusters: c.parallel.clusters }));
+    if (signal.aborted) return;
+    const saturated = sweep.finish(v, summarize(c, v, r), r.windows);
+    if (saturated) progress(`  saturation: ${saturated}: stopping the sweep`);
   }
-  const finished = !o.signal.aborted && done.length === variants.length;
-  const summary = summarizeRun(
-    { ...runInfo, finishedAt: finished ? new Date().toISOString() : null },
-    inSweepOrder(done),
+}
+
+/** What a reader of one variant's figures must know about how it ran. Pure. */
+export function variantNotes(
+  v: Variant,
+  how: { sharedWith: string | null; servicesKept: boolean; clusters: number },
+): string[] {
+  const notes: string[] = [];
+  if (how.sharedWith)
+    notes.push(
+      `ran on the cluster started for ${how.sharedWith} (same nodes; agents, services and leases reset)`,
+    );
+  if (how.servicesKept)
+    notes.push('services kept from the previous variant with their addresses: announce time excludes IPAM');
+  const aliasing = windowAliasingNote(v.scenario);
+  if (aliasing) notes.push(aliasing);
+  if (how.clusters > 1)
+    notes.push(
+      `ran while up to ${how.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
+    );
+  return notes;
+}
+
+/** A variant's summary from its windows and trials, its notes last. */
+function summarize(c: RunContext, v: Variant, r: VariantRun): VariantSummary {
+  const vs = summarizeVariant(
+    { id: v.id, label: v.label, params: v.params, scenario: v.scenario, announceTimeMs: r.announceTimeMs },
+    r.windows,
+    r.trials,
+    leaseModelForScenario(v.scenario),
+    c.scenario.coresK,
   );
-  writer.writeSummary(summary);
-  return { dir: writer.dir, summary };
+  vs.notes.push(...r.notes);
+  return vs;
 }

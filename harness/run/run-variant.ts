@@ -4,10 +4,10 @@ import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import type { TrialRecord, WindowPhase, WindowRecord } from '../results/results-schema.js';
 import type { ResultsWriter } from '../results/results-writer.js';
 import type { Variant } from '../scenario/expand-variants.js';
-import { sleep } from '../shutdown-signal.js';
-import { runFailoverTrial } from './failover-trial.js';
+import { type Clock, systemClock } from './clock.js';
+import { runFailoverTrial, type TrialSpec } from './failover-trial.js';
 import { type LiveStatus, windowStatusText } from './live-status.js';
-import { measureWindow } from './measure-window.js';
+import { measureWindow, type WindowSpec } from './measure-window.js';
 
 export interface VariantRun {
   windows: WindowRecord[];
@@ -25,6 +25,12 @@ export interface VariantRunOptions {
   progress: (line: string) => void;
   /** A terminal's live line during windows (seconds left, lease req/s); unset off a TTY. */
   status?: LiveStatus;
+  /** Defaults to the wall clock. */
+  clock?: Clock;
+  /** Defaults to scraping the target's endpoints. */
+  scrape?: WindowSpec['scrape'];
+  /** Defaults to {@link runFailoverTrial}. */
+  runTrial?: (t: TrialSpec) => Promise<TrialRecord | null>;
 }
 
 /** Seconds between stopping the agents and a baseline window, so their last writes settle. */
@@ -39,6 +45,19 @@ export function setupTimeoutMs(s: Variant['scenario']): number {
   return 60_000 + 1000 * s.services.announced + 4000 * (s.nodes.count + s.nodes.unselected.count);
 }
 
+/** One variant's run in progress: what the steps below share. */
+interface VariantContext {
+  o: VariantRunOptions;
+  clock: Clock;
+  sampler: CpuSampler;
+  controlPlane: SampledProcess[];
+  out: VariantRun;
+  setupMs: number;
+  /** The policy selects the scenario's services (true) or none (false, the idle window's). */
+  announcing: boolean;
+  servicesCreated: boolean;
+}
+
 /**
  * Runs one variant on a prepared target: alternating baseline (no agents) and announce windows
  * per repetition, then failover trials of every fault kind. Every record is appended to the
@@ -46,139 +65,196 @@ export function setupTimeoutMs(s: Variant['scenario']): number {
  */
 export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const s = o.variant.scenario;
-  const id = o.variant.id;
-  const out: VariantRun = { windows: [], trials: [], announceTimeMs: null, notes: [] };
-  const target = o.target;
   using sampler = new CpuSampler(
-    (r) => o.writer.append({ type: 'cpu', variantId: id, ...r }),
+    (r) => o.writer.append({ type: 'cpu', variantId: o.variant.id, ...r }),
     1000 / s.measurement.sampleHz,
   );
-  const controlPlane: SampledProcess[] = target.controlPlaneCpu();
-  const agentProcesses = (): SampledProcess[] => target.agentCpu();
-  sampler.watch(controlPlane);
-  sampler.start();
-  const phase = (
-    p: WindowPhase | 'warmup' | 'fault' | 'setup',
-    label: string,
-    startMs: number,
-    endMs: number,
-    repetition?: number,
-  ) =>
-    o.writer.append({
-      type: 'phase',
-      variantId: id,
-      phase: p,
-      label,
-      startMs,
-      endMs,
-      ...(repetition === undefined ? {} : { repetition }),
-    });
-
-  /** Measures one window, appends it and its phase span; false when the run was interrupted. */
-  const measure = async (p: WindowPhase, rep: number, processes: SampledProcess[]): Promise<boolean> => {
-    const w = await measureWindow({
-      variantId: id,
-      repetition: rep,
-      phase: p,
-      windowSeconds: s.measurement.windowSeconds,
-      processes,
-      endpoints: target.metrics,
-      sampler,
-      ...(target.controlPlaneLeases ? { leases: target.controlPlaneLeases } : {}),
-      signal: o.signal,
-      ...(o.status
-        ? {
-            onTick: (left: number, rate: number | null) =>
-              o.status?.update(windowStatusText(p, rep, s.measurement.repetitions, left, rate)),
-          }
-        : {}),
-    });
-    o.status?.done();
-    if (!w) return false;
-    o.writer.append(w);
-    out.windows.push(w);
-    phase(p, `${p} ${rep + 1}`, w.startMs, w.endMs, rep);
-    return true;
+  const c: VariantContext = {
+    o,
+    clock: o.clock ?? systemClock,
+    sampler,
+    controlPlane: o.target.controlPlaneCpu(),
+    out: { windows: [], trials: [], announceTimeMs: null, notes: [] },
+    setupMs: setupTimeoutMs(s),
+    announcing: true,
+    servicesCreated: false,
   };
+  sampler.watch(c.controlPlane);
+  sampler.start();
+  const idle = idleWindows(c);
+  for (let rep = 0; rep < s.measurement.repetitions && !o.signal.aborted; rep++) {
+    if (s.measurement.baseline && !(await baselineWindow(c, rep))) break;
+    if (!(await startAnnouncing(c, rep))) return c.out;
+    if (!(await measure(c, 'announce', rep, [...c.controlPlane, ...o.target.agentCpu()]))) break;
+    if (idle && !(await idleWindow(c, rep))) break;
+  }
+  // Leave the policy as the scenario has it, for the trials and for the next variant.
+  if (!o.signal.aborted && !c.announcing) {
+    await setAnnouncing(c, true);
+    if (s.faults.kinds.length > 0)
+      await o.target.waitUntilAllAnswer(announcedVips(o.target), c.setupMs, o.signal);
+  }
+  await runTrials(c);
+  return c.out;
+}
 
-  const setupMs = setupTimeoutMs(s);
-  const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
-  let servicesCreated = false;
-  const reps = s.measurement.repetitions;
+const announcedVips = (target: BenchTarget) => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
+
+/** Appends a phase span to the results. */
+function phase(
+  c: VariantContext,
+  p: WindowPhase | 'warmup' | 'fault' | 'setup',
+  label: string,
+  startMs: number,
+  endMs: number,
+  repetition?: number,
+): void {
+  c.o.writer.append({
+    type: 'phase',
+    variantId: c.o.variant.id,
+    phase: p,
+    label,
+    startMs,
+    endMs,
+    ...(repetition === undefined ? {} : { repetition }),
+  });
+}
+
+/** Measures one window, appends it and its phase span; false when the run was interrupted. */
+async function measure(
+  c: VariantContext,
+  p: WindowPhase,
+  rep: number,
+  processes: SampledProcess[],
+): Promise<boolean> {
+  const { o } = c;
+  const s = o.variant.scenario;
+  const w = await measureWindow({
+    variantId: o.variant.id,
+    repetition: rep,
+    phase: p,
+    windowSeconds: s.measurement.windowSeconds,
+    processes,
+    endpoints: o.target.metrics,
+    sampler: c.sampler,
+    ...(o.target.controlPlaneLeases ? { leases: o.target.controlPlaneLeases } : {}),
+    signal: o.signal,
+    clock: c.clock,
+    ...(o.scrape ? { scrape: o.scrape } : {}),
+    ...(o.status
+      ? {
+          onTick: (left: number, rate: number | null) =>
+            o.status?.update(windowStatusText(p, rep, s.measurement.repetitions, left, rate)),
+        }
+      : {}),
+  });
+  o.status?.done();
+  if (!w) return false;
+  o.writer.append(w);
+  c.out.windows.push(w);
+  phase(c, p, `${p} ${rep + 1}`, w.startMs, w.endMs, rep);
+  return true;
+}
+
+/** Whether idle windows run; when the scenario asks for them and they cannot, a note says why. */
+function idleWindows(c: VariantContext): boolean {
+  const { target } = c.o;
+  const s = c.o.variant.scenario;
   // kube-vip announces every LoadBalancer service it sees: no policy makes it idle.
   const bundled = s.announcer.implementation === 'bundled';
   const idle = s.measurement.idle && bundled && target.setAnnouncing !== undefined;
   if (s.measurement.idle && !idle)
-    out.notes.push(
+    c.out.notes.push(
       bundled
         ? `idle windows not measured: the ${target.backend} backend cannot switch the policy`
         : `idle windows not measured: ${s.announcer.implementation} has no announcement policy to select nothing`,
     );
-  let announcing = true;
-  /** Points the policy at the services (or at none) unless it already does. */
-  const setAnnouncing = async (on: boolean) => {
-    if (announcing === on || !target.setAnnouncing) return;
-    await target.setAnnouncing(on);
-    announcing = on;
-  };
-  for (let rep = 0; rep < reps && !o.signal.aborted; rep++) {
-    if (s.measurement.baseline) {
-      await target.stopAllAgents();
-      await sleep(SETTLE_SECONDS * 1000, o.signal);
-      o.progress(`  rep ${rep + 1}/${reps}: baseline window ${s.measurement.windowSeconds}s (no agents)`);
-      if (!(await measure('baseline', rep, controlPlane))) break;
-    }
-    const t0 = Date.now();
-    await setAnnouncing(true);
-    await target.startAllAgents();
-    if (!servicesCreated) {
-      const created = Date.now();
-      await target.createServices();
-      try {
-        await target.waitForAddresses(setupMs, o.signal);
-      } catch (err) {
-        // A control plane too slow to hand out addresses is a finding (saturation), not a crash.
-        if (!(err instanceof BackendError)) throw err;
-        out.notes.push(`not every service got an address: ${err.message}; no windows or trials after it`);
-        o.progress(`  ${err.message}: no announce window for this variant`);
-        return out;
-      }
-      servicesCreated = true;
-      const ms = await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
-      out.announceTimeMs = ms === null ? null : Date.now() - created;
-      if (ms === null)
-        out.notes.push(`not every VIP answered within ${setupMs / 1000} s of creating the services`);
-      o.progress(
-        out.announceTimeMs === null
-          ? `  services: ${target.services.length} created; NOT every one of ${announcedVips().length} VIPs answered within ${setupMs / 1000} s (noted in the summary)`
-          : `  services: ${target.services.length} created, ${announcedVips().length} VIPs answering after ${out.announceTimeMs} ms`,
-      );
-    } else {
-      await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
-    }
-    await sleep(s.measurement.warmupSeconds * 1000, o.signal);
-    phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
-    o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
-    if (!(await measure('announce', rep, [...controlPlane, ...agentProcesses()]))) break;
-    if (idle) {
-      // The same agents, the policy selecting no service: they release their service Leases and
-      // keep their watches and connections. The warm-up lets the releases settle.
-      const t1 = Date.now();
-      await setAnnouncing(false);
-      await sleep(s.measurement.warmupSeconds * 1000, o.signal);
-      phase('warmup', `idle settle ${rep + 1}`, t1, Date.now(), rep);
-      o.progress(
-        `  rep ${rep + 1}/${reps}: idle window ${s.measurement.windowSeconds}s (agents, no service selected)`,
-      );
-      if (!(await measure('idle', rep, [...controlPlane, ...agentProcesses()]))) break;
-    }
-  }
-  // Leave the policy as the scenario has it, for the trials and for the next variant.
-  if (!o.signal.aborted && !announcing) {
-    await setAnnouncing(true);
-    if (s.faults.kinds.length > 0) await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
-  }
+  return idle;
+}
 
+/** Points the policy at the services (or at none) unless it already does. */
+async function setAnnouncing(c: VariantContext, on: boolean): Promise<void> {
+  if (c.announcing === on || !c.o.target.setAnnouncing) return;
+  await c.o.target.setAnnouncing(on);
+  c.announcing = on;
+}
+
+/** Agents stopped, a settle, a window: the control plane without announcers. */
+async function baselineWindow(c: VariantContext, rep: number): Promise<boolean> {
+  const { o } = c;
+  const m = o.variant.scenario.measurement;
+  await o.target.stopAllAgents();
+  await c.clock.sleep(SETTLE_SECONDS * 1000, o.signal);
+  o.progress(`  rep ${rep + 1}/${m.repetitions}: baseline window ${m.windowSeconds}s (no agents)`);
+  return measure(c, 'baseline', rep, c.controlPlane);
+}
+
+/**
+ * Starts the agents and waits until every VIP answers, then warms up. The first time it creates
+ * the services and takes the announce time; false when not every service got an address (a
+ * finding, noted: no windows or trials after it).
+ */
+async function startAnnouncing(c: VariantContext, rep: number): Promise<boolean> {
+  const { o, out } = c;
+  const { target } = o;
+  const m = o.variant.scenario.measurement;
+  const t0 = c.clock.now();
+  await setAnnouncing(c, true);
+  await target.startAllAgents();
+  if (!c.servicesCreated) {
+    const created = c.clock.now();
+    await target.createServices();
+    try {
+      await target.waitForAddresses(c.setupMs, o.signal);
+    } catch (err) {
+      // A control plane too slow to hand out addresses is a finding (saturation), not a crash.
+      if (!(err instanceof BackendError)) throw err;
+      out.notes.push(`not every service got an address: ${err.message}; no windows or trials after it`);
+      o.progress(`  ${err.message}: no announce window for this variant`);
+      return false;
+    }
+    c.servicesCreated = true;
+    const ms = await target.waitUntilAllAnswer(announcedVips(target), c.setupMs, o.signal);
+    out.announceTimeMs = ms === null ? null : c.clock.now() - created;
+    if (ms === null)
+      out.notes.push(`not every VIP answered within ${c.setupMs / 1000} s of creating the services`);
+    o.progress(
+      out.announceTimeMs === null
+        ? `  services: ${target.services.length} created; NOT every one of ${announcedVips(target).length} VIPs answered within ${c.setupMs / 1000} s (noted in the summary)`
+        : `  services: ${target.services.length} created, ${announcedVips(target).length} VIPs answering after ${out.announceTimeMs} ms`,
+    );
+  } else {
+    await target.waitUntilAllAnswer(announcedVips(target), c.setupMs, o.signal);
+  }
+  await c.clock.sleep(m.warmupSeconds * 1000, o.signal);
+  phase(c, 'warmup', `warm-up ${rep + 1}`, t0, c.clock.now(), rep);
+  o.progress(`  rep ${rep + 1}/${m.repetitions}: announce window ${m.windowSeconds}s`);
+  return true;
+}
+
+/**
+ * The same agents, the policy selecting no service: they release their service Leases and keep
+ * their watches and connections. The warm-up lets the releases settle.
+ */
+async function idleWindow(c: VariantContext, rep: number): Promise<boolean> {
+  const { o } = c;
+  const m = o.variant.scenario.measurement;
+  const t1 = c.clock.now();
+  await setAnnouncing(c, false);
+  await c.clock.sleep(m.warmupSeconds * 1000, o.signal);
+  phase(c, 'warmup', `idle settle ${rep + 1}`, t1, c.clock.now(), rep);
+  o.progress(
+    `  rep ${rep + 1}/${m.repetitions}: idle window ${m.windowSeconds}s (agents, no service selected)`,
+  );
+  return measure(c, 'idle', rep, [...c.controlPlane, ...o.target.agentCpu()]);
+}
+
+/** Every fault kind's trials, round-robin over the announced services. */
+async function runTrials(c: VariantContext): Promise<void> {
+  const { o, out } = c;
+  const { target } = o;
+  const s = o.variant.scenario;
+  const runTrial = o.runTrial ?? runFailoverTrial;
   const targets = target.services.filter((x) => x.announced && x.vip);
   let n = 0;
   for (const fault of s.faults.kinds) {
@@ -188,18 +264,18 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
         out.notes.push(`no announced service: ${fault} trials skipped`);
         break;
       }
-      sampler.watch([...controlPlane, ...agentProcesses()]);
+      c.sampler.watch([...c.controlPlane, ...target.agentCpu()]);
       o.progress(
         `  ${fault} trial ${trial + 1}/${s.faults.trialsPerKind} on ${service.name} (${service.vip})`,
       );
-      const rec = await runFailoverTrial({
+      const rec = await runTrial({
         target,
-        variantId: id,
+        variantId: o.variant.id,
         fault,
         trial,
         service,
         signal: o.signal,
-        onPhase: (label, a, b) => phase('fault', label, a, b),
+        onPhase: (label, a, b) => phase(c, 'fault', label, a, b),
       });
       if (!rec) {
         out.notes.push(`${fault} trial ${trial + 1}: no holder found for ${service.name}; skipped`);
@@ -212,5 +288,4 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       );
     }
   }
-  return out;
 }

@@ -32,8 +32,7 @@ export class SharedTargets implements AsyncDisposable {
         const { servicesKept } = await current.target.reconfigure(variant.scenario, o.signal);
         return { target: current.target, sharedWith: current.firstVariant, servicesKept };
       } catch (err) {
-        await this.close();
-        throw err;
+        return throwAfter(err, () => this.close(), `variant ${variant.id}: reconfigure`);
       }
     }
     await this.close();
@@ -41,8 +40,7 @@ export class SharedTargets implements AsyncDisposable {
     try {
       await target.prepare();
     } catch (err) {
-      await target[Symbol.asyncDispose]();
-      throw err;
+      return throwAfter(err, () => target[Symbol.asyncDispose](), `variant ${variant.id}: prepare`);
     }
     this.#current = { target, key, firstVariant: variant.id };
     return { target, sharedWith: null, servicesKept: false };
@@ -58,6 +56,23 @@ export class SharedTargets implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * Tears down after `err` and rethrows it; when the teardown fails too, both in one AggregateError
+ * (`what` failed first), so neither is lost.
+ */
+export async function throwAfter(
+  err: unknown,
+  teardown: () => PromiseLike<void>,
+  what: string,
+): Promise<never> {
+  try {
+    await teardown();
+  } catch (teardownErr) {
+    throw new AggregateError([err, teardownErr], `${what} failed, and so did the teardown after it`);
+  }
+  throw err;
 }
 
 /**
