@@ -4,9 +4,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
-import { systemNamespace } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
@@ -16,7 +16,7 @@ import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
-import { KubeDeployment } from '../kube/kube-deployment.js';
+import { KubeAgentRunner } from '../kube/kube-agent-runner.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { checkClusterContext, clusterPool } from './context-guard.js';
 
@@ -46,7 +46,7 @@ export class ClusterBenchTarget implements BenchTarget {
 
   private constructor(
     private readonly kc: KubeConfig,
-    readonly deployment: KubeDeployment,
+    readonly deployment: AnnouncerDeployment<KubeAgentRunner>,
     readonly workDir: string,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
@@ -88,7 +88,7 @@ export class ClusterBenchTarget implements BenchTarget {
     await using stack = new AsyncDisposableStack();
     stack.defer(() => rm(workDir, { recursive: true, force: true }));
     const deployment = stack.use(
-      new KubeDeployment(kc, { runId, scenario: s, image, vipCidr }, (l) => o.progress(`  ${l}`)),
+      KubeAgentRunner.deployment(kc, { runId, scenario: s, image, vipCidr }, (l) => o.progress(`  ${l}`)),
     );
     const target = new ClusterBenchTarget(kc, deployment, workDir, o.k6Path, stack.move(), cpNode, etcdUrl);
     target.nodeNames = (await core.listNode()).items.map((n) => n.metadata?.name ?? '');
@@ -108,7 +108,7 @@ export class ClusterBenchTarget implements BenchTarget {
   }
 
   get scenario(): ResolvedScenario {
-    return this.deployment.o.scenario;
+    return this.deployment.scenario;
   }
   get events(): AnnouncerEventLog {
     return this.deployment.events;
@@ -132,7 +132,7 @@ export class ClusterBenchTarget implements BenchTarget {
   /** Agents by node from each node's kubelet (pollers start once an agent was seen there). */
   agentCpu(): SampledProcess[] {
     const ref = {
-      namespace: systemNamespace(this.deployment.o.runId),
+      namespace: this.deployment.runner.namespace,
       podPrefix: 'l2bench-announcer-',
       container: 'agent',
     };
@@ -153,7 +153,7 @@ export class ClusterBenchTarget implements BenchTarget {
   }
   async startAllAgents(): Promise<void> {
     await this.deployment.startAllAgents();
-    for (const node of (await this.deployment.agentPods()).keys()) await this.poller(node);
+    for (const node of (await this.deployment.runner.agentPods()).keys()) await this.poller(node);
   }
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();
@@ -171,15 +171,15 @@ export class ClusterBenchTarget implements BenchTarget {
 
   async injectFault(fault: FaultKind, node: string): Promise<void> {
     this.faultAtMs = Date.now();
-    if (fault === 'agent-crash') return this.deployment.deleteAgentPod(node, 0);
-    if (fault === 'graceful') return this.deployment.deleteAgentPod(node);
+    if (fault === 'agent-crash') return this.deployment.runner.deleteAgentPod(node, 0);
+    if (fault === 'graceful') return this.deployment.runner.deleteAgentPod(node);
     throw new BackendError(
       `backend cluster: fault ${fault} needs access to the nodes themselves: use faults.kinds agent-crash or graceful, or backend kind`,
     );
   }
 
   restoreNode(_fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+    return this.deployment.runner.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
@@ -18,7 +19,7 @@ import { ensureDockerEngine } from '../docker/docker-engine.js';
 import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
-import { KubeDeployment } from '../kube/kube-deployment.js';
+import { KubeAgentRunner } from '../kube/kube-agent-runner.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { type ContainerFaults, sharedDockerFaults } from './container-faults.js';
 import { DockerCli } from './docker-cli.js';
@@ -53,7 +54,7 @@ export class KindBenchTarget implements BenchTarget {
 
   private constructor(
     readonly cluster: StartedKindCluster,
-    readonly deployment: KubeDeployment,
+    readonly deployment: AnnouncerDeployment<KubeAgentRunner>,
     private readonly docker: DockerCli,
     private readonly faults: ContainerFaults,
     private readonly k6Path: string,
@@ -94,7 +95,7 @@ export class KindBenchTarget implements BenchTarget {
     const vipCidr = pool.cidr ?? `${pool.start}-${pool.stop}`;
     const kc = cluster.kubeConfig();
     const deployment = stack.use(
-      new KubeDeployment(
+      KubeAgentRunner.deployment(
         kc,
         { runId, scenario: s, image, vipCidr, agentNodeSelector: { [AGENT_NODE_LABEL]: 'true' } },
         (l) => o.progress(`  ${l}`),
@@ -159,7 +160,7 @@ export class KindBenchTarget implements BenchTarget {
   }
 
   get scenario(): ResolvedScenario {
-    return this.deployment.o.scenario;
+    return this.deployment.scenario;
   }
   get workDir(): string {
     return this.cluster.spec.workDir;
@@ -254,7 +255,7 @@ export class KindBenchTarget implements BenchTarget {
         return;
       }
       case 'graceful':
-        return this.deployment.deleteAgentPod(node);
+        return this.deployment.runner.deleteAgentPod(node);
       case 'freeze':
         await this.faults.pause(node);
         await sleep(f.freezeSeconds * 1000, signal);
@@ -276,7 +277,7 @@ export class KindBenchTarget implements BenchTarget {
     }
     // A pause or partition leaves the pod Ready as far as the API knows: nothing to wait for then.
     if (fault === 'node-crash' || fault === 'graceful' || fault === 'agent-crash')
-      await this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+      await this.deployment.runner.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -11,13 +11,12 @@ import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import {
-  assertSameClusterShape,
-  type BenchTarget,
-  type BenchTargetOptions,
-  type DeployedService,
-  type ProbeSpec,
-  type WireWatch,
+import type {
+  BenchTarget,
+  BenchTargetOptions,
+  DeployedService,
+  ProbeSpec,
+  WireWatch,
 } from '../bench-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
@@ -104,9 +103,7 @@ export class LocalBenchTarget implements BenchTarget {
   }
 
   agentCpu(): SampledProcess[] {
-    return [...this.deployment.agents.entries()]
-      .filter(([, p]) => p.running)
-      .map(([i, p]) => ({ role: 'announcer', node: this.cluster.nodes[i]?.name, pid: p.pid }));
+    return this.deployment.runner.agents.cpu((i) => this.cluster.nodes[i]?.name);
   }
 
   prepare(): Promise<void> {
@@ -118,8 +115,7 @@ export class LocalBenchTarget implements BenchTarget {
   waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.deployment.waitForAddresses(timeoutMs, signal);
   }
-  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
-    assertSameClusterShape(`local run ${this.cluster.runId}`, this.scenario, scenario);
+  reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     return this.deployment.reconfigure(scenario, signal);
   }
   startAllAgents(): Promise<void> {
@@ -169,10 +165,7 @@ export class LocalBenchTarget implements BenchTarget {
         await d.flushVips(node);
         return;
       case 'agent-crash':
-        agent?.signal('SIGKILL');
-        await agent?.waitForExit();
-        d.agents.delete(node.index);
-        await d.startAgent(node.index);
+        await d.runner.agents.crashAndRestart(node.index);
         return;
       case 'control-plane-outage': {
         const nodes = this.cluster.nodes;
@@ -208,11 +201,7 @@ export class LocalBenchTarget implements BenchTarget {
       await d.echoes.get(node.index)?.waitForExit();
       await d.startEcho(node);
     }
-    if (fault === 'node-crash' || fault === 'graceful') {
-      await d.agents.get(node.index)?.waitForExit();
-      d.agents.delete(node.index);
-      await d.startAgent(node.index);
-    }
+    if (fault === 'node-crash' || fault === 'graceful') await d.runner.agents.restartAfterExit(node.index);
   }
 
   private node(name: string): LocalNode {
