@@ -5,15 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { CONTROL_PLANE_CONTAINERS, KubeletStatsPoller } from '../../measure/kubelet-stats.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
-import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeAgentRunner } from '../kube/kube-agent-runner.js';
@@ -37,7 +36,10 @@ export interface ClusterChoice {
  * `node-crash`, `freeze`, `partition` and `control-plane-outage` need access to the nodes or the
  * control plane and are refused.
  */
-export class ClusterBenchTarget implements BenchTarget {
+export class ClusterBenchTarget
+  extends DeployedTarget<AnnouncerDeployment<KubeAgentRunner>>
+  implements BenchTarget
+{
   readonly backend = 'cluster' as const;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
@@ -46,13 +48,14 @@ export class ClusterBenchTarget implements BenchTarget {
 
   private constructor(
     private readonly kc: KubeConfig,
-    readonly deployment: AnnouncerDeployment<KubeAgentRunner>,
+    deployment: AnnouncerDeployment<KubeAgentRunner>,
     readonly workDir: string,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     private readonly controlPlaneNode: string,
     etcdUrl: string,
   ) {
+    super(deployment);
     const server = kc.getCurrentCluster()?.server ?? '';
     this.metrics = { apiserverUrl: server, apiserverTls: kubeconfigTls(kc), etcdUrl };
   }
@@ -107,15 +110,6 @@ export class ClusterBenchTarget implements BenchTarget {
     return p;
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.scenario;
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
-  }
   kubeConfig(): KubeConfig {
     return this.kc;
   }
@@ -142,21 +136,9 @@ export class ClusterBenchTarget implements BenchTarget {
     });
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  async startAllAgents(): Promise<void> {
+  override async startAllAgents(): Promise<void> {
     await this.deployment.startAllAgents();
     for (const node of (await this.deployment.runner.agentPods()).keys()) await this.poller(node);
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
   }
   waitUntilAllAnswer(
     vips: readonly string[],

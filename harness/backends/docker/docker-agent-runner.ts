@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { AgentProcesses } from '../../deployment/agent-processes.js';
-import type { AgentRunner } from '../../deployment/agent-runner.js';
-import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
-import { LEASE_NAMESPACE } from '../../deployment/announcing-node.js';
+import { ProcessAgentRunner } from '../../deployment/agent-processes.js';
 import { BackendError } from '../../errors.js';
 import { nodeAgentFlags } from '../../manifests/announcer-flags.js';
 import { readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
@@ -19,16 +16,9 @@ import { IMAGE_PATHS } from './images.js';
  * The docker backend's agents: one process per node container, started with the exec API, on the
  * node's certificate kubeconfig. The echo backend is each node container's main process.
  */
-export class DockerAgentRunner implements AgentRunner {
-  readonly events = new AnnouncerEventLog();
-  readonly leaseNamespace = LEASE_NAMESPACE;
-  readonly namespaces: readonly string[] = [];
-  readonly operator = 'the IPAM operator';
-  readonly agents: AgentProcesses<ContainerProcess>;
-  #scenario: ResolvedScenario | undefined;
-
+export class DockerAgentRunner extends ProcessAgentRunner<ContainerProcess> {
   constructor(readonly cluster: StartedDockerCluster) {
-    this.agents = new AgentProcesses((i) => this.spawnAgent(i));
+    super();
   }
 
   get where(): string {
@@ -43,29 +33,24 @@ export class DockerAgentRunner implements AgentRunner {
 
   /** Nothing to start: every node container's echo backend already serves. */
   async prepare(scenario: ResolvedScenario): Promise<void> {
-    this.#scenario = scenario;
+    this.scenario = scenario;
   }
 
   async startAll(scenario: ResolvedScenario): Promise<void> {
-    this.#scenario = scenario;
+    this.scenario = scenario;
     await Promise.all(this.cluster.nodes.map((n) => this.agents.start(n.index)));
   }
 
-  stopAll(): Promise<void> {
-    return this.agents.stopAll(5000);
-  }
-
-  private async spawnAgent(i: number): Promise<ContainerProcess> {
+  protected spawnAgent(i: number): Promise<ContainerProcess> {
     const node = this.cluster.nodes[i];
     if (!node) throw new BackendError(`no node ${i} in ${this.where}`);
-    if (!this.#scenario) throw new BackendError(`${this.where}: an agent starts after prepare`);
     return this.cluster.execInNode(i, {
       name: `announcer-${node.name}`,
       cmd: [
         IMAGE_PATHS.node,
         ...AGENT_NODE_FLAGS,
         IMAGE_PATHS.announcer,
-        ...nodeAgentFlags(this.#scenario, node.name, node.kubeconfigPath, i === 0),
+        ...nodeAgentFlags(this.scenario, node.name, node.kubeconfigPath, i === 0),
       ],
       logFile: join(this.cluster.workDir, 'logs', `announcer-${i}.log`),
       onLine: this.events.lineSink(node.name),

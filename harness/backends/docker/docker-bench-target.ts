@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AgentProcesses } from '../../deployment/agent-processes.js';
 import { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
@@ -11,7 +10,8 @@ import type { RunningProbes } from '../../measure/k6-probe.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { type CgroupFiles, readCgroupCpu } from './container-cpu.js';
 import type { ContainerProcess } from './container-process.js';
 import { DockerAgentRunner } from './docker-agent-runner.js';
@@ -49,28 +49,31 @@ const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
  * every node container for controlPlaneOutageSeconds (the control-plane container stays connected,
  * so etcd and the harness's scrapes are unaffected).
  */
-export class DockerBenchTarget implements BenchTarget {
+export class DockerBenchTarget
+  extends DeployedTarget<AnnouncerDeployment<DockerAgentRunner>>
+  implements BenchTarget
+{
   readonly backend = 'docker' as const;
   readonly metrics: MetricsEndpoints;
-  readonly deployment: AnnouncerDeployment<DockerAgentRunner>;
-
   private constructor(
     readonly cluster: StartedDockerCluster,
     scenario: ResolvedScenario,
     private readonly cpPids: { etcd: number; apiserver: number },
     private readonly cpCgroup: CgroupFiles,
   ) {
+    super(
+      new AnnouncerDeployment(new DockerAgentRunner(cluster), {
+        kc: cluster.kubeConfig(),
+        runId: cluster.runId,
+        vipCidr: cluster.plan.vipCidr,
+        scenario,
+      }),
+    );
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
       apiserverTls: cluster.adminTls,
       etcdUrl: cluster.etcdMetricsUrl,
     };
-    this.deployment = new AnnouncerDeployment(new DockerAgentRunner(cluster), {
-      kc: cluster.kubeConfig(),
-      runId: cluster.runId,
-      vipCidr: cluster.plan.vipCidr,
-      scenario,
-    });
   }
 
   static async start(o: BenchTargetOptions): Promise<DockerBenchTarget> {
@@ -96,15 +99,6 @@ export class DockerBenchTarget implements BenchTarget {
     return target;
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.scenario;
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
-  }
   /** Running agents by node index. */
   get agents(): AgentProcesses<ContainerProcess> {
     return this.deployment.runner.agents;
@@ -133,12 +127,6 @@ export class DockerBenchTarget implements BenchTarget {
     return this.agents.cpu((i) => this.cluster.nodes[i]?.name);
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
   /**
    * The next variant on the same containers (as the local backend does): agents stopped, the
    * announcer's Leases and the run's services deleted (services kept when identical), the new
@@ -146,15 +134,6 @@ export class DockerBenchTarget implements BenchTarget {
    */
   reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     return this.deployment.reconfigure(scenario, signal);
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  startAllAgents(): Promise<void> {
-    return this.deployment.startAllAgents();
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
   }
 
   waitUntilAllAnswer(

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
@@ -14,7 +13,8 @@ import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { ensureDockerEngine } from '../docker/docker-engine.js';
 import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
@@ -44,7 +44,10 @@ const ETCD_METRICS_SED =
  * `docker pause` for freezeSeconds, `partition` = `docker network disconnect` for partitionSeconds
  * (reconnected with its address), `graceful` = deleting the node's agent pod (SIGTERM).
  */
-export class KindBenchTarget implements BenchTarget {
+export class KindBenchTarget
+  extends DeployedTarget<AnnouncerDeployment<KubeAgentRunner>>
+  implements BenchTarget
+{
   readonly backend = 'kind' as const;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
@@ -54,13 +57,14 @@ export class KindBenchTarget implements BenchTarget {
 
   private constructor(
     readonly cluster: StartedKindCluster,
-    readonly deployment: AnnouncerDeployment<KubeAgentRunner>,
+    deployment: AnnouncerDeployment<KubeAgentRunner>,
     private readonly docker: DockerCli,
     private readonly faults: ContainerFaults,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     etcdUrl: string,
   ) {
+    super(deployment);
     const kc = cluster.kubeConfig();
     this.metrics = {
       apiserverUrl: kc.getCurrentCluster()?.server ?? '',
@@ -159,17 +163,8 @@ export class KindBenchTarget implements BenchTarget {
     );
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.scenario;
-  }
   get workDir(): string {
     return this.cluster.spec.workDir;
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
   }
   kubeConfig(): KubeConfig {
     return this.cluster.kubeConfig();
@@ -201,21 +196,6 @@ export class KindBenchTarget implements BenchTarget {
     );
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  startAllAgents(): Promise<void> {
-    return this.deployment.startAllAgents();
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
-  }
   waitUntilAllAnswer(
     vips: readonly string[],
     timeoutMs: number,

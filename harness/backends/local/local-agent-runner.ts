@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { AgentProcesses } from '../../deployment/agent-processes.js';
-import type { AgentRunner } from '../../deployment/agent-runner.js';
-import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
-import { LEASE_NAMESPACE } from '../../deployment/announcing-node.js';
+import { ProcessAgentRunner } from '../../deployment/agent-processes.js';
 import { BackendError } from '../../errors.js';
 import { nodeAgentFlags } from '../../manifests/announcer-flags.js';
 import { readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
@@ -24,12 +21,7 @@ export type AgentArgs = (node: LocalNode, scenario: ResolvedScenario, extra: rea
  * The local backend's agents: one `node` process per node network namespace (or the real kube-vip,
  * with the bundled IPAM operator alone on node 0), and one echo backend per node.
  */
-export class LocalAgentRunner implements AgentRunner {
-  readonly events = new AnnouncerEventLog();
-  readonly leaseNamespace = LEASE_NAMESPACE;
-  readonly namespaces: readonly string[] = [];
-  readonly operator = 'the IPAM operator';
-  readonly agents: AgentProcesses<ManagedProcess>;
+export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
   readonly echoes = new Map<number, ManagedProcess>();
   /** kube-vip runs: the bundled IPAM operator alone (`--operator-only`), on node 0. */
   operatorOnly: ManagedProcess | undefined;
@@ -37,13 +29,11 @@ export class LocalAgentRunner implements AgentRunner {
   readonly agentKubeconfigs = new Map<number, string>();
   /** The agent command line; {@link LocalDeployment} points it at its overridable `agentArgs`. */
   agentArgs: AgentArgs = (node, scenario, extra) => this.defaultAgentArgs(node, scenario, extra);
-  /** The scenario the agents start with: set by prepare and startAll. */
-  #scenario: ResolvedScenario | undefined;
   /** The bundled agent and echo backend, written into the cluster's work dir. */
   #scripts: { agent: string; echo: string } | undefined;
 
   constructor(readonly cluster: StartedLocalCluster) {
-    this.agents = new AgentProcesses((i) => this.spawnAgent(i));
+    super();
   }
 
   get where(): string {
@@ -72,7 +62,7 @@ export class LocalAgentRunner implements AgentRunner {
 
   /** Bundles the scripts, writes each node's token kubeconfig, starts every node's echo backend. */
   async prepare(scenario: ResolvedScenario): Promise<void> {
-    this.#scenario = scenario;
+    this.scenario = scenario;
     const { cluster } = this;
     await this.bundleScripts();
     for (const node of cluster.nodes) {
@@ -90,7 +80,7 @@ export class LocalAgentRunner implements AgentRunner {
   }
 
   async startAll(scenario: ResolvedScenario): Promise<void> {
-    this.#scenario = scenario;
+    this.scenario = scenario;
     if (scenario.announcer.implementation === 'kube-vip') {
       await this.startOperatorOnly();
       // kube-vip has no node selector of its own: it runs on the selected nodes only.
@@ -101,14 +91,8 @@ export class LocalAgentRunner implements AgentRunner {
     await Promise.all(this.cluster.nodes.map((n) => this.agents.start(n.index)));
   }
 
-  /** Starts (or keeps) node i's agent with `scenario`'s settings. */
-  startAgent(i: number, scenario: ResolvedScenario): Promise<ManagedProcess> {
-    this.#scenario = scenario;
-    return this.agents.start(i);
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all([this.agents.stopAll(5000), this.operatorOnly?.stop(5000)]);
+  override async stopAll(): Promise<void> {
+    await Promise.all([super.stopAll(), this.operatorOnly?.stop(5000)]);
     this.operatorOnly = undefined;
   }
 
@@ -125,12 +109,7 @@ export class LocalAgentRunner implements AgentRunner {
     ];
   }
 
-  private get scenario(): ResolvedScenario {
-    if (!this.#scenario) throw new BackendError(`${this.where}: an agent starts after prepare`);
-    return this.#scenario;
-  }
-
-  private async spawnAgent(i: number): Promise<ManagedProcess> {
+  protected async spawnAgent(i: number): Promise<ManagedProcess> {
     const node = this.node(i);
     await this.bundleScripts();
     if (this.scenario.announcer.implementation === 'kube-vip')

@@ -1,6 +1,5 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { ArpWatch } from '../../measure/arp-watch.js';
 import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
@@ -11,13 +10,8 @@ import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import type {
-  BenchTarget,
-  BenchTargetOptions,
-  DeployedService,
-  ProbeSpec,
-  WireWatch,
-} from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec, WireWatch } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
 import { setApiServerReachable } from './node-api-route.js';
@@ -37,17 +31,18 @@ import { setApiServerReachable } from './node-api-route.js';
  * namespace for controlPlaneOutageSeconds (etcd, the API server and the nodes stay up; the host's
  * own routes are not touched).
  */
-export class LocalBenchTarget implements BenchTarget {
+export class LocalBenchTarget extends DeployedTarget<LocalDeployment> implements BenchTarget {
   readonly backend = 'local' as const;
   readonly metrics: MetricsEndpoints;
 
   private constructor(
     readonly cluster: StartedLocalCluster,
-    readonly deployment: LocalDeployment,
+    deployment: LocalDeployment,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
+    super(deployment);
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
       apiserverTls: cluster.adminTls,
@@ -72,20 +67,11 @@ export class LocalBenchTarget implements BenchTarget {
     return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move(), leases);
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.scenario;
-  }
   get workDir(): string {
     return this.cluster.workDir;
   }
   get nodeNames(): readonly string[] {
     return this.cluster.nodes.map((n) => n.name);
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
   }
 
   kubeConfig(): KubeConfig {
@@ -106,26 +92,11 @@ export class LocalBenchTarget implements BenchTarget {
     return this.deployment.runner.agents.cpu((i) => this.cluster.nodes[i]?.name);
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
   reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     return this.deployment.reconfigure(scenario, signal);
   }
-  startAllAgents(): Promise<void> {
-    return this.deployment.startAllAgents();
-  }
   setAnnouncing(announcing: boolean): Promise<void> {
     return this.deployment.setAnnouncing(announcing);
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
   }
 
   waitUntilAllAnswer(
