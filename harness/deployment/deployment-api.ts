@@ -5,7 +5,7 @@ import {
   type KubernetesObject,
   type V1Service,
 } from '@kubernetes/client-node';
-import type { BackendError } from '../errors.js';
+import { BackendError } from '../errors.js';
 import { applyManifests } from '../manifests/apply-manifests.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { type RunObjects, removeRunObjects } from './remove-run-objects.js';
@@ -49,7 +49,16 @@ export function kubeDeploymentApi(kc: KubeConfig): DeploymentApi {
     exists: (kind, name) =>
       found(kind === 'Namespace' ? core.readNamespace({ name }) : ext.readCustomResourceDefinition({ name })),
     createService: async (body) => {
-      await core.createNamespacedService({ namespace: body.metadata?.namespace ?? '', body });
+      const { namespace = '', name = '' } = body.metadata ?? {};
+      try {
+        await core.createNamespacedService({ namespace, body });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409) throw err;
+        throw new BackendError(
+          `service ${namespace}/${name} exists already and is not this run's: remove it, or set services.namespace to a namespace of its own`,
+          { cause: err },
+        );
+      }
     },
     listServices: async (namespace, labelSelector) =>
       (await core.listNamespacedService({ namespace, labelSelector })).items,
