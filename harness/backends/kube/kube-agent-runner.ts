@@ -1,10 +1,8 @@
-import { Writable } from 'node:stream';
 import {
   AppsV1Api,
   CoreV1Api,
   type KubeConfig,
   type KubernetesObject,
-  Log,
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { AgentRunner } from '../../deployment/agent-runner.js';
@@ -17,6 +15,7 @@ import { type ManifestOptions, systemNamespace } from '../../manifests/manifest-
 import { serverSideApply } from '../../manifests/server-side-apply.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
+import { PodLogFollower } from './pod-log-follower.js';
 
 const AGENT = 'l2bench-announcer';
 const OPERATOR = 'l2bench-ipam-operator';
@@ -38,7 +37,7 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
  */
 export class KubeAgentRunner implements AgentRunner {
   readonly events = new AnnouncerEventLog();
-  private readonly followers = new Map<string, AbortController>();
+  private readonly logs: PodLogFollower;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
 
@@ -49,6 +48,7 @@ export class KubeAgentRunner implements AgentRunner {
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
+    this.logs = new PodLogFollower(kc);
   }
 
   /**
@@ -175,7 +175,7 @@ export class KubeAgentRunner implements AgentRunner {
       async () => (await this.core.listNamespacedPod({ namespace: ns })).items.length === 0,
       signal,
     );
-    this.stopFollowing();
+    this.logs.stopAll();
   }
 
   /** Running agent pods by node name. */
@@ -205,35 +205,13 @@ export class KubeAgentRunner implements AgentRunner {
   }
 
   private async followAgentLogs(): Promise<void> {
-    const log = new Log(this.kc);
-    for (const [node, pod] of await this.agentPods()) {
-      const name = pod.metadata?.name ?? '';
-      if (this.followers.has(name)) continue;
-      const sink = this.events.lineSink(node);
-      let rest = '';
-      const stream = new Writable({
-        write: (chunk: Buffer, _enc, done) => {
-          const lines = (rest + chunk.toString()).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) sink(line);
-          done();
-        },
-      });
-      const ctl = await log.log(this.namespace, name, 'agent', stream, () => this.followers.delete(name), {
-        follow: true,
-      });
-      this.followers.set(name, ctl);
-    }
-  }
-
-  private stopFollowing(): void {
-    for (const c of this.followers.values()) c.abort();
-    this.followers.clear();
+    for (const [node, pod] of await this.agentPods())
+      await this.logs.follow(this.namespace, pod.metadata?.name ?? '', 'agent', this.events.lineSink(node));
   }
 
   /** Stops following logs; the deployment removes the run's objects (the namespace takes the agents). */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.stopFollowing();
+    this.logs.stopAll();
   }
 }
 
