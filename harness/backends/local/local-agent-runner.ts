@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ProcessAgentRunner } from '../../deployment/agent-processes.js';
+import { ProcessAgentRunner } from '../../deployment/process-agent-runner.js';
 import { BackendError } from '../../errors.js';
 import { nodeAgentFlags } from '../../manifests/announcer-flags.js';
 import { readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
