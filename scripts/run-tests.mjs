@@ -25,15 +25,25 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-// e2e tests share one machine's network namespaces and CPU: run files one at a time.
-const args = [
-  '--import',
-  'tsx',
-  '--test',
-  '--test-concurrency=1',
-  '--test-reporter=spec',
-  ...extra,
-  ...files,
-];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// e2e tests share one machine's network namespaces and CPU: run those files one at a time. Unit
+// test files are independent (fake clocks, temp dirs): two at a time, before the e2e files.
+function run(list, concurrency) {
+  if (list.length === 0) return 0;
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    ...extra,
+    ...list,
+  ];
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  return r.status ?? 1;
+}
+const unitStatus = run(
+  files.filter((p) => !isE2e(p)),
+  2,
+);
+const e2eStatus = run(files.filter(isE2e), 1);
+process.exit(unitStatus || e2eStatus);

@@ -35,6 +35,14 @@ export class AnnouncerEventLog {
     this.events.push(e);
   }
 
+  /** A log-line consumer for node `node`'s agent: keeps the lines that are events. */
+  lineSink(node: string): (line: string) => void {
+    return (line) => {
+      const e = parseAnnouncerLine(line, node);
+      if (e) this.events.push(e);
+    };
+  }
+
   since(tMs: number): AnnouncerEvent[] {
     return this.events.filter((e) => e.tMs >= tMs);
   }

@@ -25,6 +25,15 @@ test('each strategy names the Lease that decides who announces a service', () =>
     leaseNamespace: 'kube-system',
   });
   assert.equal(serviceLease({ kind: 'node-lease' }, svc, 'cilium').leaseName, null);
+  // A DaemonSet's agents run with `--lease-namespace <run namespace>`: cilium-style names go there.
+  assert.deepEqual(serviceLease({ kind: 'per-service' }, svc, 'cilium', 'l2bench-ab12cd'), {
+    leaseName: 'cilium-l2announce-default-public-7',
+    leaseNamespace: 'l2bench-ab12cd',
+  });
+  assert.equal(
+    serviceLease({ kind: 'per-service' }, svc, 'kube-vip', 'l2bench-ab12cd').leaseNamespace,
+    'default',
+  );
 });
 
 function lease(holder: string, renewedMsAgo: number, durationSeconds = 15, policies?: string): V1Lease {

@@ -11,26 +11,28 @@ export const LEASE_NAMESPACE = 'kube-system';
  * The Lease whose holder announces a service under a strategy: its own (per-service,
  * per-service-watch; named as the announcer names it), its bucket's (sharded), or none
  * (node-lease: the rendezvous choice among the live node Leases in `leaseNamespace` announces it).
+ * `leaseNamespace` is the agents' `--lease-namespace`.
  */
 export function serviceLease(
   strategy: Strategy,
   service: { namespace: string; name: string },
   style: 'cilium' | 'kube-vip',
+  leaseNamespace = LEASE_NAMESPACE,
 ): { leaseName: string | null; leaseNamespace: string } {
   switch (strategy.kind) {
     case 'per-service': {
-      const ref = leaseFor(service, style, LEASE_NAMESPACE);
+      const ref = leaseFor(service, style, leaseNamespace);
       return { leaseName: ref.name, leaseNamespace: ref.namespace };
     }
     case 'per-service-watch':
       // The watch strategy keeps its Leases in one namespace, whatever the name style.
-      return { leaseName: leaseFor(service, style, LEASE_NAMESPACE).name, leaseNamespace: LEASE_NAMESPACE };
+      return { leaseName: leaseFor(service, style, leaseNamespace).name, leaseNamespace };
     case 'sharded': {
       const bucket = shardOf(`${service.namespace}/${service.name}`, strategy.shards);
-      return { leaseName: shardLeaseName(bucket, strategy.shards), leaseNamespace: LEASE_NAMESPACE };
+      return { leaseName: shardLeaseName(bucket, strategy.shards), leaseNamespace };
     }
     case 'node-lease':
-      return { leaseName: null, leaseNamespace: LEASE_NAMESPACE };
+      return { leaseName: null, leaseNamespace };
   }
 }
 

@@ -41,6 +41,8 @@ export async function resetAnnouncerObjects(
     to: ResolvedScenario;
     /** Whether the previous variant had created its services. */
     servicesExist: boolean;
+    /** The agents' `--lease-namespace` (default kube-system). */
+    leaseNamespace?: string;
     signal?: AbortSignal | undefined;
   },
 ): Promise<{ servicesKept: boolean }> {
@@ -59,7 +61,7 @@ export async function resetAnnouncerObjects(
     );
   }
   const coordination = kc.makeApiClient(CoordinationV1Api);
-  for (const ns of new Set([LEASE_NAMESPACE, namespace])) {
+  for (const ns of new Set([o.leaseNamespace ?? LEASE_NAMESPACE, namespace])) {
     const leases = await coordination.listNamespacedLease({ namespace: ns });
     const ours = leases.items.filter((l) => ANNOUNCER_LEASE.test(l.metadata?.name ?? ''));
     await inBatches(ours, (l) =>

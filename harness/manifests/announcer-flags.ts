@@ -30,3 +30,21 @@ export function announcerFlags(a: ResolvedScenario['announcer']): string[] {
     ...(a.strategy.kind === 'per-service' ? [] : ['--strategy', strategyText(a.strategy)]),
   ];
 }
+
+/**
+ * A node agent's whole flag list outside Kubernetes (local and docker backends): its identity and
+ * kubeconfig, metrics on 9090 in the node's namespace, the scenario's settings, and `--operator`
+ * on the one IPAM operator candidate, like the seed's cilium-operator with replicas: 1.
+ */
+export function nodeAgentFlags(
+  s: ResolvedScenario,
+  node: string,
+  kubeconfig: string,
+  operator: boolean,
+): string[] {
+  return [
+    ...['--kubeconfig', kubeconfig, '--node-name', node, '--metrics-port', '9090'],
+    ...announcerFlags(s.announcer),
+    ...(operator ? ['--operator'] : []),
+  ];
+}

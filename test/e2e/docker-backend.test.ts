@@ -74,10 +74,12 @@ test('tiny runs end to end on the docker backend', { skip, timeout: 900_000 }, a
       .map((l) => WindowRecord.parse(l));
     assert.ok(windows.length > 0);
     // Every fault of tiny ran as a trial, on the docker backend's own fault mechanics.
-    assert.deepEqual(
-      summary.variants[0]!.failover.map((f) => f.fault).sort(),
-      ['freeze', 'graceful', 'node-crash', 'partition'],
-    );
+    assert.deepEqual(summary.variants[0]!.failover.map((f) => f.fault).sort(), [
+      'freeze',
+      'graceful',
+      'node-crash',
+      'partition',
+    ]);
     for (const w of windows) {
       const c = w.cpuMillicores;
       assert.ok(c.controlPlaneContainer !== undefined, 'container CPU recorded');

@@ -4,9 +4,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
+import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import { BackendError } from '../../errors.js';
-import { systemNamespace } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { hostVipClient } from '../../measure/curl-vip-client.js';
@@ -14,10 +13,10 @@ import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { CONTROL_PLANE_CONTAINERS, KubeletStatsPoller } from '../../measure/kubelet-stats.js';
 import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
-import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
-import { KubeDeployment } from '../kube/kube-deployment.js';
+import { KubeAgentRunner } from '../kube/kube-agent-runner.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { checkClusterContext, clusterPool } from './context-guard.js';
 
@@ -38,7 +37,10 @@ export interface ClusterChoice {
  * `node-crash`, `freeze`, `partition` and `control-plane-outage` need access to the nodes or the
  * control plane and are refused.
  */
-export class ClusterBenchTarget implements BenchTarget {
+export class ClusterBenchTarget
+  extends DeployedTarget<AnnouncerDeployment<KubeAgentRunner>>
+  implements BenchTarget
+{
   readonly backend = 'cluster' as const;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
@@ -47,13 +49,14 @@ export class ClusterBenchTarget implements BenchTarget {
 
   private constructor(
     private readonly kc: KubeConfig,
-    readonly deployment: KubeDeployment,
+    deployment: AnnouncerDeployment<KubeAgentRunner>,
     readonly workDir: string,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     private readonly controlPlaneNode: string,
     etcdUrl: string,
   ) {
+    super(deployment);
     const server = kc.getCurrentCluster()?.server ?? '';
     this.metrics = { apiserverUrl: server, apiserverTls: kubeconfigTls(kc), etcdUrl };
   }
@@ -89,7 +92,7 @@ export class ClusterBenchTarget implements BenchTarget {
     await using stack = new AsyncDisposableStack();
     stack.defer(() => rm(workDir, { recursive: true, force: true }));
     const deployment = stack.use(
-      new KubeDeployment(kc, { runId, scenario: s, image, vipCidr }, (l) => o.progress(`  ${l}`)),
+      KubeAgentRunner.deployment(kc, { runId, scenario: s, image, vipCidr }, (l) => o.progress(`  ${l}`)),
     );
     const target = new ClusterBenchTarget(kc, deployment, workDir, o.k6Path, stack.move(), cpNode, etcdUrl);
     target.nodeNames = (await core.listNode()).items.map((n) => n.metadata?.name ?? '');
@@ -108,15 +111,6 @@ export class ClusterBenchTarget implements BenchTarget {
     return p;
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.o.scenario;
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
-  }
   kubeConfig(): KubeConfig {
     return this.kc;
   }
@@ -133,7 +127,7 @@ export class ClusterBenchTarget implements BenchTarget {
   /** Agents by node from each node's kubelet (pollers start once an agent was seen there). */
   agentCpu(): SampledProcess[] {
     const ref = {
-      namespace: systemNamespace(this.deployment.o.runId),
+      namespace: this.deployment.runner.namespace,
       podPrefix: 'l2bench-announcer-',
       container: 'agent',
     };
@@ -143,21 +137,9 @@ export class ClusterBenchTarget implements BenchTarget {
     });
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  async startAllAgents(): Promise<void> {
+  override async startAllAgents(): Promise<void> {
     await this.deployment.startAllAgents();
-    for (const node of (await this.deployment.agentPods()).keys()) await this.poller(node);
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
+    for (const node of (await this.deployment.runner.agentPods()).keys()) await this.poller(node);
   }
   /** Through the shared poller (harness/measure/vip-poller.ts), from this host, on the cluster's L2 segment. */
   waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
@@ -169,15 +151,15 @@ export class ClusterBenchTarget implements BenchTarget {
 
   async injectFault(fault: FaultKind, node: string): Promise<void> {
     this.faultAtMs = Date.now();
-    if (fault === 'agent-crash') return this.deployment.deleteAgentPod(node, 0);
-    if (fault === 'graceful') return this.deployment.deleteAgentPod(node);
+    if (fault === 'agent-crash') return this.deployment.runner.deleteAgentPod(node, 0);
+    if (fault === 'graceful') return this.deployment.runner.deleteAgentPod(node);
     throw new BackendError(
       `backend cluster: fault ${fault} needs access to the nodes themselves: use faults.kinds agent-crash or graceful, or backend kind`,
     );
   }
 
   restoreNode(_fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+    return this.deployment.runner.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

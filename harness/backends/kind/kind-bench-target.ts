@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
+import type { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
@@ -15,11 +15,12 @@ import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
-import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { ensureDockerEngine } from '../docker/docker-engine.js';
 import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
-import { KubeDeployment } from '../kube/kube-deployment.js';
+import { KubeAgentRunner } from '../kube/kube-agent-runner.js';
 import { kubeconfigTls } from '../kube/kubeconfig-tls.js';
 import { type ContainerFaults, sharedDockerFaults } from './container-faults.js';
 import { DockerCli } from './docker-cli.js';
@@ -44,7 +45,10 @@ const ETCD_METRICS_SED =
  * `docker pause` for freezeSeconds, `partition` = `docker network disconnect` for partitionSeconds
  * (reconnected with its address), `graceful` = deleting the node's agent pod (SIGTERM).
  */
-export class KindBenchTarget implements BenchTarget {
+export class KindBenchTarget
+  extends DeployedTarget<AnnouncerDeployment<KubeAgentRunner>>
+  implements BenchTarget
+{
   readonly backend = 'kind' as const;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
@@ -54,13 +58,14 @@ export class KindBenchTarget implements BenchTarget {
 
   private constructor(
     readonly cluster: StartedKindCluster,
-    readonly deployment: KubeDeployment,
+    deployment: AnnouncerDeployment<KubeAgentRunner>,
     private readonly docker: DockerCli,
     private readonly faults: ContainerFaults,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     etcdUrl: string,
   ) {
+    super(deployment);
     const kc = cluster.kubeConfig();
     this.metrics = {
       apiserverUrl: kc.getCurrentCluster()?.server ?? '',
@@ -95,7 +100,7 @@ export class KindBenchTarget implements BenchTarget {
     const vipCidr = pool.cidr ?? `${pool.start}-${pool.stop}`;
     const kc = cluster.kubeConfig();
     const deployment = stack.use(
-      new KubeDeployment(
+      KubeAgentRunner.deployment(
         kc,
         { runId, scenario: s, image, vipCidr, agentNodeSelector: { [AGENT_NODE_LABEL]: 'true' } },
         (l) => o.progress(`  ${l}`),
@@ -159,17 +164,8 @@ export class KindBenchTarget implements BenchTarget {
     );
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.o.scenario;
-  }
   get workDir(): string {
     return this.cluster.spec.workDir;
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
   }
   kubeConfig(): KubeConfig {
     return this.cluster.kubeConfig();
@@ -201,21 +197,6 @@ export class KindBenchTarget implements BenchTarget {
     );
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  startAllAgents(): Promise<void> {
-    return this.deployment.startAllAgents();
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
-  }
   /** Through the shared poller (harness/measure/vip-poller.ts), from this host, the kind bridge's gateway. */
   waitUntilAllAnswer(vips: readonly string[], timeoutMs: number, signal?: AbortSignal) {
     return waitUntilAllAnswer(hostVipClient, vips, this.scenario.services.echo.port, timeoutMs, signal);
@@ -252,7 +233,7 @@ export class KindBenchTarget implements BenchTarget {
         return;
       }
       case 'graceful':
-        return this.deployment.deleteAgentPod(node);
+        return this.deployment.runner.deleteAgentPod(node);
       case 'freeze':
         await this.faults.pause(node);
         await sleep(f.freezeSeconds * 1000, signal);
@@ -274,7 +255,7 @@ export class KindBenchTarget implements BenchTarget {
     }
     // A pause or partition leaves the pod Ready as far as the API knows: nothing to wait for then.
     if (fault === 'node-crash' || fault === 'graceful' || fault === 'agent-crash')
-      await this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
+      await this.deployment.runner.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,6 +1,5 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { ArpWatch } from '../../measure/arp-watch.js';
 import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
@@ -12,14 +11,8 @@ import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import {
-  assertSameClusterShape,
-  type BenchTarget,
-  type BenchTargetOptions,
-  type DeployedService,
-  type ProbeSpec,
-  type WireWatch,
-} from '../bench-target.js';
+import type { BenchTarget, BenchTargetOptions, ProbeSpec, WireWatch } from '../bench-target.js';
+import { DeployedTarget } from '../deployed-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
 import { setApiServerReachable } from './node-api-route.js';
@@ -39,17 +32,18 @@ import { setApiServerReachable } from './node-api-route.js';
  * namespace for controlPlaneOutageSeconds (etcd, the API server and the nodes stay up; the host's
  * own routes are not touched).
  */
-export class LocalBenchTarget implements BenchTarget {
+export class LocalBenchTarget extends DeployedTarget<LocalDeployment> implements BenchTarget {
   readonly backend = 'local' as const;
   readonly metrics: MetricsEndpoints;
 
   private constructor(
     readonly cluster: StartedLocalCluster,
-    readonly deployment: LocalDeployment,
+    deployment: LocalDeployment,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
     readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
+    super(deployment);
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
       apiserverTls: cluster.adminTls,
@@ -74,20 +68,11 @@ export class LocalBenchTarget implements BenchTarget {
     return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move(), leases);
   }
 
-  get scenario(): ResolvedScenario {
-    return this.deployment.scenario;
-  }
   get workDir(): string {
     return this.cluster.workDir;
   }
   get nodeNames(): readonly string[] {
     return this.cluster.nodes.map((n) => n.name);
-  }
-  get events(): AnnouncerEventLog {
-    return this.deployment.events;
-  }
-  get services(): DeployedService[] {
-    return this.deployment.services;
   }
 
   kubeConfig(): KubeConfig {
@@ -105,32 +90,14 @@ export class LocalBenchTarget implements BenchTarget {
   }
 
   agentCpu(): SampledProcess[] {
-    return [...this.deployment.agents.entries()]
-      .filter(([, p]) => p.running)
-      .map(([i, p]) => ({ role: 'announcer', node: this.cluster.nodes[i]?.name, pid: p.pid }));
+    return this.deployment.runner.agents.cpu((i) => this.cluster.nodes[i]?.name);
   }
 
-  prepare(): Promise<void> {
-    return this.deployment.prepare();
-  }
-  createServices(): Promise<void> {
-    return this.deployment.createServices();
-  }
-  waitForAddresses(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.deployment.waitForAddresses(timeoutMs, signal);
-  }
-  async reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
-    assertSameClusterShape(`local run ${this.cluster.runId}`, this.scenario, scenario);
+  reconfigure(scenario: ResolvedScenario, signal?: AbortSignal): Promise<{ servicesKept: boolean }> {
     return this.deployment.reconfigure(scenario, signal);
-  }
-  startAllAgents(): Promise<void> {
-    return this.deployment.startAllAgents();
   }
   setAnnouncing(announcing: boolean): Promise<void> {
     return this.deployment.setAnnouncing(announcing);
-  }
-  stopAllAgents(): Promise<void> {
-    return this.deployment.stopAllAgents();
   }
 
   /** Through the shared poller (harness/measure/vip-poller.ts), from the client namespace. */
@@ -167,10 +134,7 @@ export class LocalBenchTarget implements BenchTarget {
         await d.flushVips(node);
         return;
       case 'agent-crash':
-        agent?.signal('SIGKILL');
-        await agent?.waitForExit();
-        d.agents.delete(node.index);
-        await d.startAgent(node.index);
+        await d.runner.agents.crashAndRestart(node.index);
         return;
       case 'control-plane-outage': {
         const nodes = this.cluster.nodes;
@@ -206,11 +170,7 @@ export class LocalBenchTarget implements BenchTarget {
       await d.echoes.get(node.index)?.waitForExit();
       await d.startEcho(node);
     }
-    if (fault === 'node-crash' || fault === 'graceful') {
-      await d.agents.get(node.index)?.waitForExit();
-      d.agents.delete(node.index);
-      await d.startAgent(node.index);
-    }
+    if (fault === 'node-crash' || fault === 'graceful') await d.runner.agents.restartAfterExit(node.index);
   }
 
   private node(name: string): LocalNode {
