@@ -57,8 +57,10 @@ test('the export carries every figure of the summary, in Prometheus base units',
 test('every gate metric has an export family, and each family is named once', () => {
   // A family name (`failover.<node-crash|…>.p95`) checked through one concrete member of each fault.
   const concrete = (name: string) =>
-    /^failover\.<([^>]+)>\.(\w+)$/.exec(name)?.[1]!.split('|').map((f) => name.replace(/<[^>]+>/, f)) ??
-    [name.replace('<verb>', 'get')];
+    /^failover\.<([^>]+)>\.(\w+)$/
+      .exec(name)?.[1]
+      ?.split('|')
+      .map((f) => name.replace(/<[^>]+>/, f)) ?? [name.replace('<verb>', 'get')];
   for (const name of exportedGateMetrics()) {
     for (const c of concrete(name))
       assert.ok(
