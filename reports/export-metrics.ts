@@ -143,6 +143,15 @@ export const FAMILIES: readonly Family[] = [
     },
   },
   {
+    name: 'l2bench_failover_dual_answering_after_lift_seconds',
+    help: help('failover.freeze.dualAfterLiftMs'),
+    extraLabels: ['fault'],
+    match: (name, value) => {
+      const m = /^failover\.([a-z-]+)\.dualAfterLiftMs$/.exec(name);
+      return m ? { labels: { fault: m[1] as string }, value: value / 1000 } : undefined;
+    },
+  },
+  {
     name: 'l2bench_failover_dual_answering_trials',
     help: help('dualAnswering'),
     extraLabels: [],

@@ -121,6 +121,12 @@ export const METRICS: readonly MetricDef[] = [
     help: 'longest time two nodes answered ARP for one VIP in a trial of this fault (from the wire)',
   },
   {
+    name: `failover.<${FAULTS}>.dualAfterLiftMs`,
+    label: 'two nodes answering after the lift, longest',
+    unit: 'ms',
+    help: 'longest time two nodes still answered ARP after a freeze, partition or API outage was lifted (from the wire): what step-down decides',
+  },
+  {
     name: `failover.<${FAULTS}>.failed`,
     label: 'never recovered',
     unit: 'count',
@@ -143,7 +149,7 @@ export const METRICS: readonly MetricDef[] = [
 /** The names gates accept, for "known: …" messages. */
 export const KNOWN_METRICS: string = METRICS.map((m) => m.name).join(', ');
 
-const FAMILY = new RegExp(`^failover\\.(${FAULTS})\\.(p50|p95|max|dualAnsweringMs|failed)$`);
+const FAMILY = new RegExp(`^failover\\.(${FAULTS})\\.(p50|p95|max|dualAnsweringMs|dualAfterLiftMs|failed)$`);
 
 /** The definition a concrete metric name (`requests.get`, `failover.node-crash.p95`) belongs to. */
 export function metricDef(name: string): MetricDef | undefined {
@@ -188,6 +194,7 @@ export function summaryMetrics(v: VariantSummary): Map<string, number> {
     put(`failover.${f.fault}.p95`, f.outageMs.p95);
     put(`failover.${f.fault}.max`, f.outageMs.max);
     put(`failover.${f.fault}.dualAnsweringMs`, f.dualAnsweringMs?.max);
+    put(`failover.${f.fault}.dualAfterLiftMs`, f.dualAnsweringAfterLiftMs?.max);
     put(`failover.${f.fault}.failed`, f.failedTrials);
     failed += f.failedTrials;
     dual += f.dualAnsweringTrials;

@@ -74,7 +74,12 @@ export function dualAnsweringText(f: VariantSummary['failover'][number]): string
   const spread =
     d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';
   const of = n > 0 ? ` of ${n}` : '';
-  return `two nodes answering in ${f.dualAnsweringTrials}${of} trials${spread} (${from})`;
+  const a = f.dualAnsweringAfterLiftMs;
+  const afterLift =
+    a && a.max !== null
+      ? `; after the fault lifted p50 ${formatDurationMs(a.p50)}, max ${formatDurationMs(a.max)}`
+      : '';
+  return `two nodes answering in ${f.dualAnsweringTrials}${of} trials${spread}${afterLift} (${from})`;
 }
 
 /**

@@ -180,6 +180,12 @@ export const TrialRecord = z.object({
   dualAnsweringMs: z.number(),
   /** Where `dualAnsweringMs` comes from; absent: `probes`. */
   dualAnsweringSource: z.enum(['wire', 'probes']).optional(),
+  /**
+   * freeze, partition, control-plane-outage, on the wire: how long two nodes still answered after
+   * the fault was lifted (end of the last dual interval − lift; 0 = none after it). This is the part
+   * the agent's step-down decides: a frozen or cut-off node cannot act before the lift.
+   */
+  dualAnsweringAfterLiftMs: z.number().optional(),
   /** The wire watch of this trial's VIP (absent where the backend has none). */
   dualAnswering: z
     .object({
@@ -372,6 +378,8 @@ export const VariantSummary = z.object({
       dualAnsweringMs: Percentiles.optional(),
       /** Trials whose figure came from the wire (the rest from probes). */
       dualAnsweringWireTrials: z.number().int().optional(),
+      /** Dual answering after the fault was lifted, per wire trial (freeze, partition, control-plane-outage). */
+      dualAnsweringAfterLiftMs: Percentiles.optional(),
       /** control-plane-outage: VIPs that stopped answering per trial, their longest silence, and answer-again time after the API server returned. */
       apiOutage: z
         .object({

@@ -136,6 +136,9 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
       vip: service.vip,
       ...a,
       ...(observed ? wireFigures(observed, vips) : { dualAnsweringSource: 'probes' as const }),
+      ...(observed && LIFTED_FAULTS.has(t.fault)
+        ? { dualAnsweringAfterLiftMs: afterLiftMs(observed, vips, liftedAtMs) }
+        : {}),
       ...(t.fault === 'control-plane-outage'
         ? { apiOutage: analyzeApiOutage({ probes: all, vips, faultAtMs, restoredAtMs: liftedAtMs }) }
         : {}),
@@ -144,6 +147,15 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     await probes.stop();
     if (!observed) await wire?.stop().catch(() => undefined);
   }
+}
+
+/** Faults that hold a node for a while and then lift (the backend's injectFault returns at the lift). */
+const LIFTED_FAULTS: ReadonlySet<FaultKind> = new Set(['freeze', 'partition', 'control-plane-outage']);
+
+/** How long two nodes still answered for any watched VIP after the lift (0: none after it). */
+function afterLiftMs(o: WireObservations, vips: readonly string[], liftedAtMs: number): number {
+  const ends = vips.flatMap((vip) => wireDualAnswering(o, vip).record.intervals.map((i) => i.toMs));
+  return Math.max(0, ...ends.map((end) => end - liftedAtMs));
 }
 
 /** The wire's dual-answering figures over the watched VIPs: every interval, and their total. */

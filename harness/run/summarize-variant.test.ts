@@ -216,6 +216,28 @@ test('failover: percentiles per fault kind, failed and dual-answering trials cou
   assert.equal(graceful?.dualAnsweringWireTrials, 0);
 });
 
+test('dual answering after the lift: per fault from the wire trials that carry it, absent elsewhere', () => {
+  const s = scenario();
+  const wire = (n: number, total: number, afterLift: number): TrialRecord => ({
+    ...trial('freeze', n, 7_000, total),
+    dualAnsweringSource: 'wire',
+    dualAnsweringAfterLiftMs: afterLift,
+  });
+  const summary = summarizeVariant(
+    meta(s),
+    seedWindows(),
+    [wire(0, 4_400, 83), wire(1, 7_100, 3_130)],
+    null,
+    4,
+  );
+  const freeze = summary.failover.find((f) => f.fault === 'freeze');
+  assert.deepEqual(freeze?.dualAnsweringAfterLiftMs?.values, [83, 3_130]);
+  assert.equal(freeze?.dualAnsweringAfterLiftMs?.max, 3_130);
+  const crash = summarizeVariant(meta(s), seedWindows(), [trial('node-crash', 0, 9_000)], null, 4)
+    .failover[0];
+  assert.equal(crash?.dualAnsweringAfterLiftMs, undefined, 'a crash has no lift');
+});
+
 test('summarizeRun assembles a valid summary and tells complete from partial', () => {
   const s = scenario();
   const variant = summarizeVariant(meta(s), seedWindows(), [], null, 4);

@@ -328,6 +328,15 @@ function summarizeFailover(
       dualAnsweringTrials: dual.length,
       dualAnsweringMs: percentiles(ofKind.map((t) => t.dualAnsweringMs)),
       dualAnsweringWireTrials: wire,
+      ...(ofKind.some((t) => t.dualAnsweringAfterLiftMs !== undefined)
+        ? {
+            dualAnsweringAfterLiftMs: percentiles(
+              ofKind.flatMap((t) =>
+                t.dualAnsweringAfterLiftMs === undefined ? [] : [t.dualAnsweringAfterLiftMs],
+              ),
+            ),
+          }
+        : {}),
       ...(outages.length > 0
         ? {
             apiOutage: {
