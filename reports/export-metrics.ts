@@ -34,6 +34,14 @@ const exact =
   (name: string, value: number) =>
     name === gate ? { labels: {}, value: value * scale } : undefined;
 
+/** A family with a `fault` label per concrete `failover.<fault>.<suffix>` gate metric. */
+const perFault =
+  (suffix: string, scale = 1) =>
+  (name: string, value: number) => {
+    const m = new RegExp(`^failover\\.([a-z-]+)\\.${suffix}$`).exec(name);
+    return m ? { labels: { fault: m[1] as string }, value: value * scale } : undefined;
+  };
+
 const help = (gate: string) => `${metricDef(gate)?.label}: ${metricDef(gate)?.help}`;
 
 /** The exported families, one per gate metric (families of gate names become labels). */
@@ -128,28 +136,19 @@ export const FAMILIES: readonly Family[] = [
     name: 'l2bench_failover_failed_trials',
     help: help('failover.node-crash.failed'),
     extraLabels: ['fault'],
-    match: (name, value) => {
-      const m = /^failover\.([a-z-]+)\.failed$/.exec(name);
-      return m ? { labels: { fault: m[1] as string }, value } : undefined;
-    },
+    match: perFault('failed'),
   },
   {
     name: 'l2bench_failover_dual_answering_seconds',
     help: help('failover.node-crash.dualAnsweringMs'),
     extraLabels: ['fault'],
-    match: (name, value) => {
-      const m = /^failover\.([a-z-]+)\.dualAnsweringMs$/.exec(name);
-      return m ? { labels: { fault: m[1] as string }, value: value / 1000 } : undefined;
-    },
+    match: perFault('dualAnsweringMs', 1 / 1000),
   },
   {
     name: 'l2bench_failover_dual_answering_after_lift_seconds',
     help: help('failover.freeze.dualAfterLiftMs'),
     extraLabels: ['fault'],
-    match: (name, value) => {
-      const m = /^failover\.([a-z-]+)\.dualAfterLiftMs$/.exec(name);
-      return m ? { labels: { fault: m[1] as string }, value: value / 1000 } : undefined;
-    },
+    match: perFault('dualAfterLiftMs', 1 / 1000),
   },
   {
     name: 'l2bench_failover_dual_answering_trials',

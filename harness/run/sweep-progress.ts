@@ -1,20 +1,11 @@
-import type { Environment, Summary, VariantSummary, WindowRecord } from '../results/results-schema.js';
+import type { Summary, VariantSummary, WindowRecord } from '../results/results-schema.js';
 import type { ResultsWriter } from '../results/results-writer.js';
 import type { Variant } from '../scenario/expand-variants.js';
-import type { Scenario } from '../scenario/scenario-schema.js';
 import { formatSeconds, type RunEstimate } from './estimate-duration.js';
 import { saturation } from './saturation.js';
-import { summarizeRun } from './summarize-variant.js';
+import { type RunInfo, summarizeRun } from './summarize-variant.js';
 
-/** What summary.json says of the run besides its variants. */
-export interface RunInfo {
-  runId: string;
-  scenario: Scenario;
-  startedAt: string;
-  finishedAt: string | null;
-  environment: Environment;
-  expectedVariants: number;
-}
+export type { RunInfo };
 
 /**
  * A sweep's bookkeeping, shared by every cluster's worker: the variants summarized so far (those of
