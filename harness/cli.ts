@@ -6,6 +6,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { cleanupDockerRuns } from './backends/docker/cleanup-docker-runs.js';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { makeCliLog } from './cli-log.js';
+import { addCalibrateCommands } from './commands/calibrate-commands.js';
+import { intArg } from './commands/cli-args.js';
 import { upCluster } from './commands/up-cluster.js';
 import { errorExitCode, errorLeaves, errorLines } from './error-lines.js';
 import { EXIT_CODES, L2benchError, ScenarioError } from './errors.js';
@@ -36,14 +38,6 @@ let log = makeCliLog({}, toStderr);
 const progress = (line: string) => log.progress(line);
 const collect = (v: string, acc: string[]) => [...acc, v];
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-
-function intArg(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer (got '${v}')`);
-    return n;
-  };
-}
 
 const BACKENDS = ['local', 'kind', 'cluster', 'docker'] as const;
 function parseBackend(name: string): (typeof BACKENDS)[number] {
@@ -355,92 +349,7 @@ program
     if (errors.length > 0) process.exitCode = 1;
   });
 
-function ratesArg(flag: string) {
-  return (v: string): number[] => {
-    const rates = v.split(',').map(Number);
-    if (rates.length === 0 || rates.some((r) => !(r > 0)))
-      throw new InvalidArgumentError(
-        `${flag} must be positive request rates separated by commas (got '${v}')`,
-      );
-    return rates;
-  };
-}
-
-program
-  .command('calibrate')
-  .description(
-    'measure kube-apiserver and etcd CPU per Lease GET and PUT (k6 at fixed rates on a local cluster) into calibration.json',
-  )
-  .option(
-    '--get-rates <list>',
-    'GET rates per second, one window each',
-    ratesArg('--get-rates'),
-    [10, 40, 100],
-  )
-  .option(
-    '--put-rates <list>',
-    'PUT rates per second, one window each',
-    ratesArg('--put-rates'),
-    [10, 40, 100],
-  )
-  .option('--idle-windows <n>', 'windows without load (the intercept)', intArg('--idle-windows'), 2)
-  .option('--window <seconds>', 'seconds per window', intArg('--window'), 20)
-  .option('--warmup <seconds>', 'seconds of load before each window', intArg('--warmup'), 5)
-  .option('--out <file>', 'where to write the calibration', 'calibration.json')
-  .action(
-    async (o: {
-      getRates: number[];
-      putRates: number[];
-      idleWindows: number;
-      window: number;
-      warmup: number;
-      out: string;
-    }) => {
-      const { runCalibration } = await import('./calibrate/run-calibration.js');
-      const { formatPredictions } = await import('./calibrate/predict.js');
-      const signal = installShutdownSignal();
-      const c = await runCalibration({
-        rates: { GET: o.getRates, PUT: o.putRates },
-        idleWindows: o.idleWindows,
-        windowSeconds: o.window,
-        warmupSeconds: o.warmup,
-        out: o.out,
-        signal,
-        progress,
-      });
-      out(formatPredictions(c, []).split('\n').slice(0, 2).join('\n'));
-      out(`calibration: ${o.out}`);
-    },
-  );
-
-program
-  .command('predict')
-  .description(
-    "expected control-plane overhead of a scenario's variants from the model's lease rates × calibrated unit costs",
-  )
-  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
-  .option('--calibration <file>', 'from `l2bench calibrate`', 'calibration.json')
-  .option('--results <dir>', "also split a run's measured overhead into rates × unit cost + residual")
-  .action(async (scenario: string, o: { calibration: string; results?: string }) => {
-    const { readCalibration, predictVariant, decomposeSummary, formatPredictions } = await import(
-      './calibrate/predict.js'
-    );
-    const { loadScenario } = await import('./scenario/scenario-file.js');
-    const { expandVariants } = await import('./scenario/expand-variants.js');
-    const c = readCalibration(o.calibration);
-    const predictions = expandVariants(await loadScenario(scenario)).map((v) => predictVariant(v, c));
-    let decompositions: ReturnType<typeof decomposeSummary> = [];
-    if (o.results) {
-      const { readFileSync } = await import('node:fs');
-      const { join } = await import('node:path');
-      const { Summary } = await import('./results/results-schema.js');
-      decompositions = decomposeSummary(
-        Summary.parse(JSON.parse(readFileSync(join(o.results, 'summary.json'), 'utf8'))),
-        c,
-      );
-    }
-    out(formatPredictions(c, predictions, decompositions));
-  });
+addCalibrateCommands(program, { out, progress });
 
 program
   .command('tools')
