@@ -1,66 +1,28 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
-  type KubeConfig,
   type KubernetesListObject,
   type V1Node,
   type V1Service,
 } from '@kubernetes/client-node';
+import { type AgentDeps, electionBase, ipamOperatorLease } from './agent-deps.js';
 import type { AgentConfig } from './config.js';
-import type { DesiredVip, VipDataplane } from './dataplane/vip-dataplane.js';
-import { type ElectionRef, type ElectionStrategy, formatStrategy } from './election/election-strategy.js';
-import type { ElectorFactory, ElectorHandle } from './elector-factory.js';
+import { type ElectionRef, formatStrategy } from './election/election-strategy.js';
 import { ipamK8sApi } from './ipam/ipam-k8s-api.js';
 import { IpamOperator } from './ipam/ipam-operator.js';
 import { type LbIpPool, lbIpPoolResource } from './ipam/lb-ip-pool.js';
 import { parsePools } from './ipam/pool-ranges.js';
-import type { JsonLogger } from './json-logger.js';
 import { WatchCache } from './k8s/watch-cache.js';
-import type { AgentMetrics } from './metrics/agent-metrics.js';
+import { desiredVips, electionFields, type ManagedElector } from './managed-elector.js';
 import { type L2AnnouncementPolicy, l2AnnouncementPolicyResource } from './policy/l2-announcement-policy.js';
 import { type Announcement, selectAnnouncements } from './policy/select-announcements.js';
 import { electPerAddress } from './policy/shared-address.js';
 import { settleWithin } from './settle-within.js';
 
-/** Lease of the IPAM operator role, in `--lease-namespace`. */
-export const ipamOperatorLease = 'l2bench-ipam-operator';
+export { type AgentDeps, electionBase, ipamOperatorLease };
 
 /** How often the agent re-reads interfaces and re-checks VIPs even without API changes. */
 const resyncIntervalMs = 10_000;
-
-/** Identity, timings and labels every election of this agent shares (the lease comes per election). */
-export function electionBase(cfg: AgentConfig) {
-  return {
-    identity: cfg.nodeName,
-    leaseDurationMs: cfg.leaseDurationMs,
-    renewDeadlineMs: cfg.renewDeadlineMs,
-    retryPeriodMs: cfg.retryPeriodMs,
-    renewMode: cfg.renewMode,
-    stepDown: cfg.stepDown,
-    onApiOutage: cfg.onApiOutage,
-    labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
-  };
-}
-
-/** What the agent is built from; `main.ts` makes the real ones. */
-export interface AgentDeps {
-  kc: KubeConfig;
-  log: JsonLogger;
-  metrics: AgentMetrics;
-  dataplane: VipDataplane;
-  /** For the IPAM operator's own lease (always a client-go style elector). */
-  makeElector: ElectorFactory;
-  /** Decides which services this node announces (`--strategy`). */
-  strategy: ElectionStrategy;
-}
-
-/** One election: one service for most strategies, a shard's services for `sharded:K`. */
-interface ManagedElector {
-  ref: ElectionRef;
-  members: Announcement[];
-  handle: ElectorHandle;
-  leading: boolean;
-}
 
 /**
  * The per-node announcer: watches Services, pools, policies and its own Node; runs one leader
@@ -317,7 +279,7 @@ export class Agent {
 
   /** Log fields of one member of an election. */
   private fields(e: { ref: ElectionRef }, a: Announcement) {
-    return { lease: e.ref.lease.name, leaseNamespace: e.ref.lease.namespace, service: a.service };
+    return electionFields(e, a);
   }
 
   private memberEvent(event: 'acquire' | 'lose', e: ManagedElector, members: readonly Announcement[]): void {
@@ -423,13 +385,7 @@ export class Agent {
   private syncDataplane(): void {
     if (this.shuttingDown) return;
     const { dataplane, log } = this.deps;
-    const desired = new Map<string, DesiredVip>();
-    for (const e of this.electors.values()) {
-      if (!e.leading) continue;
-      for (const a of e.members)
-        for (const vip of a.vips)
-          if (!desired.has(vip)) desired.set(vip, { iface: a.iface, ...this.fields(e, a) });
-    }
+    const desired = desiredVips(this.electors.values());
     // The pools' ranges are in it so a new pool's stale VIPs are swept without waiting for the tick.
     const fingerprint = JSON.stringify([[...desired].map(([v, d]) => [v, d.iface]), this.managedFingerprint]);
     dataplane.setDesired(desired);
