@@ -30,11 +30,12 @@ export interface BackendDriver {
 }
 
 const localDriver: BackendDriver = {
-  tools: ['kube-apiserver', 'kube-scheduler', 'etcd', 'k6'],
+  tools: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'k6'],
   async prepareHost(progress) {
     await ensureDebianPackages(['iproute2', 'arping', 'curl', 'tcpdump'], progress);
     await Promise.all([
       resolveTool('kube-apiserver', { onProgress: progress }),
+      resolveTool('kube-controller-manager', { onProgress: progress }),
       resolveTool('kube-scheduler', { onProgress: progress }),
       resolveTool('etcd', { onProgress: progress }),
     ]);

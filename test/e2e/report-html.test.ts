@@ -13,10 +13,13 @@ import { type WrittenReport, writeReport } from '../../reports/write-report.js';
 // The report of the results fixture, opened in headless Chromium: the page must draw every chart
 // (statically and live) without console errors. Data-driven: expected charts and mark counts come
 // from writeReport's own output, so the fixture can be replaced by a real run. Screenshots of the
-// page and of every chart (of the fixture and of a synthetic run shaped like seed-homelab) go to
+// page and of every chart (of the fixture, of a synthetic run shaped like seed-homelab and of a real
+// seed-homelab --quick run) go to
 // test-artifacts/report/ for a person to look at.
 const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = new URL('../fixtures/results-small/', import.meta.url).pathname;
+// A real `l2bench run seed-homelab --quick` on this repository's machine (see its README.md).
+const SEED_QUICK = new URL('../fixtures/results-seed-homelab-quick/', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 if (skip) console.log(`# skipping report-html: ${skip}`);
@@ -24,6 +27,7 @@ if (skip) console.log(`# skipping report-html: ${skip}`);
 let dir: string;
 let report: WrittenReport;
 let seedReport: WrittenReport;
+let seedQuickReport: WrittenReport;
 let browser: Browser | undefined;
 
 before(async () => {
@@ -32,6 +36,8 @@ before(async () => {
   report = await writeReport(join(dir, 'fixture'));
   await writeSyntheticRun(join(dir, 'seed'), syntheticRun(SEED_HOMELAB_RUN));
   seedReport = await writeReport(join(dir, 'seed'));
+  await cp(SEED_QUICK, join(dir, 'seed-quick'), { recursive: true });
+  seedQuickReport = await writeReport(join(dir, 'seed-quick'));
   if (!skip) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -156,6 +162,39 @@ test('a seed-homelab-shaped report at 1400 px: the answer comes first, the varia
   );
   assert.deepEqual(errors, []);
   await screenshots(page, 'seed-homelab');
+  await page.close();
+});
+
+test('a real seed-homelab --quick run: the answer first, the table fits 1400 px, every chart live, no errors', {
+  skip,
+}, async () => {
+  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(seedQuickReport.indexHtml).href);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const layout = await page.evaluate(() => ({
+    answer: document.querySelector('section.answer')?.textContent ?? '',
+    tableWidth: document.querySelector('table.variants')?.getBoundingClientRect().width ?? Infinity,
+    bodyWidth: document.body.clientWidth,
+    interactive: Array.from(document.querySelectorAll('figure.chart')).map(
+      (f) => (f as HTMLElement).dataset.interactive,
+    ),
+  }));
+  // The answer quotes the seed's figure beside this run's measured one.
+  assert.match(layout.answer, /The seed post saw about 80 mCPU/);
+  assert.match(layout.answer, /mCPU/);
+  assert.ok(layout.tableWidth <= layout.bodyWidth, `table ${layout.tableWidth} px in ${layout.bodyWidth} px`);
+  assert.ok(seedQuickReport.charts.length > 0);
+  assert.deepEqual(
+    layout.interactive,
+    seedQuickReport.charts.map(() => 'true'),
+  );
+  assert.deepEqual(errors, []);
+  await screenshots(page, 'seed-homelab-quick-real');
   await page.close();
 });
 
