@@ -7,12 +7,22 @@ import type { ToolName } from './tool-versions.js';
 //                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
 //   kube-vip version          → `Kube-VIP Release Information` then `Version:  v1.0.0` (our -X main.Version)
+//   kubelet, kube-controller-manager, kube-scheduler, kube-proxy --version → as kube-apiserver
+//   kubeadm version -o short  → `v1.32.13`
+//   kubectl version --client  → `Client Version: v1.32.13` (then a Kustomize Version line)
+const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
 const PATTERNS: Record<ToolName, RegExp> = {
-  'kube-apiserver': /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'kube-apiserver': KUBERNETES,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   'kube-vip': /^Version:\s+(v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  kubelet: KUBERNETES,
+  kubeadm: /^(v\d+\.\d+\.\d+[\w.+-]*)$/m,
+  kubectl: /^Client Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'kube-controller-manager': KUBERNETES,
+  'kube-scheduler': KUBERNETES,
+  'kube-proxy': KUBERNETES,
 };
 
 /**

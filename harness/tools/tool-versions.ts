@@ -1,5 +1,17 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
-export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip';
+export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip' | KubernetesNodeTool;
+
+/**
+ * The Kubernetes binaries a kind node image carries (`l2bench tools <name>` builds one): the node
+ * agents and the control-plane components kubeadm runs as static pods.
+ */
+export type KubernetesNodeTool =
+  | 'kubelet'
+  | 'kubeadm'
+  | 'kubectl'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kube-proxy';
 
 /** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
 export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
@@ -99,14 +111,23 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
   'sample-controller',
 ];
 
-/** The pins. Bumping a version here makes every machine build the new binary on its next run. */
-export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
-  'kube-apiserver': {
-    name: 'kube-apiserver',
+/**
+ * A binary from k8s.io/kubernetes at the pin, built through a wrapper module (its go.mod replaces
+ * the staging modules, which `go install` refuses). Every such build shares one module download and
+ * the Go build cache, so the second one compiles only its own packages.
+ */
+function kubernetesPin(
+  name: 'kube-apiserver' | KubernetesNodeTool,
+  envVar: string,
+  versionArgs: readonly string[],
+  inKubebuilderAssets = false,
+): ToolPin {
+  return {
+    name,
     version: KUBERNETES_VERSION,
-    envVar: 'L2BENCH_KUBE_APISERVER',
-    inKubebuilderAssets: true,
-    versionArgs: ['--version'],
+    envVar,
+    inKubebuilderAssets,
+    versionArgs,
     fallbackToolchain: 'go1.23.12',
     recipe: {
       kind: 'wrapper',
@@ -116,7 +137,7 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
         module: `k8s.io/${m}`,
         version: KUBERNETES_STAGING_VERSION,
       })),
-      mainPackage: 'k8s.io/kubernetes/cmd/kube-apiserver',
+      mainPackage: `k8s.io/kubernetes/cmd/${name}`,
       // Without these the binary reports v0.0.0-master and clients' version checks misfire.
       ldflags: [
         '-s',
@@ -126,7 +147,12 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
         '-X k8s.io/component-base/version.gitMinor=32',
       ],
     },
-  },
+  };
+}
+
+/** The pins. Bumping a version here makes every machine build the new binary on its next run. */
+export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
+  'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', ['--version'], true),
   etcd: {
     name: 'etcd',
     version: 'v3.5.35',
@@ -184,6 +210,14 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
     recipe: { kind: 'go-install', mainPackage: 'sigs.k8s.io/kind', ldflags: ['-s', '-w'] },
     fromPath: true,
   },
+  kubelet: kubernetesPin('kubelet', 'L2BENCH_KUBELET', ['--version']),
+  kubeadm: kubernetesPin('kubeadm', 'L2BENCH_KUBEADM', ['version', '-o', 'short']),
+  kubectl: kubernetesPin('kubectl', 'L2BENCH_KUBECTL', ['version', '--client']),
+  'kube-controller-manager': kubernetesPin('kube-controller-manager', 'L2BENCH_KUBE_CONTROLLER_MANAGER', [
+    '--version',
+  ]),
+  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', ['--version']),
+  'kube-proxy': kubernetesPin('kube-proxy', 'L2BENCH_KUBE_PROXY', ['--version']),
 };
 
 /** Type guard for CLI arguments. */
