@@ -9,6 +9,7 @@ import { parseLabels } from './parse-labels.js';
 import { formatSummary } from './run/print-summary.js';
 import { runScenario } from './run/run-scenario.js';
 import { installShutdownSignal } from './shutdown-signal.js';
+import { buildKindNodeImage } from './tools/kind-node/build-node-image.js';
 import { provisionTools } from './tools/provision-tools.js';
 import { DEFAULT_TOOLS, isToolName } from './tools/tool-versions.js';
 
@@ -187,15 +188,30 @@ program
     if (errors.length > 0) process.exitCode = 1;
   });
 
+const KIND_NODE_IMAGE = 'kind-node-image';
+
 program
   .command('tools')
-  .description('build (once) and report the pinned kube-apiserver, etcd, k6 and kube-vip binaries')
+  .description(
+    'build (once) and report the pinned kube-apiserver, etcd, k6 and kube-vip binaries; kind-node-image builds the kind node image into Docker',
+  )
   .argument('[names...]', `tools to provision (default: ${DEFAULT_TOOLS.join(', ')})`)
   .action(async (names: string[]) => {
+    if (names.includes(KIND_NODE_IMAGE)) {
+      // The node image is not a binary: it needs Docker and builds the Kubernetes binaries it holds.
+      const r = await buildKindNodeImage(progress);
+      out(
+        `${KIND_NODE_IMAGE}: ${r.tag} (${r.built ? `built in ${r.seconds}s` : `cached, checked in ${r.seconds}s`})`,
+      );
+      names = names.filter((n) => n !== KIND_NODE_IMAGE);
+      if (names.length === 0) return;
+    }
     const wanted = names.length > 0 ? names : [...DEFAULT_TOOLS];
     for (const n of wanted)
       if (!isToolName(n))
-        throw new L2benchError(`unknown tool '${n}': choose from ${DEFAULT_TOOLS.join(', ')}, kind`);
+        throw new L2benchError(
+          `unknown tool '${n}': choose from ${DEFAULT_TOOLS.join(', ')}, kind, ${KIND_NODE_IMAGE}`,
+        );
     const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
     for (const r of results) out(r.summary);
   });

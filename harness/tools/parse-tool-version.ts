@@ -10,6 +10,7 @@ import type { ToolName } from './tool-versions.js';
 //   kubelet, kube-controller-manager, kube-scheduler, kube-proxy --version → as kube-apiserver
 //   kubeadm version -o short  → `v1.32.13`
 //   kubectl version --client  → `Client Version: v1.32.13` (then a Kustomize Version line)
+//   coredns -version          → `CoreDNS-1.11.3` then `linux/amd64, go1.x, <commit>`
 const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': KUBERNETES,
@@ -17,6 +18,7 @@ const PATTERNS: Record<ToolName, RegExp> = {
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   'kube-vip': /^Version:\s+(v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  coredns: /^CoreDNS-(\d+\.\d+\.\d+[\w.+-]*)/m,
   kubelet: KUBERNETES,
   kubeadm: /^(v\d+\.\d+\.\d+[\w.+-]*)$/m,
   kubectl: /^Client Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,

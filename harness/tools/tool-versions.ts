@@ -1,5 +1,12 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
-export type ToolName = 'kube-apiserver' | 'etcd' | 'k6' | 'kind' | 'kube-vip' | KubernetesNodeTool;
+export type ToolName =
+  | 'kube-apiserver'
+  | 'etcd'
+  | 'k6'
+  | 'kind'
+  | 'kube-vip'
+  | 'coredns'
+  | KubernetesNodeTool;
 
 /**
  * The Kubernetes binaries a kind node image carries (`l2bench tools <name>` builds one): the node
@@ -209,6 +216,16 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
     fallbackToolchain: 'go1.24.6',
     recipe: { kind: 'go-install', mainPackage: 'sigs.k8s.io/kind', ldflags: ['-s', '-w'] },
     fromPath: true,
+  },
+  // The cluster DNS kubeadm v1.32 deploys (its CoreDNSVersion); built for the kind node image.
+  coredns: {
+    name: 'coredns',
+    version: 'v1.11.3',
+    envVar: 'L2BENCH_COREDNS',
+    inKubebuilderAssets: false,
+    versionArgs: ['-version'],
+    fallbackToolchain: 'go1.22.12',
+    recipe: { kind: 'go-install', mainPackage: 'github.com/coredns/coredns', ldflags: ['-s', '-w'] },
   },
   kubelet: kubernetesPin('kubelet', 'L2BENCH_KUBELET', ['--version']),
   kubeadm: kubernetesPin('kubeadm', 'L2BENCH_KUBEADM', ['version', '-o', 'short']),
