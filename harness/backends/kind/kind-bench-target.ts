@@ -13,6 +13,8 @@ import type { AnnouncerEventLog } from '../../run/announcer-events.js';
 import type { FaultKind } from '../../run/results-schema.js';
 import type { ResolvedScenario } from '../../run/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
+import { buildKindNodeImage } from '../../tools/kind-node/build-node-image.js';
+import { kubeadmEtcdPatch } from '../../tools/kind-node/component-images.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
@@ -85,7 +87,7 @@ export class KindBenchTarget implements BenchTarget {
         docker,
         images: [image.ref],
         workDir: join(tmpdir(), `l2bench-kind-${runId}`),
-        ...(process.env.L2BENCH_KIND_NODE_IMAGE ? { nodeImage: process.env.L2BENCH_KIND_NODE_IMAGE } : {}),
+        ...(await kindNodeImage(o.progress)),
         onProgress: (l) => o.progress(`  ${l}`),
       }),
     );
@@ -259,4 +261,18 @@ export class KindBenchTarget implements BenchTarget {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stack.disposeAsync();
   }
+}
+
+/**
+ * The node image: `L2BENCH_KIND_NODE_IMAGE` when set (e.g. a kindest/node where a registry is
+ * reachable), else the l2bench node image built here with no registry (found by content hash;
+ * built on first use), whose etcd tag kubeadm must be told.
+ */
+async function kindNodeImage(
+  progress: (line: string) => void,
+): Promise<{ nodeImage: string; kubeadmConfigPatches?: string[] }> {
+  const own = process.env.L2BENCH_KIND_NODE_IMAGE;
+  if (own) return { nodeImage: own };
+  const image = await buildKindNodeImage(progress);
+  return { nodeImage: image.tag, kubeadmConfigPatches: [kubeadmEtcdPatch()] };
 }

@@ -111,7 +111,7 @@ After=containerd.service
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/bin/sh -euc 'for f in ${KIND_IMAGES_DIR}/*.tar; do ctr -n k8s.io images import "$f"; done'
+ExecStart=/bin/sh -euc 'for f in ${KIND_IMAGES_DIR}/*.tar; do [ -e "$f" ] || continue; ctr -n k8s.io images import "$f"; done'
 
 [Install]
 WantedBy=multi-user.target
