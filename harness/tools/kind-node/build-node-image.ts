@@ -114,10 +114,15 @@ export async function buildKindNodeImage(onProgress: (line: string) => void): Pr
   const base = `${tag}-base`;
   try {
     await rm(stage, { recursive: true, force: true });
+    // One tree: docker import refuses a tar stream that names a path twice.
+    await sh(
+      `cp -a '${rootfs.dir}' '${stage}' && rm -f '${stage}/.l2b-complete'`,
+      'copying the root file system',
+    );
     await stageFiles(stage, bins, components, say);
     say(`kind node image: assembling ${tag}`);
     await sh(
-      `tar -c -C '${rootfs.dir}' --exclude=./.l2b-complete . -C '${stage}' . | docker import ` +
+      `tar -c -C '${stage}' . | docker import ` +
         `-c 'ENV container=docker' -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' - '${base}' >/dev/null`,
       'docker import of the node image',
     );
