@@ -83,12 +83,17 @@ OOMScoreAdjust=-999
 WantedBy=multi-user.target
 `;
 
-/** containerd 1.6 (config version 2): CRI with runc, systemd cgroups, Debian's CNI plugin dir. */
+/**
+ * containerd 1.6 (config version 2): CRI with runc, systemd cgroups, Debian's CNI plugin dir.
+ * `restrict_oom_score_adj`: kubelet asks for oom_score_adj -998 on static pods; lowering it needs
+ * CAP_SYS_RESOURCE, which a node on a host without it lacks, and runc then fails every sandbox
+ * with "can't get final child's PID from pipe: EOF". Restricted, containerd never asks below its own.
+ */
 export const CONTAINERD_CONFIG = `version = 2
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.k8s.io/pause:3.10"
-  restrict_oom_score_adj = false
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
