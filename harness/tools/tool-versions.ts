@@ -119,6 +119,14 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
 ];
 
 /**
+ * Staging modules whose pinned version the module proxy will not serve. proxy.golang.org answers
+ * `k8s.io/endpointslice@v0.32.13.zip` with 403 "This module version is not available" (checked
+ * 2026-12-02; v0.32.12 downloads), and only kube-controller-manager imports it; the previous patch
+ * release stands in.
+ */
+const STAGING_VERSION_EXCEPTIONS: Readonly<Record<string, string>> = { endpointslice: 'v0.32.12' };
+
+/**
  * A binary from k8s.io/kubernetes at the pin, built through a wrapper module (its go.mod replaces
  * the staging modules, which `go install` refuses). Every such build shares one module download and
  * the Go build cache, so the second one compiles only its own packages.
@@ -142,7 +150,9 @@ function kubernetesPin(
       requires: [{ module: 'k8s.io/kubernetes', version: KUBERNETES_VERSION }],
       replaces: KUBERNETES_STAGING_MODULES.map((m) => ({
         module: `k8s.io/${m}`,
-        version: KUBERNETES_STAGING_VERSION,
+        version:
+          (name === 'kube-controller-manager' ? STAGING_VERSION_EXCEPTIONS[m] : undefined) ??
+          KUBERNETES_STAGING_VERSION,
       })),
       mainPackage: `k8s.io/kubernetes/cmd/${name}`,
       // Without these the binary reports v0.0.0-master and clients' version checks misfire.
