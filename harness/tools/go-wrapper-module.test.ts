@@ -37,3 +37,15 @@ test('tools.go imports the main package behind the tools build tag', () => {
     '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n',
   );
 });
+
+test('only kube-controller-manager swaps in the endpointslice release the proxy serves', () => {
+  const replaced = (name: 'kube-apiserver' | 'kube-controller-manager') => {
+    const r = TOOL_PINS[name].recipe;
+    assert.equal(r.kind, 'wrapper');
+    return r.kind === 'wrapper'
+      ? r.replaces.find((x) => x.module === 'k8s.io/endpointslice')?.version
+      : undefined;
+  };
+  assert.equal(replaced('kube-controller-manager'), 'v0.32.12');
+  assert.equal(replaced('kube-apiserver'), 'v0.32.13');
+});
