@@ -19,6 +19,8 @@ import { WatchCache } from './k8s/watch-cache.js';
 import type { AgentMetrics } from './metrics/agent-metrics.js';
 import { type L2AnnouncementPolicy, l2AnnouncementPolicyResource } from './policy/l2-announcement-policy.js';
 import { type Announcement, selectAnnouncements } from './policy/select-announcements.js';
+import { electPerAddress } from './policy/shared-address.js';
+import { settleWithin } from './settle-within.js';
 
 /** Lease of the IPAM operator role, in `--lease-namespace`. */
 export const ipamOperatorLease = 'l2bench-ipam-operator';
@@ -34,6 +36,8 @@ export function electionBase(cfg: AgentConfig) {
     renewDeadlineMs: cfg.renewDeadlineMs,
     retryPeriodMs: cfg.retryPeriodMs,
     renewMode: cfg.renewMode,
+    stepDown: cfg.stepDown,
+    onApiOutage: cfg.onApiOutage,
     labels: { 'app.kubernetes.io/managed-by': 'l2bench-announcer' },
   };
 }
@@ -56,14 +60,6 @@ interface ManagedElector {
   members: Announcement[];
   handle: ElectorHandle;
   leading: boolean;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -179,6 +175,12 @@ export class Agent {
       msg: `strategy=${formatStrategy(this.deps.strategy.spec)} selection=${this.cfg.selection} renewMode=${this.cfg.renewMode} leaseNameStyle=${this.cfg.leaseNameStyle} operator=${this.cfg.operator}`,
       interfaces: snap.interfaces,
     });
+    // A predecessor killed while leading (OOM, SIGKILL) left its VIPs bound, and the kernel keeps
+    // answering ARP for them. This agent holds nothing yet, so every VIP it marked goes now, from
+    // the interface alone: no API round trip, no wait for the first election.
+    await dataplane
+      .reconcile()
+      .catch((err: unknown) => log.error(err, { msg: 'removing stale VIPs on start' }));
     for (const c of [this.services, this.pools, this.policies, this.node]) c.start();
     this.deps.strategy.start();
     this.operator?.start();
@@ -208,7 +210,7 @@ export class Agent {
       );
       // Release only once the VIPs are off: a released lease is taken at a peer's next retry,
       // which can come before a long unbind (one `ip addr del` per VIP) ends — two nodes answering.
-      await withTimeout(unbound, (deadline - Date.now()) * 0.4);
+      await settleWithin(unbound, (deadline - Date.now()) * 0.4);
       const stops = [...this.electors.values()].map((e) => e.handle.stop({ release: true }));
       if (this.operator) stops.push(this.operator.stop());
       // The strategy's shared machinery goes after its electors (node-lease releases the node lease).
@@ -217,16 +219,15 @@ export class Agent {
           .stop({ release: true })
           .catch((err: unknown) => log.error(err, { msg: 'strategy stop' })),
       );
-      const released = await withTimeout(strategyStopped, (deadline - Date.now()) * 0.8);
-      if (released === undefined)
-        log.log('warn', { msg: 'lease release timed out; leases will expire instead' });
-      await withTimeout(unbound, deadline - Date.now() - 100);
-      await withTimeout(
+      const { settled: released } = await settleWithin(strategyStopped, (deadline - Date.now()) * 0.8);
+      if (!released) log.log('warn', { msg: 'lease release timed out; leases will expire instead' });
+      await settleWithin(unbound, deadline - Date.now() - 100);
+      await settleWithin(
         Promise.allSettled([this.services, this.pools, this.policies, this.node].map((c) => c.stop())),
         Math.min(100, deadline - Date.now()),
       );
       log.log('stop', {
-        msg: released === undefined ? 'stopped (leases not confirmed released)' : 'stopped',
+        msg: released ? 'stopped' : 'stopped (leases not confirmed released)',
       });
     })();
     return this.stopping;
@@ -270,7 +271,7 @@ export class Agent {
         msg: `Node ${this.cfg.nodeName} does not exist; policies with a nodeSelector skip this node`,
       });
     }
-    const plan = selectAnnouncements({
+    const selected = selectAnnouncements({
       services: this.services.list(),
       policies: this.policies.list(),
       nodeLabels: node?.metadata?.labels ?? {},
@@ -279,20 +280,26 @@ export class Agent {
       leaseNameStyle: this.cfg.leaseNameStyle,
       leaseNamespace: this.cfg.leaseNamespace,
     });
+    const plan =
+      this.cfg.sharedAddressElection === 'per-address'
+        ? { ...selected, announcements: electPerAddress(selected.announcements) }
+        : selected;
     const problems = plan.problems.join('; ');
     if (problems !== this.lastProblems && problems !== '') log.log('warn', { msg: problems });
     this.lastProblems = problems;
 
     const { strategy } = this.deps;
     strategy.update(plan);
-    // One election per service, except sharded:K, whose elections cover a bucket of services.
+    // One election per service, except sharded:K, whose elections cover a bucket of services, and
+    // services sharing one address under per-address election.
     const shared = strategy.spec.kind === 'sharded';
     const wanted = new Map<string, { ref: ElectionRef; members: Announcement[] }>();
     for (const a of plan.announcements) {
       const ref = strategy.electionFor(a);
       const group = wanted.get(ref.key);
       if (!group) wanted.set(ref.key, { ref, members: [a] });
-      else if (shared) group.members.push(a);
+      else if (shared || (a.electAs !== undefined && a.electAs === group.members[0]?.electAs))
+        group.members.push(a);
       else
         log.log('warn', {
           lease: a.lease.name,

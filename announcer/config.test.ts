@@ -25,8 +25,49 @@ test('defaults match docs/design.md', () => {
     operator: false,
     operatorOnly: false,
     leaseNameStyle: 'cilium',
+    stepDown: 'on-observe',
+    onApiOutage: 'release',
+    sharedAddressElection: 'per-address',
     strategy: { kind: 'per-service' },
   });
+});
+
+test('issue 17 flags: --step-down, --on-api-outage, --shared-address-election', () => {
+  const cfg = parseAgentConfig(
+    [
+      ...required,
+      '--step-down',
+      'renew-deadline',
+      '--on-api-outage',
+      'keep',
+      '--shared-address-election',
+      'per-service',
+    ],
+    {},
+  );
+  assert.ok(cfg !== 'help');
+  assert.deepEqual(
+    [cfg.stepDown, cfg.onApiOutage, cfg.sharedAddressElection],
+    ['renew-deadline', 'keep', 'per-service'],
+  );
+  const byEnv = parseAgentConfig(required, { L2A_STEP_DOWN: 'renew-deadline', L2A_ON_API_OUTAGE: 'keep' });
+  assert.ok(byEnv !== 'help');
+  assert.deepEqual([byEnv.stepDown, byEnv.onApiOutage], ['renew-deadline', 'keep']);
+  fails(
+    [...required, '--step-down', 'never'],
+    {},
+    /^--step-down must be one of on-observe, renew-deadline \(got "never"\)$/,
+  );
+  fails(
+    [...required, '--on-api-outage', 'hold'],
+    {},
+    /^--on-api-outage must be one of release, keep \(got "hold"\)$/,
+  );
+  fails(
+    required,
+    { L2A_SHARED_ADDRESS_ELECTION: 'both' },
+    /^L2A_SHARED_ADDRESS_ELECTION must be one of per-address, per-service/,
+  );
 });
 
 test('--operator-only implies the operator (flag or L2A_OPERATOR_ONLY)', () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { OnApiOutage, StepDown } from './election/election-config.js';
 import { parseStrategy, type StrategySpec } from './election/election-strategy.js';
 
 /** A flag or L2A_* variable is invalid; the message is one line naming it. Exit code 2. */
@@ -41,6 +42,9 @@ const fields = {
   operator: z.boolean(),
   'operator-only': z.boolean(),
   'lease-name-style': oneOf(['cilium', 'kube-vip']),
+  'step-down': oneOf(['on-observe', 'renew-deadline']),
+  'on-api-outage': oneOf(['release', 'keep']),
+  'shared-address-election': oneOf(['per-address', 'per-service']),
   strategy: z.string().transform((text, ctx) => {
     const spec = parseStrategy(text);
     if (spec === null) {
@@ -67,6 +71,9 @@ const defaults: Partial<Record<FlagName, string | boolean>> = {
   operator: false,
   'operator-only': false,
   'lease-name-style': 'cilium',
+  'step-down': 'on-observe',
+  'on-api-outage': 'release',
+  'shared-address-election': 'per-address',
   strategy: 'per-service',
 };
 
@@ -93,6 +100,18 @@ export interface AgentConfig {
    */
   operatorOnly: boolean;
   leaseNameStyle: 'cilium' | 'kube-vip';
+  /**
+   * `on-observe`: unbind a service's VIPs as soon as its elector sees another holder;
+   * `renew-deadline`: only when the renew deadline runs out (client-go, Cilium, kube-vip).
+   */
+  stepDown: StepDown;
+  /** `keep`: hold VIPs through an API server outage while no other holder is seen (split-brain risk). */
+  onApiOutage: OnApiOutage;
+  /**
+   * Services sharing one address (`lbipam.cilium.io/sharing-key`): one election per address
+   * (`per-address`) or one per service (`per-service`, Cilium's behaviour, cilium/cilium#48419).
+   */
+  sharedAddressElection: 'per-address' | 'per-service';
   /** Election strategy (`--strategy`). */
   strategy: StrategySpec;
 }
@@ -112,6 +131,12 @@ export const usage = `usage: node --import tsx announcer/main.ts --kubeconfig <f
   --operator                   also run the leader-elected LB IPAM operator
   --operator-only              run only the IPAM operator: no elections, VIPs or ARP (implies --operator)
   --lease-name-style cilium|kube-vip     (default cilium)
+  --step-down on-observe|renew-deadline  unbind as soon as another holder is seen, or only at the
+                               renew deadline like client-go (default on-observe)
+  --on-api-outage release|keep           keep: hold VIPs while the API server is unreachable and no
+                               other holder is seen; risks two nodes answering (default release)
+  --shared-address-election per-address|per-service   services sharing an address (sharing key):
+                               one election per address, or per service like Cilium (default per-address)
   --strategy per-service|per-service-watch|sharded:K|node-lease   election strategy (default per-service)
 Every flag is also read from L2A_<FLAG> (e.g. L2A_LEASE_DURATION_MS); flags win.`;
 
@@ -194,6 +219,9 @@ export function parseAgentConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     operator: (out.operator as boolean) || (out['operator-only'] as boolean),
     operatorOnly: out['operator-only'] as boolean,
     leaseNameStyle: out['lease-name-style'] as AgentConfig['leaseNameStyle'],
+    stepDown: out['step-down'] as StepDown,
+    onApiOutage: out['on-api-outage'] as OnApiOutage,
+    sharedAddressElection: out['shared-address-election'] as AgentConfig['sharedAddressElection'],
     strategy: out.strategy as StrategySpec,
   };
   if (cfg.strategy.kind === 'per-service-watch' && cfg.leaseNameStyle !== 'cilium') {

@@ -1,6 +1,7 @@
 /**
  * Entry point of the announcer agent, one per node:
- * `ip netns exec <ns> node --import tsx announcer/main.ts --kubeconfig <file> --node-name <name> ...`
+ * `ip netns exec <ns> node <bundle of this file>.mjs --kubeconfig <file> --node-name <name> ...`
+ * (harness/docker/bundle.ts bundles it; `node --import tsx announcer/main.ts` runs it from source)
  * Parses flags, wires the real Kubernetes client, dataplane and metrics into an {@link Agent},
  * and turns SIGTERM/SIGINT into a graceful stop that exits 0 within 3 s.
  */
@@ -14,10 +15,16 @@ import { VipDataplane } from './dataplane/vip-dataplane.js';
 import { systemClock } from './election/clock.js';
 import { makeStrategy } from './election/election-strategy.js';
 import { K8sLeaseClient } from './election/k8s-lease-client.js';
+import { startLeaseGc } from './election/lease-gc.js';
 import { leaderElectorFactory } from './elector-factory.js';
 import { JsonLogger } from './json-logger.js';
+import { Http2Transport } from './k8s/http2-transport.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
+
+/** Cilium's L2 announcer lease GC: prefix of its lease names and its timer (pkg/l2announcer). */
+const LEASE_GC_PREFIX = 'cilium-l2announce';
+const LEASE_GC_INTERVAL_MS = 60_000;
 
 /** The harness allows 3 s between SIGTERM and SIGKILL-equivalent judgement; keep a margin. */
 const shutdownBudgetMs = 2500;
@@ -49,9 +56,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const metrics = new AgentMetrics();
-  const leaseClient = new K8sLeaseClient(kc, (verb, code, _latencyMs) => {
-    metrics.apiRequests.inc({ verb, code: String(code) });
-  });
+  // Lease requests as client-go sends them: streams on one HTTP/2 connection. L2A_TRANSPORT=http1
+  // keeps client-node's own stack (a new TLS connection per request) for comparison.
+  const transport = process.env.L2A_TRANSPORT === 'http1' ? undefined : new Http2Transport(kc);
+  const leaseClient = new K8sLeaseClient(
+    kc,
+    (verb, code, _latencyMs) => {
+      metrics.apiRequests.inc({ verb, code: String(code) });
+    },
+    transport ? { httpApi: transport.httpLibrary() } : {},
+  );
   const dataplane = new VipDataplane({
     run: spawnCommandRunner(),
     log,
@@ -106,6 +120,17 @@ async function main(): Promise<number> {
       healthy: () => agent.health(),
     });
     await agent.start();
+    // Every Cilium agent with L2 announcements on LISTs the lease namespace once a minute.
+    if (!cfg.operatorOnly && cfg.leaseNameStyle === 'cilium') {
+      const gc = startLeaseGc({
+        api: leaseClient,
+        namespace: cfg.leaseNamespace,
+        prefix: LEASE_GC_PREFIX,
+        intervalMs: LEASE_GC_INTERVAL_MS,
+        onError: (err) => log.error(err, { msg: 'lease GC failed; retrying in a minute' }),
+      });
+      process.once('exit', () => gc.stop());
+    }
   } catch (err) {
     log.error(err, { msg: 'cannot start' });
     await agent.stop(500).catch(() => undefined);

@@ -8,7 +8,7 @@
 import 'disposablestack/auto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Summary } from '../harness/run/results-schema.js';
+import { Summary } from '../harness/results/results-schema.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 
 const arg = process.argv[2] ?? 'seed-homelab';

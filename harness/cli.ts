@@ -1,20 +1,40 @@
 #!/usr/bin/env node
 import 'disposablestack/auto';
-import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { cleanupDockerRuns } from './backends/docker/cleanup-docker-runs.js';
 import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
+import { makeCliLog } from './cli-log.js';
 import { upCluster } from './commands/up-cluster.js';
-import { cleanupDockerRuns } from './docker/cleanup-docker-runs.js';
-import { L2benchError } from './errors.js';
+import { EXIT_CODES, L2benchError, ScenarioError } from './errors.js';
 import { parseLabels } from './parse-labels.js';
+import { repoRoot } from './paths.js';
+import { ttyStatus } from './run/live-status.js';
+import { formatPlan, planRun } from './run/plan-run.js';
 import { formatSummary } from './run/print-summary.js';
 import { runScenario } from './run/run-scenario.js';
-import { installShutdownSignal } from './shutdown-signal.js';
-import { buildKindNodeImage } from './tools/kind-node/build-node-image.js';
+import { formatCatalog, scenarioCatalog } from './run/scenario-catalog.js';
+import { bundledScenarioNames, loadScenario } from './scenario/scenario-file.js';
+import { completionScript } from './shell-completion.js';
+import { installShutdownSignal, onClosedOutput } from './shutdown-signal.js';
 import { provisionTools } from './tools/provision-tools.js';
-import { DEFAULT_TOOLS, isToolName } from './tools/tool-versions.js';
+import { DEFAULT_TOOLS, isToolName, TOOL_PINS } from './tools/tool-versions.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+// A reader that went away (`| head`, a pager quit, a dropped SSH session) closes our stdout or
+// stderr: writing on is pointless, and the run stops through the same teardown as Ctrl-C.
+const closed = onClosedOutput();
+const out = (line: string) => {
+  if (!closed.stdout) process.stdout.write(`${line}\n`);
+};
+const toStderr = (text: string) => {
+  if (!closed.stderr) process.stderr.write(text);
+};
+// Replaced before each command by one honouring --quiet, --verbose and --log-format.
+let log = makeCliLog({}, toStderr);
+const progress = (line: string) => log.progress(line);
+const collect = (v: string, acc: string[]) => [...acc, v];
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 function intArg(flag: string) {
   return (v: string): number => {
@@ -27,7 +47,7 @@ function intArg(flag: string) {
 const BACKENDS = ['local', 'kind', 'cluster', 'docker'] as const;
 function parseBackend(name: string): (typeof BACKENDS)[number] {
   const b = BACKENDS.find((x) => x === name);
-  if (!b) throw new InvalidArgumentError(`--backend ${name}: use one of ${BACKENDS.join(', ')}`);
+  if (!b) throw new InvalidArgumentError(`use one of ${BACKENDS.join(', ')}`);
   return b;
 }
 
@@ -35,7 +55,20 @@ const program = new Command('l2bench')
   .description(
     'What do L2 announcements (Lease election + ARP) cost your control plane, and how fast do they fail over?',
   )
-  .showHelpAfterError(false);
+  .showHelpAfterError(false)
+  // Usage errors (unknown option, missing argument) exit 2 like other bad input; see the catch below.
+  .exitOverride()
+  .version(
+    `l2bench ${pkg.version} (Kubernetes ${TOOL_PINS['kube-apiserver'].version}, etcd ${TOOL_PINS.etcd.version}, k6 ${TOOL_PINS.k6.version}, kube-vip ${TOOL_PINS['kube-vip'].version})`,
+    '-V, --version',
+    'print the l2bench version and the pinned Kubernetes, etcd, k6 and kube-vip versions',
+  )
+  .option('-q, --quiet', 'no progress lines on stderr (results and errors only)')
+  .option('-v, --verbose', 'more detail: stack traces of unexpected errors and their causes')
+  .option('--log-format <format>', 'progress lines as text or json (one object per line)', 'text')
+  .hook('preAction', () => {
+    log = makeCliLog(program.opts(), toStderr);
+  });
 
 program
   .command('up')
@@ -45,7 +78,7 @@ program
   .option('--nodes <M>', 'number of node namespaces (1..100)', intArg('--nodes'), 3)
   .option(
     '--label <k=v>',
-    'label for every node (repeatable)',
+    'label for every node (repeatable; default: homelab/role=worker)',
     (v: string, acc: string[]) => [...acc, v],
     [] as string[],
   )
@@ -65,11 +98,28 @@ program
 program
   .command('run')
   .description(
-    'run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/',
+    'run a scenario (a bundled name like seed-homelab, or a YAML path) and write results/<time>-<scenario>/; `l2bench scenarios` lists the bundled ones with their durations (tiny --quick: about 2½ minutes; seed-homelab: about 45), `l2bench plan <scenario>` shows what a run does',
   )
-  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
+  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML (`l2bench scenarios` lists them)')
   .option('--quick', 'shrink windows, repetitions and trials for a smoke run')
-  .option('--backend <name>', `run on this backend instead of the scenario's (${BACKENDS.join(', ')})`)
+  .option(
+    '--backend <name>',
+    `run on this backend instead of the scenario's (${BACKENDS.join(', ')})`,
+    parseBackend,
+  )
+  .option(
+    '--set <path=value>',
+    'override a scenario field by its dotted path, e.g. services.announced=10 (repeatable)',
+    collect,
+    [] as string[],
+  )
+  .option(
+    '--fail-if <expr>',
+    "exit 99 when this holds for a variant, e.g. 'cpu.overhead.pct > 2' (repeatable; besides the scenario's thresholds)",
+    collect,
+    [] as string[],
+  )
+  .option('--dry-run', 'print the plan (variants, clusters, windows, trials, estimate) and start nothing')
   .option(
     '--parallel <K>',
     'run up to K clusters at once (variants with other node shapes), as memory and the backend allow',
@@ -86,38 +136,154 @@ program
       scenario: string,
       o: {
         quick?: boolean;
-        backend?: string;
+        backend?: (typeof BACKENDS)[number];
         parallel: number;
         context?: string;
         yes?: boolean;
         resume?: string;
         results: string;
         report: boolean;
+        set: string[];
+        failIf: string[];
+        dryRun?: boolean;
       },
     ) => {
-      // The cluster backend's driver reads these (also settable by hand, as the README says).
-      if (o.context) process.env.L2BENCH_CLUSTER_CONTEXT = o.context;
-      if (o.yes) process.env.L2BENCH_CLUSTER_YES = '1';
+      // Scenario, --set and gates are checked before anything starts.
+      const loaded = await loadScenario(scenario, o.set);
+      const { parseRunGates } = await import('../reports/run-gates.js');
+      const gates = parseRunGates(loaded.thresholds, o.failIf);
+      if (o.dryRun) {
+        const plan = await planRun(scenario, {
+          quick: o.quick,
+          set: o.set,
+          parallel: o.parallel,
+          ...(o.backend ? { backend: o.backend } : {}),
+        });
+        out(formatPlan(plan));
+        return;
+      }
       const signal = installShutdownSignal();
       const { dir, summary } = await runScenario({
         scenario,
         quick: o.quick,
         parallel: o.parallel,
-        ...(o.backend ? { backend: parseBackend(o.backend) } : {}),
+        ...(o.backend ? { backend: o.backend } : {}),
+        cluster: { ...(o.context ? { context: o.context } : {}), yes: o.yes === true },
         resume: o.resume,
         resultsRoot: o.results,
+        set: o.set,
         signal,
         progress,
+        ...(!program.opts().quiet && program.opts().logFormat !== 'json'
+          ? { status: ttyStatus(process.stderr) }
+          : {}),
       });
+      const { finishRun } = await import('../reports/finish-run.js');
+      const verdict = await finishRun(dir, summary, gates);
       if (o.report && summary.variants.length > 0) {
         const { writeReport } = await import('../reports/write-report.js');
         await writeReport(dir);
         out(`report: ${dir}/index.html, ${dir}/report.md`);
       }
       out(formatSummary(summary, dir));
-      if (signal.aborted) process.exitCode = 130;
+      for (const line of verdict.failures) log.error(`l2bench run: ${line}`);
+      if (gates.length > 0 && verdict.failures.length === 0)
+        progress(
+          `l2bench run: ${gates.length} gate${gates.length === 1 ? '' : 's'} passed (${dir}/gates.json)`,
+        );
+      // A closed stdout/stderr stopped the run: 141, as a shell tool whose reader left.
+      if (signal.aborted) process.exitCode = process.exitCode === 141 ? 141 : EXIT_CODES.interrupted;
+      else process.exitCode = verdict.exitCode;
     },
   );
+
+program
+  .command('plan')
+  .description(
+    'what a run would do, and how long it would take: variants, clusters, windows, trials, modelled lease requests',
+  )
+  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
+  .option('--quick', 'plan the --quick run')
+  .option(
+    '--backend <name>',
+    `plan on this backend instead of the scenario's (${BACKENDS.join(', ')})`,
+    parseBackend,
+  )
+  .option('--parallel <K>', 'clusters at once, as run takes it', intArg('--parallel'), 1)
+  .option(
+    '--set <path=value>',
+    'override a scenario field by its dotted path (repeatable)',
+    collect,
+    [] as string[],
+  )
+  .option('--json', 'print the plan as JSON')
+  .action(
+    async (
+      scenario: string,
+      o: {
+        quick?: boolean;
+        backend?: (typeof BACKENDS)[number];
+        parallel: number;
+        set: string[];
+        json?: boolean;
+      },
+    ) => {
+      const plan = await planRun(scenario, {
+        quick: o.quick,
+        set: o.set,
+        parallel: o.parallel,
+        ...(o.backend ? { backend: o.backend } : {}),
+      });
+      const { parseRunGates } = await import('../reports/run-gates.js');
+      parseRunGates(plan.thresholds, []);
+      out(o.json ? JSON.stringify({ formatVersion: 1, ...plan }, null, 2) : formatPlan(plan));
+    },
+  );
+
+program
+  .command('scenarios')
+  .description('list the bundled scenarios with one line each and their estimated durations (quick and full)')
+  .option('--json', 'print the list as JSON')
+  .action(async (o: { json?: boolean }) => {
+    const catalog = await scenarioCatalog();
+    out(o.json ? JSON.stringify({ formatVersion: 1, scenarios: catalog }, null, 2) : formatCatalog(catalog));
+  });
+
+program
+  .command('export')
+  .description("a run's summary as CSV or OpenMetrics (every run also writes metrics.om)")
+  .argument('<results-dir>')
+  .requiredOption('--format <format>', 'csv or openmetrics')
+  .action(async (dir: string, o: { format: string }) => {
+    const { exportRun } = await import('../reports/export-run.js');
+    process.stdout.write(await exportRun(dir, o.format));
+  });
+
+program
+  .command('completion')
+  .description('print a shell completion script: source <(l2bench completion bash)')
+  .argument('<shell>', 'bash or zsh')
+  .action((shell: string) => {
+    const commands = program.commands.map((c) => ({
+      name: c.name(),
+      options: c.options.flatMap((opt) => [opt.long ?? '', opt.short ?? ''].filter(Boolean)),
+      ...(['run', 'plan'].includes(c.name())
+        ? { argument: 'scenario' as const }
+        : ['report', 'export', 'compare', 'publish'].includes(c.name())
+          ? { argument: 'dir' as const }
+          : c.name() === 'completion'
+            ? { argument: ['bash', 'zsh'] }
+            : c.name() === 'tools'
+              ? { argument: [...DEFAULT_TOOLS, 'kind'] }
+              : {}),
+    }));
+    const globals = program.options.flatMap((opt) => [opt.long ?? '', opt.short ?? ''].filter(Boolean));
+    try {
+      out(completionScript(shell, commands, bundledScenarioNames(), [...globals, '--help']));
+    } catch (err) {
+      throw new ScenarioError((err as Error).message);
+    }
+  });
 
 program
   .command('report')
@@ -188,17 +354,105 @@ program
     if (errors.length > 0) process.exitCode = 1;
   });
 
+function ratesArg(flag: string) {
+  return (v: string): number[] => {
+    const rates = v.split(',').map(Number);
+    if (rates.length === 0 || rates.some((r) => !(r > 0)))
+      throw new InvalidArgumentError(
+        `${flag} must be positive request rates separated by commas (got '${v}')`,
+      );
+    return rates;
+  };
+}
+
+program
+  .command('calibrate')
+  .description(
+    'measure kube-apiserver and etcd CPU per Lease GET and PUT (k6 at fixed rates on a local cluster) into calibration.json',
+  )
+  .option(
+    '--get-rates <list>',
+    'GET rates per second, one window each',
+    ratesArg('--get-rates'),
+    [10, 40, 100],
+  )
+  .option(
+    '--put-rates <list>',
+    'PUT rates per second, one window each',
+    ratesArg('--put-rates'),
+    [10, 40, 100],
+  )
+  .option('--idle-windows <n>', 'windows without load (the intercept)', intArg('--idle-windows'), 2)
+  .option('--window <seconds>', 'seconds per window', intArg('--window'), 20)
+  .option('--warmup <seconds>', 'seconds of load before each window', intArg('--warmup'), 5)
+  .option('--out <file>', 'where to write the calibration', 'calibration.json')
+  .action(
+    async (o: {
+      getRates: number[];
+      putRates: number[];
+      idleWindows: number;
+      window: number;
+      warmup: number;
+      out: string;
+    }) => {
+      const { runCalibration } = await import('./calibrate/run-calibration.js');
+      const { formatPredictions } = await import('./calibrate/predict.js');
+      const signal = installShutdownSignal();
+      const c = await runCalibration({
+        rates: { GET: o.getRates, PUT: o.putRates },
+        idleWindows: o.idleWindows,
+        windowSeconds: o.window,
+        warmupSeconds: o.warmup,
+        out: o.out,
+        signal,
+        progress,
+      });
+      out(formatPredictions(c, []).split('\n').slice(0, 2).join('\n'));
+      out(`calibration: ${o.out}`);
+    },
+  );
+
+program
+  .command('predict')
+  .description(
+    "expected control-plane overhead of a scenario's variants from the model's lease rates × calibrated unit costs",
+  )
+  .argument('<scenario>', 'bundled scenario name or path to a scenario YAML')
+  .option('--calibration <file>', 'from `l2bench calibrate`', 'calibration.json')
+  .option('--results <dir>', "also split a run's measured overhead into rates × unit cost + residual")
+  .action(async (scenario: string, o: { calibration: string; results?: string }) => {
+    const { readCalibration, predictVariant, decomposeSummary, formatPredictions } = await import(
+      './calibrate/predict.js'
+    );
+    const { loadScenario } = await import('./scenario/scenario-file.js');
+    const { expandVariants } = await import('./scenario/expand-variants.js');
+    const c = readCalibration(o.calibration);
+    const predictions = expandVariants(await loadScenario(scenario)).map((v) => predictVariant(v, c));
+    let decompositions: ReturnType<typeof decomposeSummary> = [];
+    if (o.results) {
+      const { readFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { Summary } = await import('./results/results-schema.js');
+      decompositions = decomposeSummary(
+        Summary.parse(JSON.parse(readFileSync(join(o.results, 'summary.json'), 'utf8'))),
+        c,
+      );
+    }
+    out(formatPredictions(c, predictions, decompositions));
+  });
+
 const KIND_NODE_IMAGE = 'kind-node-image';
 
 program
   .command('tools')
   .description(
-    'build (once) and report the pinned kube-apiserver, etcd, k6 and kube-vip binaries; kind-node-image builds the kind node image into Docker',
+    'build (once) and report the pinned kube-apiserver, etcd, k6, kube-vip and MetalLB binaries; kind-node-image builds the kind node image into Docker',
   )
   .argument('[names...]', `tools to provision (default: ${DEFAULT_TOOLS.join(', ')})`)
   .action(async (names: string[]) => {
     if (names.includes(KIND_NODE_IMAGE)) {
       // The node image is not a binary: it needs Docker and builds the Kubernetes binaries it holds.
+      const { buildKindNodeImage } = await import('./backends/kind/node-image/build-node-image.js');
       const r = await buildKindNodeImage(progress);
       out(
         `${KIND_NODE_IMAGE}: ${r.tag} (${r.built ? `built in ${r.seconds}s` : `cached, checked in ${r.seconds}s`})`,
@@ -217,8 +471,15 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander printed its message already; help and --version end with exit code 0.
+    process.exit(err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
+  }
   if (err instanceof L2benchError) {
-    process.stderr.write(`l2bench: ${err.message}\n`);
+    // Several problems (every scenario error at once) come one per line, each prefixed.
+    for (const line of err.message.split('\n')) process.stderr.write(`l2bench: ${line}\n`);
+    if (log.verbose && err.cause)
+      process.stderr.write(`l2bench: cause: ${String((err.cause as Error)?.stack ?? err.cause)}\n`);
     process.exit(err.exitCode);
   }
   process.stderr.write(`l2bench: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -4,7 +4,7 @@
  */
 export class L2benchError extends Error {
   override readonly name: string = 'L2benchError';
-  /** Process exit code the CLI uses for this family. */
+  /** Process exit code the CLI uses for this family (see {@link EXIT_CODES}). */
   readonly exitCode: number = 1;
 }
 
@@ -35,3 +35,21 @@ export class ResultsError extends L2benchError {
   override readonly name = 'ResultsError';
   override readonly exitCode = 2;
 }
+
+/**
+ * The CLI's exit codes (README "Exit codes"). 99 follows k6's code for breached thresholds: a run
+ * that measured what it should but whose figures fail a gate, as opposed to one that broke.
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  /** A run, build or cleanup failed (backend, measurement, unexpected error). */
+  error: 1,
+  /** Bad input: a scenario, flag, gate expression or results directory; nothing was started. */
+  usage: 2,
+  /** A required binary is missing or could not be built. */
+  tool: 3,
+  /** A threshold or `--fail-if` gate was breached, or a failover trial never recovered. */
+  gateFailed: 99,
+  /** Interrupted (Ctrl-C, SIGTERM); the results directory keeps what was measured. */
+  interrupted: 130,
+} as const;

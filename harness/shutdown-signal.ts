@@ -6,7 +6,9 @@
 export function installShutdownSignal(
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): AbortSignal {
+  if (shutdown) return shutdown.ctl.signal;
   const ctl = new AbortController();
+  shutdown = { ctl, log };
   let count = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     count++;
@@ -19,7 +21,34 @@ export function installShutdownSignal(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A dropped SSH session: the same teardown.
+  process.on('SIGHUP', onSignal);
   return ctl.signal;
+}
+
+/** The process's one shutdown controller, once installed. */
+let shutdown: { ctl: AbortController; log: (line: string) => void } | undefined;
+
+/**
+ * Watches stdout and stderr for a reader that went away (EPIPE: `| head`, a pager quit). Returns
+ * which one closed, so callers stop writing to it, and stops a running command through the same
+ * teardown as Ctrl-C (the shutdown signal) instead of dying mid-setup with things left behind.
+ */
+export function onClosedOutput(): { stdout: boolean; stderr: boolean } {
+  const closed = { stdout: false, stderr: false };
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed[name] = true;
+      // 128 + SIGPIPE, as a shell tool whose reader left.
+      process.exitCode = 141;
+      if (shutdown && !shutdown.ctl.signal.aborted) {
+        if (!closed.stderr) shutdown.log(`l2bench: ${name} closed: tearing down`);
+        shutdown.ctl.abort(new Error(`${name} closed`));
+      }
+    });
+  }
+  return closed;
 }
 
 /** Resolves when the signal aborts. */

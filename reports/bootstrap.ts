@@ -1,4 +1,4 @@
-import { median, mulberry32, quantile } from '../harness/run/statistics.js';
+import { median, mulberry32, quantile } from '../harness/results/statistics.js';
 
 /** A statistic's difference between two samples, `stat(b) − stat(a)`, with a percentile bootstrap interval. */
 export interface DifferenceInterval {
@@ -19,7 +19,7 @@ export interface BootstrapOptions {
 
 /**
  * Bootstraps `stat(b) − stat(a)` by resampling `a` and `b` independently with replacement
- * (seeded mulberry32 from harness/run/statistics.ts, so the same inputs give the same interval).
+ * (seeded mulberry32 from harness/results/statistics.ts, so the same inputs give the same interval).
  * Returns undefined when either side is empty. With very few values (n < 5) the percentile interval
  * is narrower than the truth; callers decide how much n they require before calling a change real.
  */

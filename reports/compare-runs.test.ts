@@ -11,7 +11,7 @@ import { type SyntheticOptions, syntheticRun, writeSyntheticRun } from './testin
 
 const variants: SyntheticOptions['variants'] = [
   { nodes: 3, services: 10 },
-  { nodes: 3, services: 200, faults: ['crash'], trialsPerFault: 6 },
+  { nodes: 3, services: 200, faults: ['node-crash'], trialsPerFault: 6 },
 ];
 let root: string;
 const dirs: Record<string, string> = {};
@@ -70,7 +70,7 @@ test('clearly higher CPU is flagged in the right direction and fails a gate with
   assert.equal(cpu.verdict, 'changed');
   assert.ok(cpu.difference!.lo > 0, 'whole interval above 0');
   assert.ok(cpu.relative! > 0.5);
-  assert.equal(c.exitCode, 1);
+  assert.equal(c.exitCode, 99);
   assert.ok(
     c.violations.some((v) => v.startsWith(`cpu.overhead > +20%: ${big}: changed +`)),
     c.violations.join('\n'),
@@ -125,7 +125,7 @@ test('a bundled run and a kube-vip run of one scenario are matched side by side,
 test('a gate whose metric no variant has is a violation, not a silent pass', async () => {
   const c = await compareRuns([dirs.a!, dirs.a!], { failIf: ['failover.graceful.p95 > +10%'] });
   assert.deepEqual(c.violations, [msg.gateNoData('failover.graceful.p95 > +10%')]);
-  assert.equal(c.exitCode, 1);
+  assert.equal(c.exitCode, 99);
 });
 
 test('gate syntax is checked before any run is read; fewer than two runs is an error', async () => {

@@ -1,5 +1,5 @@
-import { ScenarioError } from '../harness/errors.js';
-import type { VariantSummary } from '../harness/run/results-schema.js';
+import { EXIT_CODES, ScenarioError } from '../harness/errors.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
 import { bootstrapDifference } from './bootstrap.js';
 import { formatDurationMs, formatInterval, formatRelative, formatValue } from './format-interval.js';
 import { crosses, type Gate, parseGate } from './gate-expression.js';
@@ -57,14 +57,16 @@ export interface PairComparison {
 
 /** The result of {@link compareRuns}; plain data, written as JSON as is. */
 export interface RunComparison {
+  /** Layout version of this JSON (`compare --json`). */
+  formatVersion: 1;
   baseline: RunRef;
   pairs: PairComparison[];
   /** Per gate: how many variant metrics it checked, its violations, and crossings within noise (not failures). */
   gates: { expr: string; checked: number; violations: string[]; withinNoise: string[] }[];
   /** One line per gate violation (including gates that checked nothing). */
   violations: string[];
-  /** 1 when any gate is violated: the CLI's exit code. */
-  exitCode: 0 | 1;
+  /** 99 when any gate is violated (EXIT_CODES.gateFailed): the CLI's exit code. */
+  exitCode: 0 | 99;
 }
 
 /** The key two runs' variants are matched by: label plus the swept parameters (key order ignored). */
@@ -88,7 +90,7 @@ export async function compareRuns(
   dirs: readonly string[],
   options: CompareOptions = {},
 ): Promise<RunComparison> {
-  const gates = (options.failIf ?? []).map(parseGate);
+  const gates = (options.failIf ?? []).map((expr) => parseGate(expr));
   if (dirs.length < 2) throw new ScenarioError(msg.tooFewRuns(dirs.length));
   const runs: RunResults[] = [];
   for (const dir of dirs) runs.push(await loadResults(dir));
@@ -110,11 +112,12 @@ export async function compareRuns(
   });
   const violations = gateResults.flatMap((g) => g.violations);
   return {
+    formatVersion: 1,
     baseline: ref(base),
     pairs,
     gates: gateResults,
     violations,
-    exitCode: violations.length > 0 ? 1 : 0,
+    exitCode: violations.length > 0 ? EXIT_CODES.gateFailed : EXIT_CODES.ok,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Interval } from '../harness/run/results-schema.js';
+import type { Interval } from '../harness/results/results-schema.js';
 
 /** How {@link formatInterval} prints a value. */
 export interface FormatOptions {
@@ -8,12 +8,36 @@ export interface FormatOptions {
   scale?: number;
   /** Print a `+` on positive values (for differences). */
   signed?: boolean;
-  /** Append `, n=…` (default true). */
+  /** Append `, n=…` (or `, range of n values` below {@link MIN_N_FOR_INTERVAL}; default true). */
   showN?: boolean;
 }
 
 /**
- * Formats a median with its interval, e.g. `83 mCPU [71, 95], n=3`.
+ * Fewest values for which a bootstrap interval of a median is more than their range: with 2 or 3
+ * values the 2.5th and 97.5th percentiles of resampled medians are the smallest and largest value.
+ */
+export const MIN_N_FOR_INTERVAL = 4;
+
+/** What the bracket of an interval over `n` values is: `95% interval` or `range of 3 values`. */
+export function intervalKind(n: number): string {
+  return n < MIN_N_FOR_INTERVAL ? `range of ${n} value${n === 1 ? '' : 's'}` : '95% interval';
+}
+
+/**
+ * The sentence a chart caption gives its bars or bands, for the values' counts `ns`: a 95% bootstrap
+ * interval, the range of the values when there are fewer than {@link MIN_N_FOR_INTERVAL}, or both.
+ */
+export function intervalCaption(ns: readonly number[]): string {
+  const small = ns.filter((n) => n < MIN_N_FOR_INTERVAL);
+  if (small.length === 0) return '95% bootstrap interval';
+  const counts = [...new Set(small)].sort((a, b) => a - b).join(' or ');
+  const range = `range of the ${counts} values (fewer than ${MIN_N_FOR_INTERVAL}: no 95% interval)`;
+  return small.length === ns.length ? range : `95% bootstrap interval, or the ${range}`;
+}
+
+/**
+ * Formats a median with its interval, e.g. `83 mCPU [71, 95], n=5`, or `83 mCPU [71, 95], range of 3 values`
+ * when there are too few values for the interval to be more than their range.
  *
  * The number of decimals follows the interval's width (its first significant digit, two when that is 1), so the
  * text never claims more precision than the interval supports, and lo/hi are rounded outward so the
@@ -31,7 +55,8 @@ export function formatInterval(iv: Interval, options: FormatOptions = {}): strin
   if (![m, lo, hi].every(Number.isFinite)) return `n/a, n=${iv.n}`;
   const width = hi - lo;
   const signed = options.signed ?? false;
-  const n = options.showN === false ? '' : `, n=${iv.n}`;
+  const n =
+    options.showN === false ? '' : iv.n < MIN_N_FOR_INTERVAL ? `, ${intervalKind(iv.n)}` : `, n=${iv.n}`;
   if (width === 0) {
     const d = decimalsForSignificant(m, 3);
     const head = `${fixed(m, d, 'nearest', signed)}${unit}`;

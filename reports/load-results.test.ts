@@ -13,7 +13,7 @@ let run: SyntheticRun;
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'l2bench-load-'));
   run = syntheticRun({
-    variants: [{ nodes: 3, services: 10, faults: ['crash'], trialsPerFault: 3 }],
+    variants: [{ nodes: 3, services: 10, faults: ['node-crash'], trialsPerFault: 3 }],
     repetitions: 2,
     windowSeconds: 5,
   });

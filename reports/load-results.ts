@@ -6,13 +6,15 @@ import { ResultsError } from '../harness/errors.js';
 import {
   type CpuSample,
   Environment,
+  FORMAT_VERSION,
   type PhaseSpan,
   SampleLine,
+  SamplesHeader,
   Summary,
   type TrialRecord,
   type WindowRecord,
-} from '../harness/run/results-schema.js';
-import { msg } from './messages.js';
+} from '../harness/results/results-schema.js';
+import { msg, oneLine } from './messages.js';
 
 export type CpuSampleLine = z.infer<typeof CpuSample>;
 export type PhaseSpanLine = z.infer<typeof PhaseSpan>;
@@ -154,6 +156,19 @@ function parseSampleLine(file: string, lineNo: number, text: string): SampleLine
     json = JSON.parse(text);
   } catch (err) {
     throw new ResultsError(msg.lineNotJson(file, lineNo, (err as Error).message), { cause: err });
+  }
+  // The header line (files written before it have none): which layout the lines follow.
+  if ((json as { type?: unknown } | null)?.type === 'format') {
+    const h = SamplesHeader.safeParse(json);
+    if (h.success) return undefined;
+    throw new ResultsError(
+      msg.lineSchemaMismatch(
+        file,
+        lineNo,
+        'formatVersion',
+        `this l2bench reads format ${FORMAT_VERSION}: ${oneLine(text)}`,
+      ),
+    );
   }
   const r = SampleLine.safeParse(json);
   if (r.success) return r.data;

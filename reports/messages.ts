@@ -41,11 +41,13 @@ export const msg = {
     `Trade-off: not drawn, because no variant has both ${cost === 'cpu' ? 'a CPU overhead' : 'lease request rates'} and a failover p95 (a run needs both announce windows and fault trials).`,
   noCpuSamples: () =>
     'Control-plane CPU over time: not drawn, because samples.jsonl has no kube-apiserver or etcd CPU samples.',
+  noEtcdFigures: () =>
+    'etcd and agents: not drawn, because no variant has etcd metrics or agent CPU from an announce window.',
 
   // Compare and gates.
   tooFewRuns: (n: number) => `compare needs at least two run directories, got ${n}`,
-  gateSyntax: (expr: string, problem: string) =>
-    `--fail-if '${expr}': ${problem} (expected '<metric> <op> <value>', e.g. 'cpu.overhead > +20%')`,
+  gateSyntax: (expr: string, problem: string, source = '--fail-if') =>
+    `${source} '${expr}': ${problem} (expected '<metric> <op> <value>', e.g. 'cpu.overhead > +20%')`,
   gateNoData: (expr: string) =>
     `${expr}: no matched variant has this metric in both runs, so the gate checked nothing`,
   duplicateRunId: (id: string, a: string, b: string) =>

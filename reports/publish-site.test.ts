@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,8 +23,8 @@ const newer = syntheticRun({
   scenario: 'lease-intervals',
   startMs: Date.UTC(2025, 10, 20, 8),
   variants: [
-    { nodes: 3, services: 20, faults: ['crash'], trialsPerFault: 2 },
-    { nodes: 3, services: 40, faults: ['crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 20, faults: ['node-crash'], trialsPerFault: 2 },
+    { nodes: 3, services: 40, faults: ['node-crash'], trialsPerFault: 2 },
   ],
   repetitions: 2,
   windowSeconds: 5,
@@ -61,11 +61,38 @@ test('the headline is the heaviest variant’s overhead with its interval, and f
     first,
     `CPU overhead ${formatInterval(heavy.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' })} at ${heavy.label}`,
   );
-  assert.match(second ?? '', /^crash failover p95 .* over 2 variants$/);
+  assert.match(second ?? '', /^node-crash failover p95 .* over 2 variants$/);
 });
 
 test('two runs with one runId are refused; ids are safe directory names', async () => {
   await assert.rejects(publish([join(root, 'older'), join(root, 'older')], join(root, 'dup')), ResultsError);
   assert.equal(siteId('2025-11-20T08:00:00Z/lease intervals'), '2025-11-20T08-00-00Z-lease-intervals');
   assert.equal(siteId('../x'), 'x');
+});
+
+test('the site shares one copy of vega, copies raw samples, and draws a trend per scenario', async () => {
+  const again = syntheticRun({
+    ...{ runId: '20251110T080000Z-tiny', scenario: 'tiny', startMs: Date.UTC(2025, 10, 10, 8) },
+    variants: [{ nodes: 3, services: 10 }],
+    repetitions: 2,
+    windowSeconds: 5,
+  });
+  await writeSyntheticRun(join(root, 'again'), again);
+  const site = await publish(
+    [join(root, 'older'), join(root, 'again'), join(root, 'newer')],
+    join(root, 'site2'),
+  );
+  const vega = join(site.outDir, 'assets', 'vega.min.js');
+  assert.ok((await stat(vega)).size > 100_000, 'vega written once into assets/');
+  for (const r of site.runs) {
+    const page = await readFile(join(site.outDir, r.href), 'utf8');
+    assert.ok(page.length < 300_000, `${r.href} is ${page.length} bytes: vega is linked, not inlined`);
+    assert.ok(page.includes('<script src="../../assets/vega.min.js"></script>'));
+    assert.ok(existsSync(join(site.outDir, 'runs', r.id, 'samples.jsonl')), 'raw samples copied');
+  }
+  const html = await readFile(site.index, 'utf8');
+  assert.ok(html.includes(`href="runs/${siteId(again.summary.runId)}/samples.jsonl"`));
+  const trends = [...html.matchAll(/<figure class="trend" data-scenario="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(trends, ['lease-intervals', 'tiny'], 'one trend chart per scenario');
+  assert.ok(html.includes('tiny: control-plane CPU overhead across runs'));
 });

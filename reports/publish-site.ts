@@ -1,13 +1,15 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultsError } from '../harness/errors.js';
-import type { Summary } from '../harness/run/results-schema.js';
+import type { Summary } from '../harness/results/results-schema.js';
 import { formatDurationMs, formatInterval } from './format-interval.js';
 import { loadResults, type RunResults } from './load-results.js';
 import { msg } from './messages.js';
+import { renderChart } from './render.js';
 import { escapeHtml } from './report-html.js';
 import { machineText } from './specs/chart.js';
-import { writeReport } from './write-report.js';
+import { trendSpec } from './specs/trend.js';
+import { writeReport, writeVegaScripts } from './write-report.js';
 
 /** One run on the published site. */
 export interface PublishedRun {
@@ -58,9 +60,11 @@ export function headline(summary: Summary): string[] {
 }
 
 /**
- * Publishes runs as a static site: `<outDir>/index.html` lists them (newest first: scenario, date,
- * machine, headline figures) and links each run's report, written to `runs/<id>/` with copies of its
- * summary.json, environment.json and scenario.yaml (samples.jsonl stays with the run; it can be large).
+ * Publishes runs as a static site: `<outDir>/index.html` shows a trend chart per scenario (each
+ * variant's CPU overhead across runs, static SVG) and lists the runs (newest first: scenario, date,
+ * machine, headline figures), linking each run's report, written to `runs/<id>/` with copies of its
+ * summary.json, environment.json, scenario.yaml and raw samples.jsonl. The reports load vega and
+ * vega-lite from one shared copy in `assets/` instead of inlining about 1 MB each.
  * @throws ResultsError when a run cannot be read or two runs share a runId.
  */
 export async function publish(runDirs: readonly string[], outDir: string): Promise<PublishedSite> {
@@ -74,10 +78,13 @@ export async function publish(runDirs: readonly string[], outDir: string): Promi
   }
   loaded.sort((a, b) => b.run.summary.startedAt.localeCompare(a.run.summary.startedAt));
   const runs: PublishedRun[] = [];
+  await writeVegaScripts(join(outDir, 'assets'));
+  const scripts = { vegaHref: '../../assets/vega.min.js', vegaLiteHref: '../../assets/vega-lite.min.js' };
   for (const { dir, run, id } of loaded) {
     const target = join(outDir, 'runs', id);
     await mkdir(target, { recursive: true });
-    await writeReport(dir, { outDir: target, results: run });
+    await writeReport(dir, { outDir: target, results: run, scripts });
+    await copyFile(join(dir, 'samples.jsonl'), join(target, 'samples.jsonl'));
     await writeFile(join(target, 'summary.json'), `${JSON.stringify(run.summary, null, 2)}\n`);
     await writeFile(join(target, 'environment.json'), `${JSON.stringify(run.environment, null, 2)}\n`);
     await copyFile(join(dir, 'scenario.yaml'), join(target, 'scenario.yaml')).catch(
@@ -94,17 +101,42 @@ export async function publish(runDirs: readonly string[], outDir: string): Promi
     });
   }
   const index = join(outDir, 'index.html');
-  await writeFile(index, siteIndexHtml(loaded.map((l) => l.run)));
+  await writeFile(
+    index,
+    siteIndexHtml(
+      loaded.map((l) => l.run),
+      await trendCharts(loaded.map((l) => l.run)),
+    ),
+  );
   return { outDir, index, runs };
 }
 
-function siteIndexHtml(runs: readonly RunResults[]): string {
+/** One static SVG trend chart per scenario (scenarios in name order); scenarios without an overhead get none. */
+async function trendCharts(runs: readonly RunResults[]): Promise<string[]> {
+  const scenarios = [...new Set(runs.map((r) => r.summary.scenario))].sort();
+  const out: string[] = [];
+  for (const scenario of scenarios) {
+    const spec = trendSpec(
+      scenario,
+      runs.filter((r) => r.summary.scenario === scenario).map((r) => r.summary),
+    );
+    if (!spec) continue;
+    const { svg } = await renderChart(spec);
+    out.push(`<figure class="trend" data-scenario="${escapeHtml(scenario)}">${svg}</figure>`);
+  }
+  return out;
+}
+
+function siteIndexHtml(runs: readonly RunResults[], trends: readonly string[]): string {
   const rows = runs
     .map((r) => {
       const s = r.summary;
       const id = siteId(s.runId);
       const cells = [
-        `<a href="runs/${escapeHtml(id)}/index.html">${escapeHtml(s.runId)}</a><br><a class="md" href="runs/${escapeHtml(id)}/report.md">report.md</a>`,
+        `<a href="runs/${escapeHtml(id)}/index.html">${escapeHtml(s.runId)}</a><br>` +
+          ['report.md', 'summary.json', 'samples.jsonl']
+            .map((f) => `<a class="md" href="runs/${escapeHtml(id)}/${f}">${f}</a>`)
+            .join(' · '),
         escapeHtml(s.scenario),
         `${escapeHtml(s.startedAt)}${s.complete ? '' : '<br><em>interrupted</em>'}`,
         escapeHtml(machineText(r.environment)),
@@ -124,11 +156,13 @@ function siteIndexHtml(runs: readonly RunResults[]): string {
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1400px; padding: 0 1rem; color: #222; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; } a.md { font-size: 12px; color: #666; }
+figure.trend { margin: 1rem 0; } figure.trend svg { max-width: 100%; height: auto; }
 </style>
 </head>
 <body>
 <h1>l2bench results</h1>
-<p>${runs.length} run${runs.length === 1 ? '' : 's'}, newest first. Figures are medians with 95% intervals over repetitions; failover p95 ranges span the variants of a run.</p>
+${trends.length > 0 ? `<h2>Trends</h2>\n${trends.join('\n')}\n<h2>Runs</h2>` : ''}
+<p>${runs.length} run${runs.length === 1 ? '' : 's'}, newest first. Figures are medians with their interval over repetitions (the range of the values when fewer than 4); failover p95 ranges span the variants of a run. samples.jsonl: every raw sample of the run.</p>
 <table>
 <thead><tr><th>run</th><th>scenario</th><th>started</th><th>machine</th><th>variants</th><th>headline</th></tr></thead>
 <tbody>

@@ -1,3 +1,4 @@
+import { reportAnswer } from './report-answer.js';
 import { isOmitted, type ReportModel, runFacts } from './report-model.js';
 import { REFERENCE_STRATEGY, STRATEGY_TABLE_NOTE, strategyComparisonTable } from './strategy-table.js';
 import { type TextTable, variantTable } from './variant-table.js';
@@ -6,6 +7,12 @@ import { type TextTable, variantTable } from './variant-table.js';
 export interface InlineScripts {
   vega: string;
   vegaLite: string;
+}
+
+/** Where a page finds vega and vega-lite instead: URLs relative to the page (a published site shares one copy). */
+export interface LinkedScripts {
+  vegaHref: string;
+  vegaLiteHref: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -23,7 +30,10 @@ function htmlTable(table: TextTable, className: string): string {
   const td = (c: string, i: number) =>
     `<td${nowrap.has(i) ? ' class="nw"' : ''}>${escapeHtml(c).replace(/ · /g, '<br>').replace(/; /g, ';<br>&emsp;')}</td>`;
   const body = table.rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  const notes = table.footnotes?.length
+    ? `\n<ol class="footnotes">${table.footnotes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ol>`
+    : '';
+  return `<div class="scroll"><table class="${className}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${notes}`;
 }
 
 /**
@@ -60,20 +70,41 @@ h1 { font-size: 1.6rem; margin-bottom: .5rem; } h2 { margin-top: 2.2rem; border-
 table { border-collapse: collapse; margin: .8rem 0; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; } td.nw { white-space: nowrap; }
-table.variants td:nth-child(6), table.variants td:nth-child(7) { min-width: 17rem; } div.scroll { overflow-x: auto; }
+table.variants td:nth-child(6), table.variants td:nth-child(7) { min-width: 15rem; } div.scroll { overflow-x: auto; }
+ol.footnotes { font-size: 13px; color: #333; margin-top: 0; }
+section.answer { background: #f3f7fb; border-left: 4px solid #4c78a8; padding: .5rem 1rem; margin: 1rem 0; max-width: 1100px; }
+section.answer p.question { font-weight: 600; margin: .3rem 0; } section.answer li { margin: .25rem 0; }
 .note { background: #fff7e0; border-left: 4px solid #e0b000; padding: .4rem .8rem; margin: .5rem 0; }
 figure.chart { margin: 1.5rem 0; } figure.chart .vis svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 13px; max-width: 900px; }
 p.omitted { color: #555; font-style: italic; }
 `;
 
+function scriptTags(scripts: InlineScripts | LinkedScripts): string {
+  if ('vegaHref' in scripts)
+    return `<script src="${escapeHtml(scripts.vegaHref)}"></script>\n<script src="${escapeHtml(scripts.vegaLiteHref)}"></script>`;
+  return `<script>${scriptSafe(scripts.vega)}</script>\n<script>${scriptSafe(scripts.vegaLite)}</script>`;
+}
+
 /** `index.html`: facts, notes, variant table, and every chart as inline SVG plus its spec for live rendering. */
-export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
+export function reportHtml(model: ReportModel, scripts: InlineScripts | LinkedScripts): string {
   const { summary } = model.run;
   const facts = htmlTable({ columns: ['', ''], rows: runFacts(model) }, 'facts').replace(
     /<thead>.*?<\/thead>/,
     '',
   );
+  const answer = reportAnswer(summary);
+  const answerHtml = [
+    '<section class="answer" id="answer">',
+    `<p class="question">${escapeHtml(answer.question)}</p>`,
+    '<ul>',
+    ...answer.lines.map(
+      (l) =>
+        `<li>${escapeHtml(l.text)}${l.list ? `<ul>${l.list.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''}</li>`,
+    ),
+    '</ul>',
+    '</section>',
+  ].join('\n');
   const notes = model.run.warnings.map((w) => `<p class="note">${escapeHtml(w)}</p>`).join('\n');
   const variants =
     summary.variants.length === 0
@@ -109,6 +140,7 @@ export function reportHtml(model: ReportModel, scripts: InlineScripts): string {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+${answerHtml}
 ${facts}
 ${notes}
 <h2>Variants</h2>
@@ -117,8 +149,7 @@ ${strategySection}
 <h2>Charts</h2>
 ${charts}
 <script type="application/json" id="l2bench-specs">${JSON.stringify(specs).replace(/</g, '\\u003c')}</script>
-<script>${scriptSafe(scripts.vega)}</script>
-<script>${scriptSafe(scripts.vegaLite)}</script>
+${scriptTags(scripts)}
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>

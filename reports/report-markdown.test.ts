@@ -37,7 +37,12 @@ test('report.md: facts, notes, variant table, charts as relative PNG links with 
   const md = reportMarkdown(model);
   assert.ok(md.startsWith(`# l2bench report: ${summary.scenario}\n`));
   assert.ok(md.includes('> **Note:** something was tolerated'));
-  assert.ok(md.includes('| variant | nodes × services |'));
+  assert.ok(md.includes('| variant | N × M (services × nodes) |'));
+  // Opens with the question and its answer, computed from the summary.
+  assert.ok(md.includes('**What does small cost the control plane'), md.slice(0, 400));
+  assert.ok(md.indexOf('Against the dearest variant') < md.indexOf('## Variants'));
+  // The variant with a note gets a footnote under the table, not a notes column.
+  assert.match(md, /\n1\. .*never recovered/);
   assert.equal((md.match(/^\| 3 nodes|^\| 5 nodes/gm) ?? []).length, summary.variants.length);
   assert.ok(md.includes('![Chart one](charts/c1.png)\n\n*What c1 shows.*'));
   assert.ok(md.includes('### Chart two\n\nChart two: not drawn, because reasons.'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { VariantSummary } from '../harness/run/results-schema.js';
-import { bootstrapMedian, percentiles } from '../harness/run/statistics.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
+import { bootstrapMedian, percentiles } from '../harness/results/statistics.js';
 import { reportMarkdown } from './report-markdown.js';
 import { fewerRequestsFactor, strategyComparisonTable } from './strategy-table.js';
 
@@ -51,7 +51,7 @@ function variant(
     etcd: { writesPerSecond: null, fsyncsPerSecond: null, dbSizeGrowthBytes: null },
     failover: [
       {
-        fault: 'crash',
+        fault: 'node-crash',
         outageMs: { ...percentiles(crashOutagesMs), values: crashOutagesMs },
         takeoverMs: { ...percentiles([]), values: [] },
         arpConvergenceMs: { ...percentiles([]), values: [] },
@@ -79,7 +79,7 @@ test('each strategy is held against per-service at the same settings: times fewe
   const f = fewerRequestsFactor(perService, watch);
   assert.ok(f && f.median > 24 && f.median < 26 && f.lo <= f.median && f.median <= f.hi, JSON.stringify(f));
   assert.match(psw[5] ?? '', /^2\d\.?\d*× \[/);
-  assert.match(psw[6] ?? '', /^crash p95 .* vs .* \(n=3\/3\): no worse$/);
+  assert.match(psw[6] ?? '', /^node-crash p95 .* vs .* \(n=3\/3\): no worse$/);
   assert.match(nl[6] ?? '', /: [\d.]+ s worse$/);
 });
 
@@ -126,6 +126,6 @@ test('report.md carries the strategies section when there is a pair', () => {
   assert.match(md, /## Strategies against per-service\n/);
   assert.match(
     md,
-    /\| node-lease \| 1\.00\/s .* \| 100\/s .* \| 100× \[100, 100\] \| crash p95 9\.00 s vs 10\.0 s \(n=1\/1\): no worse \|/,
+    /\| node-lease \| 1\.00\/s .* \| 100\/s .* \| 100× \[100, 100\] \| node-crash p95 9\.00 s vs 10\.0 s \(n=1\/1\): no worse \|/,
   );
 });

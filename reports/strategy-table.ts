@@ -1,4 +1,4 @@
-import type { VariantSummary } from '../harness/run/results-schema.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
 import { formatDurationMs, formatInterval, formatValue } from './format-interval.js';
 import { leaseText } from './specs/chart.js';
 import type { TextTable } from './variant-table.js';
@@ -8,7 +8,7 @@ export const REFERENCE_STRATEGY = 'per-service';
 
 /** Read above the table: what is compared and how the factor's range is made. */
 export const STRATEGY_TABLE_NOTE =
-  'Each strategy next to per-service at the same nodes, services and lease settings in this run. Lease requests are all verbs per second, announce minus baseline, median [95% bootstrap interval]; "times fewer" is the ratio of medians with the widest ratio the two intervals allow. Failover p95 is over the trials of this run (n each).';
+  'Each strategy next to per-service at the same nodes, services and lease settings in this run. Lease requests are all verbs per second, announce minus baseline, median [95% bootstrap interval, or the range of the values when fewer than 4]; "times fewer" is the ratio of medians with the widest ratio the two intervals allow. Failover p95 is over the trials of this run (n each).';
 
 /** What must match for two variants to differ only in their strategy: shape, implementation, lease settings. */
 function settingsKey(v: VariantSummary): string {

@@ -1,5 +1,5 @@
-import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/run/results-schema.js';
-import { median, quantile } from '../harness/run/statistics.js';
+import type { TrialRecord, VariantSummary, WindowRecord } from '../harness/results/results-schema.js';
+import { median, quantile } from '../harness/results/statistics.js';
 
 /** The per-repetition (or per-trial) values behind one metric of one variant, and how to summarise them. */
 export interface MetricSample {
@@ -25,7 +25,9 @@ const MIN_N_P95 = 20;
  * - `requests.<verb>`: lease requests/s of that verb (all codes) per announce window, minus the same
  *   repetition's baseline window when the run has baselines, as summary.json does (median); the
  *   verb is named as Kubernetes does (`get`, `update`, `create`), not by HTTP method;
- * - `failover.<kind>.p50|p95`: outage of each recovered trial, ms (the quantile).
+ * - `failover.<kind>.p50|p95`: outage of each recovered trial, ms (the quantile);
+ * - `failover.<kind>.dualAnsweringMs`: time two nodes answered for the VIP, per trial, ms (the
+ *   longest: one trial with two answerers is the finding, however many trials had none).
  */
 export function variantMetrics(
   variant: VariantSummary,
@@ -71,6 +73,13 @@ export function variantMetrics(
 
   const ownTrials = trials.filter((t) => t.variantId === variant.id);
   for (const fault of [...new Set(ownTrials.map((t) => t.fault))].sort()) {
+    out.push({
+      metric: `failover.${fault}.dualAnsweringMs`,
+      unit: 'ms',
+      values: ownTrials.filter((t) => t.fault === fault).map((t) => t.dualAnsweringMs),
+      statistic: (xs) => Math.max(...xs),
+      minN: MIN_N_MEDIAN,
+    });
     const values = ownTrials.filter((t) => t.fault === fault && t.outageMs !== null).map((t) => t.outageMs!);
     if (values.length === 0) continue;
     for (const [name, q, minN] of [

@@ -1,6 +1,14 @@
-import type { VariantSummary } from '../harness/run/results-schema.js';
-import { formatDurationMs, formatInterval, formatRelative, formatValue } from './format-interval.js';
+import type { VariantSummary } from '../harness/results/results-schema.js';
+import {
+  formatDurationMs,
+  formatInterval,
+  formatRelative,
+  formatValue,
+  intervalKind,
+  MIN_N_FOR_INTERVAL,
+} from './format-interval.js';
 import { leaseText } from './specs/chart.js';
+import { verbName } from './variant-metrics.js';
 
 /** A table as plain text cells; HTML and Markdown writers escape and lay it out. */
 export interface TextTable {
@@ -8,17 +16,19 @@ export interface TextTable {
   rows: string[][];
   /** Column indexes whose cells read badly when wrapped (intervals); HTML keeps them on one line. */
   nowrap?: number[];
+  /** Long remarks printed under the table, numbered; cells refer to them as `[1]`. */
+  footnotes?: string[];
 }
 
 /** How a variant's measured request rate compares with the model, e.g. `get 151/s [148, 153], n=3; model 150/s (+0.7%, inside the interval)`. */
-export function requestText(r: VariantSummary['requests'][number]): string {
-  const measured = `${r.verb} ${formatInterval(r.measuredPerSecond, { unit: '/s' })}`;
+export function requestText(r: VariantSummary['requests'][number], showN = true): string {
+  const measured = `${r.verb === 'all' ? 'all' : verbName(r.verb)} ${formatInterval(r.measuredPerSecond, { unit: '/s', showN })}`;
   if (r.modelPerSecond === null) return `${measured}; no model`;
   const m = r.measuredPerSecond;
   const inside = m.n > 1 && m.lo <= r.modelPerSecond && r.modelPerSecond <= m.hi;
   const rel =
     r.relativeError ?? (r.modelPerSecond === 0 ? null : (m.median - r.modelPerSecond) / r.modelPerSecond);
-  return `${measured}; model ${formatValue(r.modelPerSecond, '/s')} (${formatRelative(rel)}${inside ? ', inside the interval' : ''})`;
+  return `${measured}; model ${formatValue(r.modelPerSecond, '/s')} (${formatRelative(rel)}${inside ? `, inside the ${m.n < MIN_N_FOR_INTERVAL ? 'range' : 'interval'}` : ''})`;
 }
 
 /**
@@ -36,45 +46,95 @@ export function failoverText(f: VariantSummary['failover'][number], implementati
   const o = f.outageMs;
   const parts = [`${f.fault}: p50 ${formatDurationMs(o.p50)}, p95 ${formatDurationMs(o.p95)} (n=${o.n})`];
   if (f.failedTrials > 0) parts.push(`${f.failedTrials} never recovered`);
-  if (f.dualAnsweringTrials > 0) parts.push(`${f.dualAnsweringTrials} with two nodes answering`);
+  parts.push(dualAnsweringText(f));
+  if (f.apiOutage) {
+    const a = f.apiOutage;
+    parts.push(
+      `VIPs silent per trial p50 ${a.vipsSilent.p50 ?? '—'}, max ${a.vipsSilent.max ?? '—'}; ` +
+        `silence p50 ${formatDurationMs(a.silentMs.p50)}, max ${formatDurationMs(a.silentMs.max)}; ` +
+        `answering again p95 ${formatDurationMs(a.answeredAfterRestoreMs.p95)} after the API server returned`,
+    );
+  }
   if (f.takeoverMs.n > 0) parts.push(`takeover p50 ${formatDurationMs(f.takeoverMs.p50)}`);
   if (f.arpConvergenceMs.n > 0) parts.push(`ARP convergence p50 ${formatDurationMs(f.arpConvergenceMs.p50)}`);
   else if (implementation !== 'bundled') parts.push(`ARP convergence ${NOT_FROM_PEER(implementation)}`);
   return parts.join('; ');
 }
 
-/** The per-variant summary table of a run report. Cells with several entries are joined by ` · `. */
+/**
+ * Two nodes answering for one VIP, beside the outage: how many trials, and for how long, and where
+ * the figure comes from (the wire, or, in summaries written before the wire watch, the probes).
+ */
+export function dualAnsweringText(f: VariantSummary['failover'][number]): string {
+  const d = f.dualAnsweringMs;
+  const n = d?.n ?? 0;
+  const wire = f.dualAnsweringWireTrials ?? 0;
+  const from = n > 0 && wire === n ? 'wire' : wire === 0 ? 'probes' : `wire in ${wire} of ${n}`;
+  if (f.dualAnsweringTrials === 0) return `two nodes answering: never (${from})`;
+  const spread =
+    d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';
+  const of = n > 0 ? ` of ${n}` : '';
+  return `two nodes answering in ${f.dualAnsweringTrials}${of} trials${spread} (${from})`;
+}
+
+/**
+ * The per-variant summary table of a run report. Cells with several entries are joined by ` · `.
+ * When every interval of the run has the same number of values, the header says what the brackets
+ * are (`median [range of 3 values]`) instead of every cell; variants' notes become footnotes, so the
+ * table fits a 1400-pixel page.
+ */
 export function variantTable(variants: readonly VariantSummary[], coresK: number): TextTable {
+  const ns = new Set(
+    variants.flatMap((v) => [
+      v.cpu.controlPlaneOverheadMillicores.n,
+      ...(v.cpu.overheadVsIdleMillicores ? [v.cpu.overheadVsIdleMillicores.n] : []),
+      ...v.requests.map((r) => r.measuredPerSecond.n),
+      ...(v.requestsTotal ? [v.requestsTotal.measuredPerSecond.n] : []),
+    ]),
+  );
+  const [onlyN] = ns;
+  const uniform = ns.size === 1 && onlyN !== undefined && onlyN > 1;
+  const brackets = uniform ? `, median [${intervalKind(onlyN)}]` : '';
   const columns = [
     'variant',
-    'nodes × services',
+    'N × M (services × nodes)',
     'lease',
-    'CPU overhead',
+    `CPU overhead${brackets}`,
+    // The seed's definition (announce − the same agents announcing nothing); absent without idle windows.
+    `CPU overhead vs idle agents${brackets}`,
     `% of a ${coresK}-core node`,
-    'lease requests vs model',
+    `lease requests vs model${brackets}`,
     'failover outage',
     'announce time',
-    'notes',
   ];
-  const rows = variants.map((v) => [
-    v.label,
-    `${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`} × ${v.announcedServices}`,
-    `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
-    formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU' }),
-    formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%' }),
-    v.requests.length === 0
-      ? '—'
-      : [
-          ...(v.requestsTotal && v.requestsTotal.measuredPerSecond.n > 0
-            ? [requestText({ verb: 'all', ...v.requestsTotal })]
-            : []),
-          ...v.requests.map(requestText),
-        ].join(' · '),
-    v.failover.length === 0
-      ? 'no faults injected'
-      : v.failover.map((f) => failoverText(f, v.implementation)).join(' · '),
-    formatDurationMs(v.announceTimeMs),
-    v.notes.length === 0 ? '' : v.notes.join(' · '),
-  ]);
-  return { columns, rows, nowrap: [3, 4, 7] };
+  const footnotes: string[] = [];
+  const rows = variants.map((v) => {
+    const marks = v.notes.map((note) => {
+      footnotes.push(`${v.label}: ${note}`);
+      return `[${footnotes.length}]`;
+    });
+    return [
+      marks.length === 0 ? v.label : `${v.label} ${marks.join('')}`,
+      `${v.announcedServices} × ${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`}`,
+      `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
+      formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU', showN: !uniform }),
+      v.cpu.overheadVsIdleMillicores
+        ? formatInterval(v.cpu.overheadVsIdleMillicores, { unit: 'mCPU', showN: !uniform })
+        : '—',
+      formatInterval(v.cpu.controlPlaneOverheadPctOfNode, { unit: '%', showN: !uniform }),
+      v.requests.length === 0
+        ? '—'
+        : [
+            ...(v.requestsTotal && v.requestsTotal.measuredPerSecond.n > 0
+              ? [requestText({ verb: 'all', ...v.requestsTotal }, !uniform)]
+              : []),
+            ...v.requests.map((r) => requestText(r, !uniform)),
+          ].join(' · '),
+      v.failover.length === 0
+        ? 'no faults injected'
+        : v.failover.map((f) => failoverText(f, v.implementation)).join(' · '),
+      formatDurationMs(v.announceTimeMs),
+    ];
+  });
+  return { columns, rows, nowrap: uniform ? [3, 4, 5, 8] : [8], footnotes };
 }

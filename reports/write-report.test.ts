@@ -57,7 +57,7 @@ test('index.html is self-contained: no external script, style or image', async (
   await writeSyntheticRun(
     dir,
     syntheticRun({
-      variants: [{ nodes: 3, services: 10, faults: ['crash'], trialsPerFault: 2 }],
+      variants: [{ nodes: 3, services: 10, faults: ['node-crash'], trialsPerFault: 2 }],
       repetitions: 2,
       windowSeconds: 5,
     }),

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { loadResults, type RunResults } from './load-results.js';
 import { renderChart } from './render.js';
-import { type InlineScripts, reportHtml } from './report-html.js';
+import { type InlineScripts, type LinkedScripts, reportHtml } from './report-html.js';
 import { reportMarkdown } from './report-markdown.js';
 import type { RenderedReportChart, ReportModel } from './report-model.js';
 import { buildCharts } from './specs/build-charts.js';
@@ -14,6 +14,12 @@ export interface WriteReportOptions {
   outDir?: string;
   /** The run, when the caller has already loaded it (publish does). */
   results?: RunResults;
+  /**
+   * Load vega and vega-lite from these URLs (relative to index.html) instead of inlining them: a
+   * published site keeps one copy for all its pages (see {@link writeVegaScripts}). Default: inlined,
+   * so a run's own index.html works alone, offline and from file://.
+   */
+  scripts?: LinkedScripts;
 }
 
 /** What {@link writeReport} wrote. */
@@ -28,8 +34,8 @@ export interface WrittenReport {
 }
 
 /**
- * Reads a run directory and writes its report: `index.html` (self-contained: static SVGs inline,
- * vega and vega-lite inlined to redraw them interactively), `report.md` (GitHub-flavoured, images
+ * Reads a run directory and writes its report: `index.html` (static SVGs inline; vega and vega-lite
+ * inlined to redraw them interactively, about 1 MB, unless `scripts` links shared copies), `report.md` (GitHub-flavoured, images
  * linked as `charts/<name>.png`) and `charts/<name>.{svg,png,vl.json}`. `charts/` is recreated.
  * @throws ResultsError when the results cannot be read.
  */
@@ -63,12 +69,22 @@ export async function writeReport(runDir: string, options: WriteReportOptions = 
   const model: ReportModel = { run, charts: rendered };
   const indexHtml = join(outDir, 'index.html');
   const reportMd = join(outDir, 'report.md');
-  await writeFile(indexHtml, reportHtml(model, await inlineScripts()));
+  await writeFile(indexHtml, reportHtml(model, options.scripts ?? (await inlineScripts())));
   await writeFile(reportMd, reportMarkdown(model));
   const omitted = rendered
     .filter((c): c is OmittedChart => 'kind' in c)
     .map((c) => ({ name: c.name, reason: c.reason }));
   return { outDir, indexHtml, reportMd, charts: written, omitted, warnings: run.warnings };
+}
+
+/** Writes the browser builds of vega and vega-lite into `dir` as `vega.min.js` and `vega-lite.min.js`. */
+export async function writeVegaScripts(dir: string): Promise<{ vega: string; vegaLite: string }> {
+  const scripts = await inlineScripts();
+  await mkdir(dir, { recursive: true });
+  const files = { vega: join(dir, 'vega.min.js'), vegaLite: join(dir, 'vega-lite.min.js') };
+  await writeFile(files.vega, scripts.vega);
+  await writeFile(files.vegaLite, scripts.vegaLite);
+  return files;
 }
 
 let cached: InlineScripts | undefined;

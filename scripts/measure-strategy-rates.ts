@@ -10,11 +10,12 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseStrategy, type StrategySpec } from '../announcer/election/election-strategy.js';
 import { type LocalNode, StartedLocalCluster } from '../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../harness/backends/local/local-deployment.js';
+import { applyManifests } from '../harness/manifests/apply-manifests.js';
+import { announcementObjects } from '../harness/manifests/scenario-objects.js';
 import { leaseRequestModel } from '../harness/measure/analytic-model.js';
 import { controlPlaneRates, scrapeControlPlane } from '../harness/measure/control-plane-metrics.js';
-import { applyManifests } from '../harness/run/apply-manifests.js';
-import { announcementObjects } from '../harness/run/scenario-objects.js';
-import { parseScenario, resolveScenario } from '../harness/run/scenario-schema.js';
+import { parseScenario } from '../harness/scenario/scenario-file.js';
+import { resolveScenario } from '../harness/scenario/scenario-schema.js';
 import { runCommand } from '../harness/util/run-command.js';
 
 const { values } = parseArgs({

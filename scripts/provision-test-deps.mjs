@@ -3,7 +3,15 @@
 // packages the tests use (as root), then builds the pinned binaries once (`l2bench tools`).
 import { spawnSync } from 'node:child_process';
 
-const packages = { arping: 'arping', ip: 'iproute2', curl: 'curl', chromium: 'chromium' };
+const packages = {
+  arping: 'arping',
+  ip: 'iproute2',
+  curl: 'curl',
+  tcpdump: 'tcpdump',
+  chromium: 'chromium',
+  // promtool checks the OpenMetrics export (reports/export-metrics.test.ts).
+  promtool: 'prometheus',
+};
 const missing = Object.entries(packages)
   .filter(([cmd]) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0)
   .map(([, pkg]) => pkg);

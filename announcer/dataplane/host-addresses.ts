@@ -5,6 +5,8 @@ export interface HostAddress {
   ip: string;
   prefixLength: number;
   family: 4 | 6;
+  /** The address's route metric (`ip addr add … metric N`), when set; the agent marks its VIPs with it. */
+  metric?: number;
 }
 
 /** Interfaces (ifindex order) and their addresses. */
@@ -15,7 +17,7 @@ export interface HostAddressSnapshot {
 
 interface IpJsonLink {
   ifname?: string;
-  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }>;
+  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number; metric?: number }>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function parseIpAddrJson(stdout: string): HostAddressSnapshot {
         ip: a.local,
         prefixLength: a.prefixlen,
         family: a.family === 'inet' ? 4 : 6,
+        ...(a.metric === undefined ? {} : { metric: a.metric }),
       });
     }
   }

@@ -4,12 +4,15 @@ import { parseCidr } from '../ipam/ip-address.js';
 import { JsonLogger } from '../json-logger.js';
 import type { SysctlAccess } from './arp-isolation.js';
 import { CommandNotFoundError, type CommandResult, type CommandRunner } from './command-runner.js';
-import { type DesiredVip, VipDataplane } from './vip-dataplane.js';
+import { type DesiredVip, VIP_ADDRESS_METRIC, VipDataplane } from './vip-dataplane.js';
 
 /** A fake `ip`/`arping` over an in-memory address table, recording every command. */
 class FakeHost {
   readonly commands: string[] = [];
-  readonly addrs = new Map<string, Array<{ local: string; prefixlen: number; family: string }>>([
+  readonly addrs = new Map<
+    string,
+    Array<{ local: string; prefixlen: number; family: string; metric?: number }>
+  >([
     ['lo', [{ local: '127.0.0.1', prefixlen: 8, family: 'inet' }]],
     ['eth0', [{ local: '198.18.1.1', prefixlen: 20, family: 'inet' }]],
   ]);
@@ -38,7 +41,9 @@ class FakeHost {
       if (this.addStderr) return { code: 2, stdout: '', stderr: this.addStderr };
       if (list.some((a) => a.local === local))
         return { code: 2, stdout: '', stderr: 'Error: ipv4: Address already assigned.' };
-      list.push({ local: local ?? '', prefixlen: Number(len), family: 'inet' });
+      const m = args.indexOf('metric');
+      const metric = m < 0 ? {} : { metric: Number(args[m + 1]) };
+      list.push({ local: local ?? '', prefixlen: Number(len), family: 'inet', ...metric });
       return ok();
     }
     if (verb === 'del') {
@@ -93,7 +98,7 @@ test('bind: ip addr add /32, then three gratuitous ARPs 200 ms apart with Habets
   await settle();
   assert.deepEqual(t.host.commands, [
     'ip -j addr show',
-    'ip addr add 198.18.8.1/32 dev eth0',
+    'ip addr add 198.18.8.1/32 dev eth0 metric 4242',
     'arping --help',
     'arping -q -U -c 1 -w 0 -i eth0 -S 198.18.8.1 198.18.8.1',
     'arping -q -U -c 1 -w 0 -i eth0 -S 198.18.8.1 198.18.8.1',
@@ -170,7 +175,7 @@ test('start-up sweep removes stale /32s in the pools only, never the node addres
   await t.dp.reconcile();
   const ipCommands = t.host.commands.filter((c) => c.startsWith('ip addr'));
   assert.deepEqual(ipCommands, [
-    'ip addr add 198.18.8.6/32 dev eth0',
+    'ip addr add 198.18.8.6/32 dev eth0 metric 4242',
     'ip addr del 198.18.8.5/32 dev eth0',
     'ip addr del 198.18.8.6/32 dev eth1',
   ]);
@@ -180,6 +185,27 @@ test('start-up sweep removes stale /32s in the pools only, never the node addres
       ['198.18.8.5', 'stale'],
       ['198.18.8.6', 'stale'],
     ],
+  );
+});
+
+test('before any pool is known, only /32s and /128s marked with the VIP metric are swept', async () => {
+  const host = new FakeHost();
+  host.addrs.get('eth0')?.push(
+    // A predecessor's VIP (SIGKILLed agent), a foreign /32 without the mark, a marked /24.
+    { local: '198.18.8.5', prefixlen: 32, family: 'inet', metric: VIP_ADDRESS_METRIC },
+    { local: '198.18.9.9', prefixlen: 32, family: 'inet' },
+    { local: '198.18.10.1', prefixlen: 24, family: 'inet', metric: VIP_ADDRESS_METRIC },
+    { local: '198.18.8.7', prefixlen: 32, family: 'inet', metric: 100 },
+  );
+  const t = setup(host);
+  await t.dp.reconcile();
+  assert.deepEqual(
+    t.host.commands.filter((c) => c.startsWith('ip addr')),
+    ['ip addr del 198.18.8.5/32 dev eth0'],
+  );
+  assert.deepEqual(
+    t.lines.filter((l) => l.event === 'unbind').map((l) => [l.vip, l.reason]),
+    [['198.18.8.5', 'stale']],
   );
 });
 

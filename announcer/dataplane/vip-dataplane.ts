@@ -33,15 +33,25 @@ export interface VipDataplaneOptions {
 }
 
 const hostPrefix = { 4: 32, 6: 128 } as const;
+
+/**
+ * Route metric the agent puts on every VIP it binds (`ip addr add … metric 4242`), so a restarted
+ * agent knows its predecessor's VIPs from the interface alone, before it has read a pool from the
+ * API server (or when it cannot). `ip -j addr` reports it for IPv4 and IPv6 alike (an address
+ * label would be IPv4-only; iproute2 6.1 cannot set the address `proto`). On a host-prefix address
+ * it changes no routing: /32 addresses get no prefix route, and a /128's route to itself is local.
+ */
+export const VIP_ADDRESS_METRIC = 4242;
 const alreadyThere = /File exists|Address already assigned/i;
 const notThere = /Cannot assign requested address|Address not found/i;
 
 /**
  * Puts VIPs on interfaces and takes them off, idempotently: `reconcile()` compares what should
  * be bound (`setDesired`) with what `ip -j addr show` reports and fixes the difference. Any
- * host-prefix (/32, /128) address inside a pool's blocks that is not desired is stale (a previous
- * run crashed while leading, or the lease was lost) and is removed; addresses outside the pools
- * are touched only if this process bound them. Calls are serialised.
+ * host-prefix (/32, /128) address that is not desired and carries {@link VIP_ADDRESS_METRIC} or
+ * lies inside a pool's blocks is stale (a previous run crashed while leading, or the lease was
+ * lost) and is removed; other addresses are touched only if this process bound them. Calls are
+ * serialised.
  */
 export class VipDataplane {
   private desired = new Map<string, DesiredVip>();
@@ -102,6 +112,7 @@ export class VipDataplane {
   }
 
   private isManaged(a: HostAddress): boolean {
+    if (a.metric === VIP_ADDRESS_METRIC) return true;
     const ip = parseIp(a.ip);
     return (
       ip !== null &&
@@ -163,7 +174,15 @@ export class VipDataplane {
       }
     }
     if (!present) {
-      const args = ['addr', 'add', `${vip}/${hostPrefix[family]}`, 'dev', want.iface];
+      const args = [
+        'addr',
+        'add',
+        `${vip}/${hostPrefix[family]}`,
+        'dev',
+        want.iface,
+        'metric',
+        String(VIP_ADDRESS_METRIC),
+      ];
       // Without nodad an IPv6 VIP sits "tentative" for a second before it can be used.
       if (family === 6) args.push('nodad');
       const r = await run('ip', args);

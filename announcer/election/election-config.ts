@@ -8,6 +8,24 @@
  */
 export type RenewMode = 'get-then-update' | 'update-first';
 
+/**
+ * When a holder that has seen another holder stops leading.
+ * - `'renew-deadline'`: client-go's rule, only once renewDeadline has passed without a successful
+ *   renewal (it keeps the guarded work, here a bound VIP, running meanwhile).
+ * - `'on-observe'`: at once, on the attempt that shows another unexpired holder (a GET, or a 409
+ *   on renew followed by a GET showing the other holder).
+ */
+export type StepDown = 'on-observe' | 'renew-deadline';
+
+/**
+ * What a holder does when its renewals fail because the API server cannot be reached (network
+ * errors, timeouts; not a 409 and not another holder seen).
+ * - `'release'`: client-go's rule, stop leading at the renew deadline.
+ * - `'keep'`: keep leading past the deadline while no other holder has been seen, retrying every
+ *   retryPeriod; peers that can reach the API server may take over meanwhile (split brain).
+ */
+export type OnApiOutage = 'release' | 'keep';
+
 /** One lease's election parameters, client-go's `LeaderElectionConfig` in milliseconds. */
 export interface ElectionConfig {
   namespace: string;
@@ -21,6 +39,10 @@ export interface ElectionConfig {
   /** Pause between attempts (holders exactly, candidates jittered by up to {@link JITTER_FACTOR}). */
   retryPeriodMs: number;
   renewMode: RenewMode;
+  /** Default `'renew-deadline'` (client-go). */
+  stepDown?: StepDown;
+  /** Default `'release'` (client-go). */
+  onApiOutage?: OnApiOutage;
   /** Labels set when this elector creates the lease (e.g. `l2bench.io/run`). */
   labels?: Record<string, string>;
 }

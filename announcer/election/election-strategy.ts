@@ -111,7 +111,7 @@ export function makeStrategy(deps: StrategyDeps): ElectionStrategy {
         electionFor: (a) =>
           refOf({
             namespace: leaseNamespace,
-            name: shardLeaseName(shardOf(a.service, spec.shards), spec.shards),
+            name: shardLeaseName(shardOf(a.electAs ?? a.service, spec.shards), spec.shards),
           }),
         makeElector: (ref, _members, events) => polling(ref, events),
       };
@@ -156,7 +156,7 @@ export function makeStrategy(deps: StrategyDeps): ElectionStrategy {
       const lease = { namespace: leaseNamespace, name: nodeLeaseName(base.identity) };
       return {
         spec,
-        electionFor: (a) => ({ key: `node-lease/${a.service}`, lease }),
+        electionFor: (a) => ({ key: `node-lease/${a.electAs ?? a.service}`, lease }),
         makeElector: (ref, members, events) =>
           new NodeLeaseServiceElector(
             placement,

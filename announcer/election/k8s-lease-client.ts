@@ -16,7 +16,7 @@ import { formatMicroTime, parseMicroTime } from './micro-time.js';
 
 /** Called once per API request: HTTP status (0 when no response arrived) and wall latency. */
 export type LeaseRequestObserver = (
-  verb: 'get' | 'create' | 'update' | 'list' | 'watch',
+  verb: 'get' | 'create' | 'update' | 'list' | 'watch' | 'delete',
   code: number,
   latencyMs: number,
 ) => void;
@@ -179,6 +179,20 @@ export class K8sLeaseClient implements LeaseClient, LeaseWatchApi {
     } catch (err) {
       this.#onRequest?.('list', statusOf(err), performance.now() - startMs);
       throw err;
+    }
+  }
+
+  /** DELETE of one Lease (the lease garbage collector's); a Lease already gone is not an error. */
+  async delete(namespace: string, name: string): Promise<void> {
+    const startMs = performance.now();
+    try {
+      const res = await this.#api.deleteNamespacedLeaseWithHttpInfo({ name, namespace }, this.#callOptions);
+      this.#onRequest?.('delete', res.httpStatusCode, performance.now() - startMs);
+    } catch (err) {
+      this.#onRequest?.('delete', statusOf(err), performance.now() - startMs);
+      if (statusOf(err) !== 404) throw err;
+    } finally {
+      this.#lastSeen.delete(`${namespace}/${name}`);
     }
   }
 

@@ -37,7 +37,9 @@ type Election = Omit<LeaseRecord, 'resourceVersion'>;
  * - A holder renews at once after acquiring (wait.Until runs its first round immediately), then
  *   every retryPeriod after the previous round. A failing round is retried every retryPeriod;
  *   when renewDeadline has passed since the round began it stops leading and becomes a
- *   candidate again. It keeps leading until then even if it has seen another holder.
+ *   candidate again. It keeps leading until then even if it has seen another holder
+ *   (unless {@link ElectionConfig.stepDown} is `'on-observe'`; {@link ElectionConfig.onApiOutage}
+ *   `'keep'` stretches the deadline while the API server is unreachable).
  * - {@link ElectionConfig.renewMode} picks GET+PUT per attempt or client-go >= 0.30's
  *   optimistic PUT of the cached record with GET+PUT as the fallback.
  * - `stop({ release: true })` hands the lease over like ReleaseOnCancel: holder `''`,
@@ -145,26 +147,63 @@ export class LeaderElector {
     return false;
   }
 
-  /** wait.Until(retryPeriod) around PollImmediateUntil(retryPeriod) bounded by renewDeadline. */
+  /**
+   * wait.Until(retryPeriod) around PollImmediateUntil(retryPeriod) bounded by renewDeadline.
+   * Returns when leadership ends: the deadline ran out, stop(), or (`stepDown: 'on-observe'`)
+   * another holder was seen. With `onApiOutage: 'keep'` a round whose failures were all
+   * unreachable-API errors runs past its deadline until a renewal lands or another holder shows.
+   */
   async #renew(signal: AbortSignal): Promise<void> {
     const { renewDeadlineMs, retryPeriodMs } = this.#cfg;
+    const onObserve = this.#cfg.stepDown === 'on-observe';
+    const keep = this.#cfg.onApiOutage === 'keep';
     for (;;) {
       const deadlineMs = this.#clock.now() + renewDeadlineMs;
+      // Whether every failure of this round was the API server being unreachable.
+      let onlyUnreachable = true;
       for (;;) {
         const attemptStartMs = this.#clock.now();
+        const pastDeadline = attemptStartMs >= deadlineMs;
+        // Past the deadline (keep) each attempt gets renewDeadline of its own, like a candidate's.
+        const attemptDeadlineMs = pastDeadline ? attemptStartMs + renewDeadlineMs : deadlineMs;
         // Not cut short by stop(): a release needs the resourceVersion this attempt returns.
-        if ((await this.#attempt(deadlineMs, null)) === 'success') break;
+        const outcome = await this.#attempt(attemptDeadlineMs, null);
+        if (outcome === 'success') break;
         if (signal.aborted) return;
+        if (outcome !== 'error') onlyUnreachable = false;
+        // A holder that has seen another one steps down at once when asked to, and always once it
+        // is holding on past its deadline (it has no lease left to defend).
+        if (outcome === 'held-by-other' && (onObserve || pastDeadline)) return;
+        if (outcome === 'conflict' && (onObserve || pastDeadline) && (await this.#otherHolderSeen())) return;
+        if (signal.aborted) return;
+        const holdOn = keep && onlyUnreachable;
         // The poll ticks every retryPeriod from the attempt's start; the deadline ends it mid-wait.
-        await this.#clock.sleep(
-          Math.min(attemptStartMs + retryPeriodMs, deadlineMs) - this.#clock.now(),
-          signal,
-        );
-        if (signal.aborted || this.#clock.now() >= deadlineMs) return;
+        const nextMs = attemptStartMs + retryPeriodMs;
+        await this.#clock.sleep((holdOn ? nextMs : Math.min(nextMs, deadlineMs)) - this.#clock.now(), signal);
+        if (signal.aborted || (!holdOn && this.#clock.now() >= deadlineMs)) return;
       }
       await this.#clock.sleep(retryPeriodMs, signal);
       if (signal.aborted) return;
     }
+  }
+
+  /**
+   * After a 409 on renew: one GET to learn who wrote. True if it shows another unexpired holder
+   * (the record changed, so client-go's local expiry timer restarts and it is valid).
+   */
+  async #otherHolderSeen(): Promise<boolean> {
+    const { namespace, leaseName, identity, renewDeadlineMs } = this.#cfg;
+    const read = this.#client.get(namespace, leaseName).catch(() => null);
+    const current = await this.#withDeadline(read, this.#clock.now() + renewDeadlineMs, null);
+    if (current === null || current === 'timeout' || current === 'stopped') return false;
+    this.#cached = current;
+    if (this.#observed === null || !sameElectionState(this.#observed, current)) this.#observe(current);
+    this.#reportTransition();
+    return (
+      current.holderIdentity !== '' &&
+      current.holderIdentity !== identity &&
+      this.#leaseValid(this.#clock.now())
+    );
   }
 
   /** One tryAcquireOrRenew, raced against `deadlineMs` (and `stopSignal`), then reported. */

@@ -39,7 +39,9 @@ const rvNumber = (rv: string): number => (/^\d+$/.test(rv) ? Number(rv) : Number
  * - The holder renews every {@link watchRenewIntervalMs} with a bare PUT of the record it last
  *   wrote (it has the resourceVersion; no GET), retries every retryPeriod after a failure, and
  *   stops leading once renewDeadline has passed since the start of its last successful renewal,
- *   or as soon as its watch shows another holder. Candidates wait leaseDuration from the moment
+ *   or as soon as its watch shows another holder (always: this elector steps down on observe;
+ *   `onApiOutage: 'keep'` stretches the deadline while every failure was the API server's
+ *   absence, never past a seen holder or a 409). Candidates wait leaseDuration from the moment
  *   they saw that renewal, so a holder cut off from the API server stops at least
  *   leaseDuration − renewDeadline before anyone can take over.
  * - A lease that exists without the watch label (left by another strategy) is found by the 409 on
@@ -61,6 +63,8 @@ export class WatchLeaseElector {
   #leading = false;
   #lastSuccessStartMs = Number.NEGATIVE_INFINITY;
   #lastFailureMs = Number.NEGATIVE_INFINITY;
+  /** No 409 since the last successful renewal: the failures, if any, were the API server's absence. */
+  #onlyUnreachable = true;
   #conflict: { rv: string; atMs: number } | null = null;
   #absentSinceMs: number | null = null;
   #jitter: { rv: string; ms: number } | null = null;
@@ -129,7 +133,11 @@ export class WatchLeaseElector {
     if (this.#leading) {
       if (cur !== null && cur.rec.holderIdentity !== identity) return { kind: 'step-down' };
       const deadlineMs = this.#lastSuccessStartMs + renewDeadlineMs;
-      if (nowMs >= deadlineMs) return { kind: 'step-down' };
+      if (nowMs >= deadlineMs) {
+        // onApiOutage keep: past the deadline only while every failure was an unreachable API.
+        if (this.#cfg.onApiOutage !== 'keep' || !this.#onlyUnreachable) return { kind: 'step-down' };
+        return { kind: 'renew', atMs: Math.max(nowMs, this.#lastFailureMs + retryPeriodMs) };
+      }
       const atMs = Math.max(
         this.#lastSuccessStartMs + this.#renewEveryMs,
         this.#lastFailureMs + retryPeriodMs,
@@ -226,7 +234,10 @@ export class WatchLeaseElector {
       };
       send = () => this.#client.update(namespace, leaseName, next);
     }
-    const deadlineMs = this.#leading ? this.#lastSuccessStartMs + renewDeadlineMs : startMs + renewDeadlineMs;
+    // A holder's request may run until its renew deadline; past it (onApiOutage keep), or as a
+    // candidate, renewDeadline of its own.
+    const roundEndMs = this.#lastSuccessStartMs + renewDeadlineMs;
+    const deadlineMs = this.#leading && startMs < roundEndMs ? roundEndMs : startMs + renewDeadlineMs;
     let outcome: 'success' | 'conflict' | 'error';
     try {
       const result = await raceDeadline(send(), deadlineMs - startMs, (ms, s) => this.#clock.sleep(ms, s));
@@ -243,6 +254,7 @@ export class WatchLeaseElector {
     if (outcome === 'success') {
       this.#lastSuccessStartMs = startMs;
       this.#lastFailureMs = Number.NEGATIVE_INFINITY;
+      this.#onlyUnreachable = true;
       this.#conflict = null;
       this.#adopted = null;
       if (!this.#leading) {
@@ -257,6 +269,7 @@ export class WatchLeaseElector {
         // another holder) after retryPeriod.
         this.#own = null;
         this.#lastFailureMs = startMs;
+        this.#onlyUnreachable = false;
       } else this.#conflict = { rv: cur?.rec.resourceVersion ?? '', atMs: this.#clock.now() };
     } else {
       this.#lastFailureMs = startMs;

@@ -240,3 +240,61 @@ test('never one address for two services, even with duplicate statuses and reque
   assert.deepEqual(ips(plan, 'default/s1'), ['198.18.8.1']);
   assert.notDeepEqual(ips(plan, 'default/s2'), ['198.18.8.1']);
 });
+
+/** A service with a sharing key and the given TCP ports. */
+function sharing(
+  name: string,
+  key: string,
+  ports: number[],
+  opts: Parameters<typeof svc>[1] = {},
+): V1Service {
+  const s = svc(name, { ...opts, annotations: { 'lbipam.cilium.io/sharing-key': key, ...opts.annotations } });
+  s.spec = { ...s.spec, ports: ports.map((port) => ({ port, protocol: 'TCP' })) };
+  return s;
+}
+
+test('sharing key: services with one key and distinct ports get one address', () => {
+  const plan = planAllocations({
+    pools: [small],
+    services: [sharing('a', 'k', [80]), sharing('b', 'k', [443]), svc('c')],
+  });
+  assert.deepEqual(ips(plan, 'default/a'), ['198.18.8.1']);
+  assert.deepEqual(ips(plan, 'default/b'), ['198.18.8.1']);
+  assert.deepEqual(ips(plan, 'default/c'), ['198.18.8.2']);
+  assert.equal(plan.pools[0]?.used, 2n, 'a shared address counts once');
+});
+
+test('sharing key: a port clash, another key or another namespace means an address of its own', () => {
+  const big = pool('big', { blocks: [{ cidr: '198.18.8.0/29' }] });
+  const plan = planAllocations({
+    pools: [big],
+    services: [
+      sharing('a', 'k', [80]),
+      sharing('b', 'k', [80]),
+      sharing('c', 'other', [443]),
+      sharing('d', 'k', [443], { ns: 'team-b' }),
+      sharing('e', 'k', [8080]),
+    ],
+  });
+  const a = ips(plan, 'default/a');
+  assert.ok(a);
+  assert.notDeepEqual(ips(plan, 'default/b'), a, 'port 80 twice');
+  assert.notDeepEqual(ips(plan, 'default/c'), a, 'another key');
+  assert.notDeepEqual(ips(plan, 'team-b/d'), a, 'another namespace');
+  assert.deepEqual(ips(plan, 'default/e'), a, 'same key, free port');
+});
+
+test('sharing key: a shared address is kept by both, and may be requested by a sharer', () => {
+  const plan = planAllocations({
+    pools: [small],
+    services: [
+      sharing('a', 'k', [80], { ingress: ['198.18.8.2'] }),
+      sharing('b', 'k', [443], { ingress: ['198.18.8.2'] }),
+      sharing('c', 'k', [22], { annotations: { 'io.cilium/lb-ipam-ips': '198.18.8.2' } }),
+      svc('d', { annotations: { 'io.cilium/lb-ipam-ips': '198.18.8.2' } }),
+    ],
+  });
+  for (const k of ['default/a', 'default/b', 'default/c']) assert.deepEqual(ips(plan, k), ['198.18.8.2'], k);
+  assert.equal(outcome(plan, 'default/d')?.kind, 'pending');
+  assert.equal((outcome(plan, 'default/d') as { reason: string }).reason, 'conflict');
+});

@@ -2,9 +2,11 @@ import type { V1Service } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../k8s/label-selector.js';
 import {
   ingressIps,
+  portKeys,
   requestedIps,
   serviceKey,
   serviceSelectorLabels,
+  sharingGroup,
   wantsLbAddress,
 } from '../k8s/service-fields.js';
 import { formatIp, type IpAddress, parseIp } from './ip-address.js';
@@ -88,16 +90,49 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * 1. a service keeps the addresses its status (or `previous`) shows if they are still in a
  *    usable pool that selects it (disabled pools keep existing allocations, as in Cilium);
  * 2. services that request addresses (annotation `io.cilium/lb-ipam-ips`, `spec.loadBalancerIP`)
- *    get them if free, else an `AddressConflict`: an address is never given to two services;
+ *    get them if free, else an `AddressConflict`: an address is never given to two services
+ *    (unless they share it, below);
  * 3. the rest get the first free address of each of their `spec.ipFamilies` from the first
  *    enabled, selecting pool, else `exhausted` (pools exist but are full) or `no-pool`.
  * Addresses of services that no longer exist are free simply because nothing holds them.
+ *
+ * Sharing (Cilium's `lbipam.cilium.io/sharing-key`): a service whose namespace and key match an
+ * address's holders, and whose `port/protocol` pairs clash with none of theirs, may keep, request
+ * or (before taking a free one) be given that address. A clash means an address of its own.
  */
 export function planAllocations(input: IpamInput): IpamPlan {
   const pools = parsePools(input.pools);
   const usable = pools.filter((p) => p.problem === null);
   const used = new Map<string, { holder: string; pool: string }>();
+  /** Shared addresses: the sharing group and the ports already taken on them. */
+  const shares = new Map<string, { group: string; ports: Set<string>; ip: IpAddress }>();
+  const canShare = (svc: V1Service, ip: IpAddress): boolean => {
+    const share = shares.get(ipKey(ip));
+    const group = sharingGroup(svc);
+    return share !== undefined && group === share.group && portKeys(svc).every((p) => !share.ports.has(p));
+  };
+  const free = (svc: V1Service, ip: IpAddress): boolean => !used.has(ipKey(ip)) || canShare(svc, ip);
+  const take = (svc: V1Service, ip: IpAddress, pool: string): void => {
+    const k = ipKey(ip);
+    const share = shares.get(k);
+    if (used.has(k) && share) {
+      for (const p of portKeys(svc)) share.ports.add(p);
+      return;
+    }
+    used.set(k, { holder: serviceKey(svc), pool });
+    const group = sharingGroup(svc);
+    if (group !== null) shares.set(k, { group, ports: new Set(portKeys(svc)), ip });
+  };
   const outcomes = new Map<string, ServiceOutcome>();
+  /** An address of this family already given to the service's sharing group that it may join. */
+  const sharedWith = (svc: V1Service, candidates: readonly ParsedPool[], family: 4 | 6) => {
+    for (const [k, share] of shares) {
+      const pool = used.get(k)?.pool;
+      if (share.ip.family !== family || !canShare(svc, share.ip)) continue;
+      if (candidates.some((p) => p.name === pool)) return { ip: share.ip, pool: pool ?? '' };
+    }
+    return null;
+  };
 
   const services = [...input.services].sort(
     (a, b) =>
@@ -112,7 +147,7 @@ export function planAllocations(input: IpamInput): IpamPlan {
     const key = serviceKey(svc);
     const texts = ips.map(formatIp);
     ips.forEach((ip, i) => {
-      used.set(ipKey(ip), { holder: key, pool: poolNames[i] ?? '' });
+      take(svc, ip, poolNames[i] ?? '');
     });
     outcomes.set(key, {
       kind: 'assigned',
@@ -132,7 +167,7 @@ export function planAllocations(input: IpamInput): IpamPlan {
     if (requested.ips.length > 0 && !sameSet(current, requested.ips)) continue;
     const ips = current.map((t) => parseIp(t));
     const owners = ips.map((ip) => (ip ? usable.find((p) => inPool(p, ip) && selecting(svc, p)) : undefined));
-    if (ips.every((ip, i) => ip && owners[i] && !used.has(ipKey(ip)))) {
+    if (ips.every((ip, i) => ip && owners[i] && free(svc, ip))) {
       assign(
         svc,
         ips as IpAddress[],
@@ -157,7 +192,7 @@ export function planAllocations(input: IpamInput): IpamPlan {
     for (const text of requested.ips) {
       const ip = parseIp(text) as IpAddress;
       const holder = used.get(ipKey(ip));
-      if (holder) {
+      if (holder && !canShare(svc, ip)) {
         const message = `requested address ${text} is already allocated to ${holder.holder}`;
         outcomes.set(key, {
           kind: 'pending',
@@ -199,23 +234,17 @@ export function planAllocations(input: IpamInput): IpamPlan {
         outcomes.set(key, { kind: 'pending', key, reason: 'no-pool', message, pools: [] });
         break;
       }
-      const found = firstFree(candidates, family, used);
+      const found = sharedWith(svc, candidates, family) ?? firstFree(candidates, family, used);
       if (!found) {
         const names = candidates.map((p) => p.name);
         const message = `no free IPv${family} address in pool${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
         outcomes.set(key, { kind: 'pending', key, reason: 'exhausted', message, pools: names });
         break;
       }
-      // Reserve now so the next family (or service) does not pick the same address.
-      used.set(ipKey(found.ip), { holder: key, pool: found.pool });
       ips.push(found.ip);
       owners.push(found.pool);
     }
-    if (outcomes.has(key)) {
-      for (const ip of ips) used.delete(ipKey(ip));
-    } else {
-      assign(svc, ips, owners);
-    }
+    if (!outcomes.has(key)) assign(svc, ips, owners);
   }
 
   // Services that stopped being LoadBalancers but still show an address from a pool.

@@ -64,3 +64,20 @@ export function serviceSelectorLabels(svc: V1Service): Record<string, string> {
     'io.kubernetes.service.name': svc.metadata?.name ?? '',
   };
 }
+
+/**
+ * Cilium's annotation for address sharing: LoadBalancer services of one namespace with the same
+ * value may get the same address when their ports do not clash (Cilium's LB IPAM "sharing key").
+ */
+export const sharingKeyAnnotation = 'lbipam.cilium.io/sharing-key';
+
+/** `namespace/key` of the service's sharing group, or null when it does not share. */
+export function sharingGroup(svc: V1Service): string | null {
+  const key = svc.metadata?.annotations?.[sharingKeyAnnotation]?.trim();
+  return key ? `${svc.metadata?.namespace ?? ''}/${key}` : null;
+}
+
+/** `port/protocol` of each service port: two services sharing one address must not repeat one. */
+export function portKeys(svc: V1Service): string[] {
+  return (svc.spec?.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
+}

@@ -32,6 +32,11 @@ export interface Announcement {
    * whichever nodes it applies to, sorted: the node-lease strategy's eligibility test.
    */
   selectingPolicies: string[];
+  /**
+   * Set when this service shares its address with others and one election decides for all of
+   * them (`--shared-address-election per-address`): the service whose election that is.
+   */
+  electAs?: string;
 }
 
 /** Everything the selection depends on. */

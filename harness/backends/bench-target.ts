@@ -1,12 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerEventLog } from '../deployment/announcer-events.js';
 import { BackendError } from '../errors.js';
+import type { ServicePlan } from '../manifests/scenario-objects.js';
+import type { WireObservations } from '../measure/arp-lines.js';
+import type { ComponentLeaseWindow } from '../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../measure/cpu-sampler.js';
 import type { RunningProbes, StartProbesOptions } from '../measure/k6-probe.js';
-import type { AnnouncerEventLog } from '../run/announcer-events.js';
-import type { FaultKind } from '../run/results-schema.js';
-import type { ServicePlan } from '../run/scenario-objects.js';
-import type { ResolvedScenario } from '../run/scenario-schema.js';
+import type { FaultKind } from '../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 
 /** A service as deployed: its plan, the Lease that decides who announces it and, once IPAM assigned one, its VIP. */
 export interface DeployedService extends ServicePlan {
@@ -50,6 +52,13 @@ export interface BenchTarget extends AsyncDisposable {
   controlPlaneCpu(): SampledProcess[];
   /** CPU sources of the running announcers (empty while they are stopped). */
   agentCpu(): SampledProcess[];
+  /** Leader election of kube-controller-manager and kube-scheduler, where the backend runs them. */
+  readonly controlPlaneLeases?: { window(startMs: number, endMs: number): ComponentLeaseWindow[] };
+  /**
+   * Points the announcement policy at the scenario's services (true) or at none (false), with the
+   * agents left running: the idle window's reference. Backends without it skip idle windows.
+   */
+  setAnnouncing?(announcing: boolean): Promise<void>;
 
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   prepare(): Promise<void>;
@@ -80,12 +89,24 @@ export interface BenchTarget extends AsyncDisposable {
   /** Starts k6 probes from the client side (a client namespace or container). */
   startProbes(spec: ProbeSpec): Promise<RunningProbes>;
   /**
-   * Injects `fault` into the named node and, for freeze and partition, holds it for the scenario's
-   * length before lifting it. Returns once the fault is in place (crash, graceful) or lifted.
+   * Starts watching who answers ARP for `vips` on the client's segment, and which node has them
+   * bound, for at most `maxSeconds` (harness/measure/arp-watch.ts). Absent where the backend cannot.
+   */
+  startWireWatch?(vips: readonly string[], maxSeconds: number): Promise<WireWatch>;
+  /**
+   * Injects `fault` into the named node and, for freeze, partition and control-plane-outage (every
+   * node's, not only the named one's), holds it for the scenario's length before lifting it.
+   * Returns once the fault is in place (node-crash, graceful), the agent restarted (agent-crash),
+   * or the fault lifted.
    */
   injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
   /** Brings the node back to a working agent and echo backend after a trial. */
   restoreNode(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** A running wire watch; `stop` ends it and returns what it saw. */
+export interface WireWatch {
+  stop(): Promise<WireObservations>;
 }
 
 /** Inputs every backend gets to start a target for one variant. */
@@ -95,6 +116,8 @@ export interface BenchTargetOptions {
   k6Path: string;
   progress: (line: string) => void;
   signal: AbortSignal;
+  /** The cluster backend's `--context` and `--yes` (other backends ignore them). */
+  cluster?: { context?: string; yes?: boolean };
 }
 
 /**

@@ -1,5 +1,3 @@
-import { ensureDockerEngine } from '../docker/docker-engine.js';
-import { buildL2benchImages } from '../docker/images.js';
 import { ScenarioError } from '../errors.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 import { resolveTool } from '../tools/resolve-tool.js';
@@ -7,6 +5,8 @@ import type { ToolName } from '../tools/tool-versions.js';
 import type { BenchTarget, BenchTargetOptions } from './bench-target.js';
 import { ClusterBenchTarget, type ClusterChoice } from './cluster/cluster-bench-target.js';
 import { DockerBenchTarget } from './docker/docker-bench-target.js';
+import { ensureDockerEngine } from './docker/docker-engine.js';
+import { buildL2benchImages } from './docker/images.js';
 import { DockerCli } from './kind/docker-cli.js';
 import { KindBenchTarget } from './kind/kind-bench-target.js';
 import { ensureKindNetwork } from './kind/kind-cluster.js';
@@ -30,11 +30,12 @@ export interface BackendDriver {
 }
 
 const localDriver: BackendDriver = {
-  tools: ['kube-apiserver', 'etcd', 'k6'],
+  tools: ['kube-apiserver', 'kube-scheduler', 'etcd', 'k6'],
   async prepareHost(progress) {
-    await ensureDebianPackages(['iproute2', 'arping', 'curl'], progress);
+    await ensureDebianPackages(['iproute2', 'arping', 'curl', 'tcpdump'], progress);
     await Promise.all([
       resolveTool('kube-apiserver', { onProgress: progress }),
+      resolveTool('kube-scheduler', { onProgress: progress }),
       resolveTool('etcd', { onProgress: progress }),
     ]);
   },
@@ -64,12 +65,13 @@ const kindDriver: BackendDriver = {
   start: (o) => KindBenchTarget.start(o),
 };
 
-/** `--context` and `--yes` of the cluster backend (the CLI sets these variables). */
-function clusterChoice(env: NodeJS.ProcessEnv = process.env): ClusterChoice {
-  return {
-    ...(env.L2BENCH_CLUSTER_CONTEXT ? { context: env.L2BENCH_CLUSTER_CONTEXT } : {}),
-    yes: env.L2BENCH_CLUSTER_YES === '1',
-  };
+/**
+ * `--context` and `--yes` of the cluster backend: the CLI's options, else the documented variables
+ * `L2BENCH_CLUSTER_CONTEXT` and `L2BENCH_CLUSTER_YES=1`.
+ */
+function clusterChoice(o: BenchTargetOptions, env: NodeJS.ProcessEnv = process.env): ClusterChoice {
+  const context = o.cluster?.context ?? env.L2BENCH_CLUSTER_CONTEXT;
+  return { ...(context ? { context } : {}), yes: o.cluster?.yes === true || env.L2BENCH_CLUSTER_YES === '1' };
 }
 
 const clusterDriver: BackendDriver = {
@@ -78,7 +80,7 @@ const clusterDriver: BackendDriver = {
     await ensureDebianPackages(['curl'], progress);
     await resolveAnnouncerImage('IfNotPresent', process.env, progress);
   },
-  start: (o) => ClusterBenchTarget.start(o, clusterChoice()),
+  start: (o) => ClusterBenchTarget.start(o, clusterChoice(o)),
 };
 
 /** Backend name → driver. A backend not listed here is not built yet. */

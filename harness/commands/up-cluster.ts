@@ -1,5 +1,5 @@
-import { checkNodeCount } from '../backends/local/address-plan.js';
 import { StartedLocalCluster } from '../backends/local/local-cluster.js';
+import { checkNodeCount } from '../cluster/address-plan.js';
 import { untilAborted } from '../shutdown-signal.js';
 import { ensureDebianPackages } from '../tools/debian-packages.js';
 

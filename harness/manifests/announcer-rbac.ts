@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1PolicyRule } from '@kubernetes/client-node';
-import { RUN_LABEL } from '../run/scenario-objects.js';
 import { type ManifestOptions, systemNamespace } from './manifest-options.js';
+import { RUN_LABEL } from './scenario-objects.js';
 
 /** ServiceAccount the agents and the operator run as. */
 export const ANNOUNCER_SERVICE_ACCOUNT = 'l2bench-announcer';
@@ -25,12 +25,15 @@ export const ANNOUNCER_CLUSTER_RULES: readonly V1PolicyRule[] = [
   { apiGroups: ['cilium.io'], resources: ['ciliumloadbalancerippools/status'], verbs: ['update', 'patch'] },
 ];
 
-/** Election: get/create/update (a release is an update), list/watch. Granted per namespace only. */
+/**
+ * Election: get/create/update (a release is an update), list/watch; delete for Cilium's lease GC.
+ * Granted per namespace only.
+ */
 export const LEASE_RULES: readonly V1PolicyRule[] = [
   {
     apiGroups: ['coordination.k8s.io'],
     resources: ['leases'],
-    verbs: ['get', 'create', 'update', 'list', 'watch'],
+    verbs: ['get', 'create', 'update', 'list', 'watch', 'delete'],
   },
 ];
 

@@ -1,5 +1,4 @@
 import type { V1DaemonSet, V1Deployment, V1EnvVar, V1SecurityContext } from '@kubernetes/client-node';
-import { ECHO_SELECTOR, RUN_LABEL } from '../run/scenario-objects.js';
 import { announcerFlags } from './announcer-flags.js';
 import { ANNOUNCER_SERVICE_ACCOUNT } from './announcer-rbac.js';
 import {
@@ -8,6 +7,7 @@ import {
   OPERATOR_METRICS_PORT,
   systemNamespace,
 } from './manifest-options.js';
+import { ECHO_SELECTOR, RUN_LABEL } from './scenario-objects.js';
 
 const AGENT_SELECTOR = { 'app.kubernetes.io/name': 'l2bench-announcer' };
 const OPERATOR_SELECTOR = { 'app.kubernetes.io/name': 'l2bench-ipam-operator' };

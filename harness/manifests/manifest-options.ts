@@ -1,4 +1,4 @@
-import type { ResolvedScenario } from '../run/scenario-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 
 /**
  * The announcer image as a backend made it available to the cluster's nodes (for kind: built by

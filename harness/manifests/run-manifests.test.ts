@@ -11,12 +11,13 @@ import type {
 } from '@kubernetes/client-node';
 import { parseAgentConfig } from '../../announcer/config.js';
 import { repoRoot } from '../paths.js';
-import { parseManifests } from '../run/apply-manifests.js';
-import { RUN_LABEL } from '../run/scenario-objects.js';
-import { parseScenario, type ResolvedScenario, resolveScenario } from '../run/scenario-schema.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import { type ResolvedScenario, resolveScenario } from '../scenario/scenario-schema.js';
 import { ANNOUNCER_CLUSTER_RULES, LEASE_RULES } from './announcer-rbac.js';
+import { parseManifests } from './apply-manifests.js';
 import { AGENT_NODE_LABEL, type ManifestOptions, systemNamespace } from './manifest-options.js';
 import { runManifests, serviceManifests } from './run-manifests.js';
+import { RUN_LABEL } from './scenario-objects.js';
 
 function scenario(extra = ''): ResolvedScenario {
   const yaml = `name: m

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { repoRoot } from '../paths.js';
-import { readManifestDir } from '../run/apply-manifests.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../run/scenario-objects.js';
 import { announcerRbac } from './announcer-rbac.js';
 import { agentDaemonSet, echoDeployment, operatorDeployment } from './announcer-workloads.js';
+import { readManifestDir } from './apply-manifests.js';
 import { type ManifestOptions, systemNamespace } from './manifest-options.js';
+import { announcementObjects, planServices, RUN_LABEL, serviceObject } from './scenario-objects.js';
 
 /** The CRDs (pool, policy): announcer/deploy/crds, shared with the local backend. Cluster-scoped, unlabelled. */
 export function crdManifests(): KubernetesObject[] {

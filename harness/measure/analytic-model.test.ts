@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { parseScenario } from '../run/scenario-schema.js';
-import { mulberry32 } from '../run/statistics.js';
+import { mulberry32 } from '../results/statistics.js';
+import { parseScenario } from '../scenario/scenario-file.js';
 import { JITTER_FACTOR, leaseModelInputFor, leaseRequestModel, relativeError } from './analytic-model.js';
 
 const close = (actual: number, expected: number, what: string) =>
@@ -98,7 +98,10 @@ test('scenario input: policy elects announced services, all-services elects ever
     implementation: 'bundled',
     leaseDurationMs: 15000,
     renewDeadlineMs: 5000,
+    // Cilium's lease GC runs in every node's agent, the unselected node's too.
+    gcAgents: 4,
   });
+  assert.equal(leaseRequestModel(policy).listPerSecond, 4 / 60);
   assert.equal(leaseModelInputFor(parseScenario(text('all-services'), 'x')).services, 5 + 5 + 2 + 1);
   assert.equal(
     leaseModelInputFor(parseScenario(text('all-services'), 'x'), { systemServices: 0 }).services,
@@ -119,6 +122,20 @@ test('kube-vip elects update-first (its client-go v0.33) while the bundled opera
   // Services: 5 PUT/s by holders + 5 × 2 others / 1.6 s GETs; operator (1 candidate): 1 GET + 1 PUT per s.
   close(m.updatePerSecond, 5 + 1, 'PUTs');
   close(m.getPerSecond, (5 * 2) / 1.6 + 1, 'GETs');
+});
+
+test("kube-vip's services-lease mode is one Lease for any number of services", () => {
+  const input = leaseModelInputFor(
+    parseScenario(
+      'name: x\nnodes: {count: 3}\nservices: {announced: 5}\nannouncer: {implementation: kube-vip, kubeVipMode: services-lease, leaseDurationMs: 5s, renewDeadlineMs: 3s, retryPeriodMs: 1s}\n',
+      'x',
+    ),
+  );
+  assert.equal(input.services, 1);
+  const m = leaseRequestModel({ ...input, operatorCandidates: 1 });
+  // One holder PUT/s + 2 others' GETs every 1.6 s; operator: 1 GET + 1 PUT per s.
+  close(m.updatePerSecond, 1 + 1, 'PUTs');
+  close(m.getPerSecond, 2 / 1.6 + 1, 'GETs');
 });
 
 test('relativeError is signed and handles a zero model', () => {

@@ -1,8 +1,8 @@
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import type { StrategySpec } from '../../announcer/election/election-strategy.js';
 import { strategyRequestsPerSecond } from '../../announcer/election/request-model.js';
-import { KUBE_VIP_RENEW_MODE } from '../peers/kube-vip.js';
-import type { Scenario } from '../run/scenario-schema.js';
+import { KUBE_VIP_RENEW_MODE } from '../scenario/peer-rules.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
 
 /**
  * client-go `leaderelection.JitterFactor`, from the agent's own election module. A candidate that
@@ -11,14 +11,6 @@ import type { Scenario } from '../run/scenario-schema.js';
  * average. The holder renews on a plain `wait.Until(retryPeriod)`, without jitter.
  */
 export { JITTER_FACTOR };
-
-/**
- * Worst-case takeover after a holder dies, in ms: the lease runs out, then a candidate waits up to
- * (1 + JITTER_FACTOR) retry periods before its next try.
- */
-export function worstCaseTakeoverMs(leaseDurationMs: number, retryPeriodMs: number): number {
-  return leaseDurationMs + (1 + JITTER_FACTOR) * retryPeriodMs;
-}
 
 /**
  * How the holder renews.
@@ -48,7 +40,15 @@ export interface LeaseModelInput {
   /** Needed by the watch-based strategies (their holders renew every max(RP, min(LD/3, RD − RP))). */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
+  /**
+   * Agents running Cilium's lease GC (one LIST of the lease namespace per agent per minute):
+   * every bundled agent that elects services, selected by the policy or not. Default 0.
+   */
+  gcAgents?: number;
 }
+
+/** Cilium's lease GC timer (pkg/l2announcer), which the bundled agent keeps. */
+export const LEASE_GC_PERIOD_MS = 60_000;
 
 /** One source of lease traffic. */
 export interface LeaseModelLine {
@@ -66,6 +66,8 @@ export interface LeaseModel {
   getPerSecond: number;
   updatePerSecond: number;
   watchPerSecond: number;
+  /** The lease GC's LISTs: `gcAgents` per minute. */
+  listPerSecond: number;
   /** Leases are created once, at acquisition; none in steady state. */
   createPerSecond: 0;
   lines: LeaseModelLine[];
@@ -133,6 +135,7 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
     getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
     updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
     watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
+    listPerSecond: ((input.gcAgents ?? 0) * 1000) / LEASE_GC_PERIOD_MS,
     createPerSecond: 0,
     lines,
   };
@@ -148,10 +151,14 @@ export function leaseModelInputFor(
   options: { systemServices?: number } = {},
 ): LeaseModelInput {
   const { announced, unannounced, clusterIP } = scenario.services;
-  const services =
+  const elected =
     scenario.announcer.selection === 'policy'
       ? announced
       : announced + unannounced + clusterIP + (options.systemServices ?? 1);
+  // kube-vip's services-lease mode elects one Lease whatever the number of services.
+  const oneLease =
+    scenario.announcer.implementation === 'kube-vip' && scenario.announcer.kubeVipMode === 'services-lease';
+  const services = oneLease ? Math.min(1, elected) : elected;
   const { implementation, renewMode, retryPeriodMs } = scenario.announcer;
   // kube-vip's elections are client-go's leaderelection of the client-go in its go.mod, whatever
   // renewMode says; the bundled IPAM operator beside it still renews the scenario's way.
@@ -164,6 +171,11 @@ export function leaseModelInputFor(
     implementation,
     leaseDurationMs: scenario.announcer.leaseDurationMs,
     renewDeadlineMs: scenario.announcer.renewDeadlineMs,
+    // Every node runs a bundled agent (kube-vip runs: only the IPAM operator, which has no GC).
+    gcAgents:
+      implementation === 'kube-vip' || scenario.announcer.leaseNameStyle !== 'cilium'
+        ? 0
+        : scenario.nodes.count + scenario.nodes.unselected.count,
   };
 }
 
@@ -174,4 +186,16 @@ export function leaseModelInputFor(
 export function relativeError(measured: number, model: number): number | null {
   if (model === 0) return measured === 0 ? 0 : null;
   return (measured - model) / model;
+}
+
+/**
+ * The model of one variant as the runner summarizes it: the scenario's strategy, and the IPAM
+ * operator's lease with one candidate (the harness runs one operator). `run` and `plan` both use it.
+ */
+export function leaseModelForScenario(scenario: Scenario): LeaseModel {
+  return leaseRequestModel({
+    ...leaseModelInputFor(scenario),
+    strategy: scenario.announcer.strategy,
+    operatorCandidates: 1,
+  });
 }

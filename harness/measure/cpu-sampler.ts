@@ -12,7 +12,15 @@ export interface CpuCounter {
  * stats), which must be synchronous and cheap; it returns null when the source is gone.
  */
 export type SampledProcess = {
-  role: 'kube-apiserver' | 'etcd' | 'control-plane' | 'announcer' | 'echo' | 'k6';
+  role:
+    | 'kube-apiserver'
+    | 'etcd'
+    | 'kube-controller-manager'
+    | 'kube-scheduler'
+    | 'control-plane'
+    | 'announcer'
+    | 'echo'
+    | 'k6';
   node?: string;
 } & ({ pid: number; read?: never } | { pid?: never; read: () => CpuCounter | null });
 

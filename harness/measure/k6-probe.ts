@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { MeasureError } from '../errors.js';
 import { repoRoot } from '../paths.js';
-import { ipv4Range, ipv4ToNumber } from '../run/ipv4-range.js';
+import { ipv4Range, ipv4ToNumber } from '../util/ipv4-range.js';
 
 /** One HTTP probe of a VIP, as k6 recorded it. */
 export interface ProbeResult {

@@ -6,6 +6,11 @@ import { httpsGet, type TlsIdentity } from '../util/https-get.js';
 export interface Scrape {
   tMs: number;
   families: Map<string, PromFamily>;
+  /**
+   * The exposition text as scraped. parse-prometheus-text-format folds a labelled histogram's
+   * series into one, so histograms are read from the text (harness/measure/histogram.ts).
+   */
+  text?: string;
 }
 
 /** Fetches a Prometheus text endpoint (HTTPS with a client certificate, or plain HTTP) and parses it. */
@@ -33,7 +38,7 @@ export async function scrapeMetrics(url: string, tls?: TlsIdentity, timeoutMs = 
 export function parseScrape(text: string, tMs: number): Scrape {
   const families = new Map<string, PromFamily>();
   for (const f of parsePrometheusTextFormat(text)) families.set(f.name, f);
-  return { tMs, families };
+  return { tMs, families, text };
 }
 
 /**

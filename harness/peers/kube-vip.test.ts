@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseScenario } from '../run/scenario-schema.js';
-import { kubeVipEnv, kubeVipLease, kubeVipRbacObjects, kubeVipTimerIssues } from './kube-vip.js';
+import { kubeVipTimerIssues } from '../scenario/peer-rules.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import { KUBE_VIP_SERVICES_LEASE, kubeVipEnv, kubeVipLease, kubeVipRbacObjects } from './kube-vip.js';
 
 test('kube-vip gets whole-second timers through its own vip_* settings, per node', () => {
   const env = kubeVipEnv({
@@ -44,6 +45,10 @@ test('the scenario rejects kube-vip with sub-second timers or the Cilium all-ser
     () => parseScenario(`${base}announcer: {implementation: kube-vip, selection: all-services}\n`, 'x'),
     /announcer\.selection all-services .* use selection policy with implementation kube-vip/,
   );
+  assert.throws(
+    () => parseScenario(`${base}announcer: {implementation: kube-vip, strategy: node-lease}\n`, 'x'),
+    /^.*announcer\.strategy \(node-lease\) is a bundled-agent strategy that implementation kube-vip does not have/m,
+  );
   // The same timers are fine for the bundled agent.
   parseScenario(`${base}announcer: {leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}\n`, 'x');
 });
@@ -64,4 +69,52 @@ test('leases and RBAC follow kube-vip: kubevip-<svc> beside the service, bound p
     binding.subjects.map((s) => s.name),
     ['l2bench:announcer:n0', 'l2bench:announcer:n1'],
   );
+});
+
+test('services-lease mode: one Lease (svc_leasename in cp_namespace) instead of svc_election', () => {
+  const env = kubeVipEnv({
+    nodeName: 'n0',
+    ifname: 'eth0',
+    home: '/h',
+    timers: { leaseDurationMs: 5000, renewDeadlineMs: 3000, retryPeriodMs: 1000 },
+    mode: 'services-lease',
+    leaseNamespace: 'apps',
+  });
+  assert.deepEqual(
+    [env.svc_election, env.svc_leasename, env.cp_namespace],
+    ['false', KUBE_VIP_SERVICES_LEASE, 'apps'],
+  );
+  assert.deepEqual(kubeVipLease({ name: 'public-0', namespace: 'apps' }, 'services-lease'), {
+    name: KUBE_VIP_SERVICES_LEASE,
+    namespace: 'apps',
+  });
+  const perService = kubeVipEnv({
+    nodeName: 'n0',
+    ifname: 'eth0',
+    home: '/h',
+    timers: { leaseDurationMs: 5000, renewDeadlineMs: 3000, retryPeriodMs: 1000 },
+  });
+  assert.equal(perService.svc_election, 'true');
+  assert.equal(perService.svc_leasename, undefined);
+});
+
+test('kubeVipMode is for kube-vip only, and services-lease runs crash and graceful faults only', () => {
+  const base = 'name: x\nnodes: {count: 3}\nservices: {announced: 2}\n';
+  assert.throws(
+    () => parseScenario(`${base}announcer: {kubeVipMode: services-lease}\n`, 'x'),
+    /announcer\.kubeVipMode \(services-lease\) is a kube-vip mode that implementation bundled does not have/,
+  );
+  assert.throws(
+    () =>
+      parseScenario(
+        `${base}announcer: {implementation: kube-vip, kubeVipMode: services-lease}\nfaults: {kinds: [crash, freeze]}\n`,
+        'x',
+      ),
+    /faults\.kinds \(freeze\) cannot run with announcer\.kubeVipMode services-lease/,
+  );
+  const ok = parseScenario(
+    `${base}announcer: {implementation: kube-vip, kubeVipMode: services-lease}\nfaults: {kinds: [crash, graceful]}\n`,
+    'x',
+  );
+  assert.equal(ok.announcer.kubeVipMode, 'services-lease');
 });

@@ -3,6 +3,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import type { TimersMs } from '../scenario/peer-rules.js';
 
 /**
  * kube-vip as a peer implementation, read from its v1.0.0 source:
@@ -10,6 +11,10 @@ import { BackendError } from '../errors.js';
  *   LoadBalancer service that has an address (pkg/services/leader.go): Lease `kubevip-<service>`
  *   in the service's namespace, identity `vip_nodename`, ReleaseOnCancel. With `vip_arp` the
  *   holder binds the address on `vip_interface` and sends gratuitous ARP.
+ * - SIGTERM: the handler (pkg/manager/manager_arp.go) cancels the elections' context, but `manager`
+ *   returns from main without waiting for their goroutines, so the ReleaseOnCancel PUT races the
+ *   process exit: a graceful stop releases some leases and leaves others to expire. Its graceful
+ *   takeover is bounded like a crash (lease + 2.2 retry periods), not by a release.
  * - Addresses (pkg/instance FetchServiceAddresses): the `kube-vip.io/loadbalancerIPs` annotation,
  *   else `status.loadBalancer.ingress[].ip`, else `spec.loadBalancerIP`. The bundled IPAM operator
  *   writes the status form, which kube-vip reads as is.
@@ -25,44 +30,32 @@ export const KUBE_VIP_LEASE_PREFIX = 'kubevip-';
 /** Annotation kube-vip v1.0.0 honours to leave a service alone. */
 export const KUBE_VIP_IGNORE_ANNOTATION = 'kube-vip.io/ignore';
 
-/**
- * k8s.io/client-go in kube-vip v1.0.0's go.mod. Its leaderelection (like every release since
- * 0.30) renews with a bare PUT of the cached Lease first: the model's `update-first`.
- */
-export const KUBE_VIP_CLIENT_GO = 'v0.33.3';
-export const KUBE_VIP_RENEW_MODE = 'update-first' as const;
-
 /** Its metrics port (`prometheus_server`), inside each node namespace. */
 export const KUBE_VIP_METRICS_PORT = 2112;
 
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 
-/** The Lease kube-vip elects for a service. */
-export function kubeVipLease(service: { name: string; namespace: string }): {
+/**
+ * kube-vip's election modes for services at v1.0.0 (pkg/manager/manager_arp.go): `per-service`
+ * (`svc_election=true`) or `services-lease` (`svc_election=false`: one client-go elector on Lease
+ * `svc_leasename` in `cp_namespace`; its holder watches and announces every service, and a holder
+ * that loses the Lease panics, by design, to be restarted). v1.0.0 has no per-group lease name.
+ */
+export type KubeVipMode = 'per-service' | 'services-lease';
+
+/** The Lease name of `services-lease` mode (kube-vip's default `svc_leasename`). */
+export const KUBE_VIP_SERVICES_LEASE = 'plndr-svcs-lock';
+
+/** The Lease kube-vip elects for a service: its own, or the one services Lease (next to the services). */
+export function kubeVipLease(
+  service: { name: string; namespace: string },
+  mode: KubeVipMode = 'per-service',
+): {
   name: string;
   namespace: string;
 } {
+  if (mode === 'services-lease') return { name: KUBE_VIP_SERVICES_LEASE, namespace: service.namespace };
   return { name: `${KUBE_VIP_LEASE_PREFIX}${service.name}`, namespace: service.namespace };
-}
-
-export interface TimersMs {
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
-
-/** Scenario fields kube-vip cannot take, with one-line messages naming each. */
-export function kubeVipTimerIssues(t: TimersMs): { field: keyof TimersMs; message: string }[] {
-  return (['leaseDurationMs', 'renewDeadlineMs', 'retryPeriodMs'] as const).flatMap((field) =>
-    t[field] % 1000 === 0 && t[field] > 0
-      ? []
-      : [
-          {
-            field,
-            message: `announcer.${field} (${t[field]}) must be a whole number of seconds with implementation kube-vip (its vip_* timers are integer seconds): use ${Math.max(1000, Math.round(t[field] / 1000) * 1000)}`,
-          },
-        ],
-  );
 }
 
 /** The environment of `kube-vip manager` for one node. */
@@ -71,7 +64,11 @@ export function kubeVipEnv(o: {
   ifname: string;
   home: string;
   timers: TimersMs;
+  mode?: KubeVipMode;
+  /** Where the `services-lease` Lease lives (`cp_namespace`): the services' namespace. */
+  leaseNamespace?: string;
 }): Record<string, string> {
+  const perService = (o.mode ?? 'per-service') === 'per-service';
   return {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: o.home,
@@ -79,7 +76,10 @@ export function kubeVipEnv(o: {
     vip_interface: o.ifname,
     vip_arp: 'true',
     svc_enable: 'true',
-    svc_election: 'true',
+    svc_election: String(perService),
+    ...(perService
+      ? {}
+      : { svc_leasename: KUBE_VIP_SERVICES_LEASE, cp_namespace: o.leaseNamespace ?? 'default' }),
     cp_enable: 'false',
     vip_leaseduration: String(o.timers.leaseDurationMs / 1000),
     vip_renewdeadline: String(o.timers.renewDeadlineMs / 1000),

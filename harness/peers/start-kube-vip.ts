@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { LocalNode, StartedLocalCluster } from '../backends/local/local-cluster.js';
 import type { ManagedProcess } from '../backends/local/managed-process.js';
-import type { ResolvedScenario } from '../run/scenario-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { kubeVipEnv, prepareKubeVipHome } from './kube-vip.js';
 
 /**
- * Starts the pinned kube-vip (`kube-vip manager`, services mode, per-service election, ARP) in a
+ * Starts the pinned kube-vip (`kube-vip manager`, services mode, `announcer.kubeVipMode`, ARP) in a
  * node's namespace with that node's identity and the scenario's timers. Tracked by the cluster
  * like every process it starts, so teardown and `l2bench cleanup` stop it.
  */
@@ -32,6 +32,8 @@ export async function startKubeVip(
         renewDeadlineMs: a.renewDeadlineMs,
         retryPeriodMs: a.retryPeriodMs,
       },
+      mode: a.kubeVipMode,
+      leaseNamespace: scenario.services.namespace,
     }),
     cwd: home,
     logFile: join(cluster.workDir, 'logs', `kube-vip-${node.index}.log`),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, release, totalmem } from 'node:os';
+import type { Environment } from '../results/results-schema.js';
 import { toolVersionsReport } from '../tools/provision-tools.js';
 import type { ToolName } from '../tools/tool-versions.js';
-import type { Environment } from './results-schema.js';
 
 /** The machine and binaries a run measured on, for environment.json and report captions. */
 export async function captureEnvironment(backend: string, tools: ToolName[]): Promise<Environment> {

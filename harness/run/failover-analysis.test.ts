@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { AnnouncerEvent } from '../deployment/announcer-events.js';
 import type { ProbeResult } from '../measure/k6-probe.js';
-import type { AnnouncerEvent } from './announcer-events.js';
 import { analyzeTrial, dualAnsweringMs } from './failover-analysis.js';
 
 const VIP = '198.18.8.3';

@@ -1,6 +1,6 @@
+import type { AnnouncerEvent } from '../deployment/announcer-events.js';
 import type { ProbeResult } from '../measure/k6-probe.js';
-import type { AnnouncerEvent } from './announcer-events.js';
-import type { TrialRecord } from './results-schema.js';
+import type { TrialRecord } from '../results/results-schema.js';
 
 /** What {@link analyzeTrial} reads. Times are epoch ms on the host's clock (probes, agents and the Lease share it). */
 export interface TrialAnalysisInput {

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { ScenarioError } from '../errors.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import { resolveScenario } from '../scenario/scenario-schema.js';
 import {
   availableMemoryBytes,
   clusterMemoryBytes,
   HOST_RESERVE_BYTES,
   planParallelClusters,
 } from './parallel-clusters.js';
-import { parseScenario, resolveScenario } from './scenario-schema.js';
 
 const GiB = 2 ** 30;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { VIP_SLOTS } from '../backends/kind/kind-network.js';
 import { ScenarioError } from '../errors.js';
-import type { ResolvedScenario } from './scenario-schema.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 
 const MiB = 2 ** 20;
 

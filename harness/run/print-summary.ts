@@ -1,4 +1,4 @@
-import type { Summary } from './results-schema.js';
+import type { Summary } from '../results/results-schema.js';
 
 function iv(x: { median: number; lo: number; hi: number; n: number } | null, digits = 0): string {
   if (!x || x.n === 0) return '—';
@@ -26,6 +26,19 @@ export function formatSummary(s: Summary, dir: string): string {
     lines.push(
       `    kube-apiserver ${iv(c.apiserverOverheadMillicores)}  etcd ${iv(c.etcdOverheadMillicores)}  agents ${iv(c.announcersMillicores)}  harness ${iv(c.harnessMillicores)} mCPU`,
     );
+    const fp = v.agentFootprint;
+    if (fp) {
+      const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+      lines.push(
+        `  per agent (${fp.agents} agents, n=${fp.rssBytes.n}): RSS median ${mb(fp.rssBytes.median)} MiB, max ${mb(fp.rssBytes.max)} MiB; CPU median ${fp.cpuMillicores.median.toFixed(1)}, max ${fp.cpuMillicores.max.toFixed(1)} mCPU`,
+      );
+    }
+    if (c.overheadVsIdleMillicores) {
+      lines.push(
+        `  overhead vs idle agents (seed's definition): ${iv(c.overheadVsIdleMillicores)} mCPU = ${iv(c.overheadVsIdlePctOfNode ?? null, 2)} % (kube-apiserver ${iv(c.apiserverOverheadVsIdleMillicores ?? null)}, etcd ${iv(c.etcdOverheadVsIdleMillicores ?? null)}); agents present, idle: ${iv(c.agentsIdleMillicores ?? null)} mCPU`,
+      );
+    }
+    lines.push(...controlPlaneLines(v));
     const all = v.requestsTotal;
     if (all && all.measuredPerSecond.n > 0) {
       const err =
@@ -57,5 +70,47 @@ export function formatSummary(s: Summary, dir: string): string {
     if (v.announceTimeMs !== null) lines.push(`  time to announce all VIPs: ${v.announceTimeMs} ms`);
     for (const n of v.notes) lines.push(`  note: ${n}`);
   }
+  if (s.firstSaturation) {
+    lines.push('');
+    lines.push(
+      `first saturating variant: ${s.firstSaturation.variantId}, first signal ${s.firstSaturation.signal} (all: ${s.firstSaturation.signals.join(', ')})`,
+    );
+  }
   return lines.join('\n');
+}
+
+/** Per-component CPU, the agents' FlowSchemas, busy priority levels and the components' Leases. */
+function controlPlaneLines(v: Summary['variants'][number]): string[] {
+  const cp = v.controlPlane;
+  if (!cp) return [];
+  const out: string[] = [];
+  const byComponent = new Map<string, string[]>();
+  for (const row of cp.componentsMillicores) {
+    const list = byComponent.get(row.component) ?? [];
+    list.push(`${row.phase} ${iv(row.millicores)}`);
+    byComponent.set(row.component, list);
+  }
+  if (byComponent.size > 0)
+    out.push(
+      `  CPU by component (mCPU): ${[...byComponent].map(([c, l]) => `${c} ${l.join(' / ')}`).join('; ')}`,
+    );
+  if (cp.agentFlowSchemas.length > 0)
+    out.push(
+      `  agents' added requests by FlowSchema → priority level: ${cp.agentFlowSchemas.map((f) => `${f.flowSchema} → ${f.priorityLevel} +${iv(f.netDispatchedPerSecond, 2)}/s`).join(', ')}`,
+    );
+  for (const l of cp.priorityLevels.filter((x) => x.dispatchedPerSecond.median > 0 || x.rejected > 0)) {
+    const wait = l.maxWaitP99Seconds === null ? '—' : `${(l.maxWaitP99Seconds * 1000).toFixed(1)} ms`;
+    out.push(
+      `  APF ${l.priorityLevel}: ${iv(l.dispatchedPerSecond, 2)} req/s (net ${iv(l.netDispatchedPerSecond, 2)}), wait p99 max ${wait}, rejected ${l.rejected}, seats ${l.maxSeatsInUse ?? '—'}/${l.seatLimit ?? '—'}`,
+    );
+  }
+  for (const l of cp.leases)
+    out.push(
+      `  lease ${l.name}: ${l.renewals} renewals, longest gap ${l.maxRenewGapMs ?? '—'} ms, leadership lost ${l.holderChanges}, windows not held ${l.windowsNotHeld}`,
+    );
+  if (cp.saturation.length > 0)
+    out.push(
+      `  saturation signals (in the order they fired): ${cp.saturation.map((x) => x.signal).join(', ')}`,
+    );
+  return out;
 }

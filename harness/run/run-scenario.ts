@@ -3,19 +3,21 @@ import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import { backendDriver } from '../backends/start-bench-target.js';
 import { ScenarioError } from '../errors.js';
-import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
+import { leaseModelForScenario } from '../measure/analytic-model.js';
+import { Summary, type VariantSummary, type WindowRecord } from '../results/results-schema.js';
+import { ResultsWriter } from '../results/results-writer.js';
+import { expandVariants, type Variant } from '../scenario/expand-variants.js';
+import { loadScenario, quickScenario } from '../scenario/scenario-file.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { windowAliasingNote } from '../scenario/window-aliasing.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { captureEnvironment } from './capture-environment.js';
-import { expandVariants, type Variant } from './expand-variants.js';
+import { estimateRun, formatSeconds } from './estimate-duration.js';
+import type { LiveStatus } from './live-status.js';
 import { availableMemoryBytes, clusterMemoryBytes, planParallelClusters } from './parallel-clusters.js';
-import { Summary, type VariantSummary, type WindowRecord } from './results-schema.js';
-import { ResultsWriter } from './results-writer.js';
 import { runVariant } from './run-variant.js';
-import { loadScenario, quickScenario, type Scenario } from './scenario-schema.js';
 import { SharedTargets, shapeGroups } from './shared-targets.js';
 import { summarizeRun, summarizeVariant } from './summarize-variant.js';
-import { takeoverBoundMs } from './takeover-bound.js';
-import { windowAliasingNote } from './window-aliasing.js';
 
 export interface RunOptions {
   scenario: string;
@@ -30,8 +32,14 @@ export interface RunOptions {
   /** An interrupted run's directory to finish: variants already summarized are skipped. */
   resume?: string;
   resultsRoot?: string;
+  /** The cluster backend's `--context` and `--yes`. */
+  cluster?: { context?: string; yes?: boolean };
+  /** `--set path=value` overrides of scenario fields. */
+  set?: readonly string[];
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** A terminal's live line during windows; used when one cluster runs at a time. */
+  status?: LiveStatus;
 }
 
 /**
@@ -40,6 +48,8 @@ export interface RunOptions {
  * all announced within one measurement window.
  */
 export function saturation(vs: VariantSummary, windows: readonly WindowRecord[], s: Scenario): string | null {
+  const first = vs.controlPlane?.saturation[0];
+  if (first) return `control plane: ${first.signal} fired first`;
   const pct = vs.cpu.controlPlaneOverheadPctOfNode;
   if (pct.n > 0 && pct.median > 50)
     return `control-plane overhead ${pct.median.toFixed(1)}% of a ${s.coresK}-core node`;
@@ -54,31 +64,18 @@ export function saturation(vs: VariantSummary, windows: readonly WindowRecord[],
   return null;
 }
 
-/** Estimated seconds of one variant, for the ETA (windows, warm-ups, trials; start-up excluded). */
-export function estimateVariantSeconds(v: Variant): number {
-  const s = v.scenario;
-  const m = s.measurement;
-  const perRep = (m.baseline ? m.windowSeconds + 3 : 0) + m.warmupSeconds + m.windowSeconds + 5;
-  const trial = 2 + takeoverBoundMs(s.announcer.strategy, s.announcer) / 1000 + 5 + s.faults.settleSeconds;
-  return 10 + m.repetitions * perRep + s.faults.kinds.length * s.faults.trialsPerKind * trial;
-}
-
-function fmtEta(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  return m > 0 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
-}
-
 /**
  * `l2bench run`: scenario → variants → one cluster of the scenario's backend per node shape (variants
  * that differ only in announcer settings or service counts share it) → samples → summary.
  * Returns the results directory. Everything is validated before anything starts.
  */
 export async function runScenario(o: RunOptions): Promise<{ dir: string; summary: Summary }> {
-  let scenario: Scenario = await loadScenario(o.scenario);
+  let scenario: Scenario = await loadScenario(o.scenario, o.set);
   if (o.quick) scenario = quickScenario(scenario);
   if (o.backend) scenario = { ...scenario, backend: o.backend };
   const variants = expandVariants(scenario, o.scenario);
   const driver = backendDriver(scenario.backend, o.scenario);
+  if (o.resume === undefined) ResultsWriter.checkRoot(o.resultsRoot ?? 'results');
   const parallel = planParallelClusters({
     requested: o.parallel ?? 1,
     backend: scenario.backend,
@@ -137,7 +134,8 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     [...list].sort(
       (a, b) => variants.findIndex((v) => v.id === a.id) - variants.findIndex((v) => v.id === b.id),
     );
-  let remaining = groups.flat().reduce((sum, v) => sum + estimateVariantSeconds(v), 0) / parallel.clusters;
+  const estimate = estimateRun(groups.flat(), parallel.clusters);
+  let remaining = estimate.totalSeconds;
   let started = 0;
   let stopSweep = false;
   // Starting clusters one at a time: a backend picks its address slot from what the host already has.
@@ -156,9 +154,21 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     for (const v of group) {
       if (signal.aborted || stopSweep) return;
       started++;
-      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${fmtEta(remaining)}`);
-      const { target, sharedWith, servicesKept } = await targets.forVariant(v, { k6Path, progress, signal });
-      const r = await runVariant({ variant: v, target, writer, signal, progress });
+      progress(`[${started}/${todoCount}] ${v.id} (${v.label || 'base'}) — ETA ${formatSeconds(remaining)}`);
+      const { target, sharedWith, servicesKept } = await targets.forVariant(v, {
+        k6Path,
+        progress,
+        signal,
+        ...(o.cluster ? { cluster: o.cluster } : {}),
+      });
+      const r = await runVariant({
+        variant: v,
+        target,
+        writer,
+        signal,
+        progress,
+        ...(o.status && parallel.clusters === 1 ? { status: o.status } : {}),
+      });
       if (sharedWith)
         r.notes.push(
           `ran on the cluster started for ${sharedWith} (same nodes; agents, services and leases reset)`,
@@ -174,11 +184,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
           `ran while up to ${parallel.clusters} clusters ran at once on this host (--parallel): its CPU and latency figures include their contention`,
         );
       if (signal.aborted) return;
-      const model = leaseRequestModel({
-        ...leaseModelInputFor(v.scenario),
-        strategy: v.scenario.announcer.strategy,
-        operatorCandidates: 1,
-      });
+      const model = leaseModelForScenario(v.scenario);
       const vs = summarizeVariant(
         {
           id: v.id,
@@ -210,7 +216,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
       }
       if (stopSweep) runInfo.expectedVariants = done.length;
       writer.writeSummary(summarizeRun(runInfo, inSweepOrder(done)));
-      remaining = Math.max(0, remaining - estimateVariantSeconds(v) / parallel.clusters);
+      remaining = Math.max(0, remaining - (estimate.variantSeconds.get(v.id) ?? 0) / parallel.clusters);
     }
   };
 

@@ -1,12 +1,13 @@
 import type { BenchTarget } from '../backends/bench-target.js';
 import { BackendError } from '../errors.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
+import type { TrialRecord, WindowPhase, WindowRecord } from '../results/results-schema.js';
+import type { ResultsWriter } from '../results/results-writer.js';
+import type { Variant } from '../scenario/expand-variants.js';
 import { sleep } from '../shutdown-signal.js';
-import type { Variant } from './expand-variants.js';
 import { runFailoverTrial } from './failover-trial.js';
+import { type LiveStatus, windowStatusText } from './live-status.js';
 import { measureWindow } from './measure-window.js';
-import type { TrialRecord, WindowRecord } from './results-schema.js';
-import type { ResultsWriter } from './results-writer.js';
 
 export interface VariantRun {
   windows: WindowRecord[];
@@ -22,6 +23,8 @@ export interface VariantRunOptions {
   writer: ResultsWriter;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** A terminal's live line during windows (seconds left, lease req/s); unset off a TTY. */
+  status?: LiveStatus;
 }
 
 /** Seconds between stopping the agents and a baseline window, so their last writes settle. */
@@ -55,7 +58,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   sampler.watch(controlPlane);
   sampler.start();
   const phase = (
-    p: 'baseline' | 'announce' | 'warmup' | 'fault' | 'setup',
+    p: WindowPhase | 'warmup' | 'fault' | 'setup',
     label: string,
     startMs: number,
     endMs: number,
@@ -72,11 +75,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     });
 
   /** Measures one window, appends it and its phase span; false when the run was interrupted. */
-  const measure = async (
-    p: 'baseline' | 'announce',
-    rep: number,
-    processes: SampledProcess[],
-  ): Promise<boolean> => {
+  const measure = async (p: WindowPhase, rep: number, processes: SampledProcess[]): Promise<boolean> => {
     const w = await measureWindow({
       variantId: id,
       repetition: rep,
@@ -85,8 +84,16 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       processes,
       endpoints: target.metrics,
       sampler,
+      ...(target.controlPlaneLeases ? { leases: target.controlPlaneLeases } : {}),
       signal: o.signal,
+      ...(o.status
+        ? {
+            onTick: (left: number, rate: number | null) =>
+              o.status?.update(windowStatusText(p, rep, s.measurement.repetitions, left, rate)),
+          }
+        : {}),
     });
+    o.status?.done();
     if (!w) return false;
     o.writer.append(w);
     out.windows.push(w);
@@ -98,6 +105,22 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   const announcedVips = () => target.services.flatMap((x) => (x.vip ? [x.vip] : []));
   let servicesCreated = false;
   const reps = s.measurement.repetitions;
+  // kube-vip announces every LoadBalancer service it sees: no policy makes it idle.
+  const bundled = s.announcer.implementation === 'bundled';
+  const idle = s.measurement.idle && bundled && target.setAnnouncing !== undefined;
+  if (s.measurement.idle && !idle)
+    out.notes.push(
+      bundled
+        ? `idle windows not measured: the ${target.backend} backend cannot switch the policy`
+        : `idle windows not measured: ${s.announcer.implementation} has no announcement policy to select nothing`,
+    );
+  let announcing = true;
+  /** Points the policy at the services (or at none) unless it already does. */
+  const setAnnouncing = async (on: boolean) => {
+    if (announcing === on || !target.setAnnouncing) return;
+    await target.setAnnouncing(on);
+    announcing = on;
+  };
   for (let rep = 0; rep < reps && !o.signal.aborted; rep++) {
     if (s.measurement.baseline) {
       await target.stopAllAgents();
@@ -106,6 +129,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
       if (!(await measure('baseline', rep, controlPlane))) break;
     }
     const t0 = Date.now();
+    await setAnnouncing(true);
     await target.startAllAgents();
     if (!servicesCreated) {
       const created = Date.now();
@@ -134,6 +158,23 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     phase('warmup', `warm-up ${rep + 1}`, t0, Date.now(), rep);
     o.progress(`  rep ${rep + 1}/${reps}: announce window ${s.measurement.windowSeconds}s`);
     if (!(await measure('announce', rep, [...controlPlane, ...agentProcesses()]))) break;
+    if (idle) {
+      // The same agents, the policy selecting no service: they release their service Leases and
+      // keep their watches and connections. The warm-up lets the releases settle.
+      const t1 = Date.now();
+      await setAnnouncing(false);
+      await sleep(s.measurement.warmupSeconds * 1000, o.signal);
+      phase('warmup', `idle settle ${rep + 1}`, t1, Date.now(), rep);
+      o.progress(
+        `  rep ${rep + 1}/${reps}: idle window ${s.measurement.windowSeconds}s (agents, no service selected)`,
+      );
+      if (!(await measure('idle', rep, [...controlPlane, ...agentProcesses()]))) break;
+    }
+  }
+  // Leave the policy as the scenario has it, for the trials and for the next variant.
+  if (!o.signal.aborted && !announcing) {
+    await setAnnouncing(true);
+    if (s.faults.kinds.length > 0) await target.waitUntilAllAnswer(announcedVips(), setupMs, o.signal);
   }
 
   const targets = target.services.filter((x) => x.announced && x.vip);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
-import { expandVariants } from './expand-variants.js';
-import type { ResolvedScenario } from './scenario-schema.js';
-import { parseScenario } from './scenario-schema.js';
+import { expandVariants } from '../scenario/expand-variants.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { runOrder, SharedTargets } from './shared-targets.js';
 
 const variants = expandVariants(
@@ -99,7 +99,7 @@ test('a failed reconfigure disposes the target and the next variant starts a fre
 });
 
 test('the bundled strategies scenario: 36 variants on 3 clusters; --quick 16 on 2 with short timers', async () => {
-  const { loadScenario, quickScenario } = await import('./scenario-schema.js');
+  const { loadScenario, quickScenario } = await import('../scenario/scenario-file.js');
   const full = await loadScenario('strategies');
   const shapes = (vs: ReturnType<typeof expandVariants>) =>
     new Set(vs.map((v) => v.scenario.nodes.count)).size;

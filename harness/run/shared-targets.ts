@@ -1,5 +1,5 @@
 import { type BenchTarget, type BenchTargetOptions, clusterShapeKey } from '../backends/bench-target.js';
-import type { Variant } from './expand-variants.js';
+import type { Variant } from '../scenario/expand-variants.js';
 
 /** A target ready for one variant, and the variant whose cluster it is when reused. */
 export interface TargetForVariant {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { leaseModelInputFor, leaseRequestModel } from '../measure/analytic-model.js';
-import { Summary, type TrialRecord, VariantSummary, type WindowRecord } from './results-schema.js';
-import { parseScenario, type Scenario } from './scenario-schema.js';
+import { Summary, type TrialRecord, VariantSummary, type WindowRecord } from '../results/results-schema.js';
+import { parseScenario } from '../scenario/scenario-file.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
 import { summarizeRun, summarizeVariant, type VariantMeta } from './summarize-variant.js';
 
 function scenario(extra: Record<string, unknown> = {}): Scenario {
@@ -154,7 +155,10 @@ test('the total over every verb is compared with the model total', () => {
   const { requests, requestsTotal } = summarizeVariant(meta(s), seedWindows(), [], model, 4);
   const sum = requests.reduce((a, r) => a + r.measuredPerSecond.median, 0);
   assert.ok(Math.abs(requestsTotal!.measuredPerSecond.median - sum) < 1e-9);
-  assert.equal(requestsTotal!.modelPerSecond, model.getPerSecond + model.updatePerSecond);
+  assert.equal(
+    requestsTotal!.modelPerSecond,
+    model.getPerSecond + model.updatePerSecond + model.listPerSecond,
+  );
   assert.ok(requestsTotal!.relativeError !== null);
 });
 
@@ -188,18 +192,28 @@ test('missing windows are notes, not crashes', () => {
 
 test('failover: percentiles per fault kind, failed and dual-answering trials counted and noted', () => {
   const s = scenario();
-  const trials = [trial('crash', 0, 17_000), trial('crash', 1, null), trial('graceful', 0, 900, 120)];
+  const trials = [
+    trial('node-crash', 0, 17_000),
+    trial('node-crash', 1, null),
+    trial('graceful', 0, 900, 120),
+  ];
   const summary = summarizeVariant(meta(s), seedWindows(), trials, null, 4);
   const [crash, graceful] = summary.failover;
-  assert.equal(crash?.fault, 'crash');
+  assert.equal(crash?.fault, 'node-crash');
   assert.equal(crash?.outageMs.n, 1);
   assert.equal(crash?.outageMs.p50, 17_000);
   assert.equal(crash?.takeoverMs.p50, 16_800);
   assert.equal(crash?.failedTrials, 1);
   assert.equal(graceful?.dualAnsweringTrials, 1);
-  assert.ok(summary.notes.includes('crash: 1 of 2 trials never recovered (no good probe after the fault)'));
+  assert.ok(
+    summary.notes.includes('node-crash: 1 of 2 trials never recovered (no good probe after the fault)'),
+  );
   assert.ok(summary.notes.includes('graceful: 1 of 2 trials recorded'));
-  assert.ok(summary.notes.includes('graceful: 1 of 1 trials had two nodes answering (longest 120 ms)'));
+  assert.ok(
+    summary.notes.includes('graceful: 1 of 1 trials had two nodes answering by the probes (longest 120 ms)'),
+  );
+  assert.deepEqual(graceful?.dualAnsweringMs?.values, [120]);
+  assert.equal(graceful?.dualAnsweringWireTrials, 0);
 });
 
 test('summarizeRun assembles a valid summary and tells complete from partial', () => {
@@ -233,4 +247,26 @@ test('summarizeRun assembles a valid summary and tells complete from partial', (
     true,
   );
   assert.equal(summarizeRun({ ...run, finishedAt: '2026-01-01T01:00:00Z' }, [variant]).complete, false);
+});
+
+test('agent footprint pools every agent of every announce window: RSS and CPU median and max', () => {
+  const s = scenario();
+  const mib = 2 ** 20;
+  const withAgents = (w: WindowRecord, rssMib: number[]): WindowRecord => ({
+    ...w,
+    agents: rssMib.map((r, i) => ({ node: `n${i}`, cpuMillicores: 10 + i, rssBytes: r * mib })),
+  });
+  const windows = [
+    withAgents(window(0, 'baseline', 100, baselineRequests), [500, 500, 500]),
+    withAgents(window(0, 'announce', 180, announceRequests), [50, 52, 70]),
+    withAgents(window(1, 'announce', 190, announceRequests), [51, 53, 55]),
+  ];
+  const fp = summarizeVariant(meta(s), windows, [], null, 4).agentFootprint;
+  assert.ok(fp);
+  assert.equal(fp.agents, 3);
+  assert.equal(fp.rssBytes.n, 6);
+  assert.equal(fp.rssBytes.median, 52.5 * mib, 'baseline windows are left out');
+  assert.equal(fp.rssBytes.max, 70 * mib);
+  assert.equal(fp.cpuMillicores.max, 12);
+  assert.equal(summarizeVariant(meta(s), seedWindows(), [], null, 4).agentFootprint, undefined);
 });

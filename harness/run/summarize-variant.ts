@@ -7,10 +7,11 @@ import type {
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from './results-schema.js';
-import type { Scenario } from './scenario-schema.js';
-import { bootstrapMedian, percentiles } from './statistics.js';
-import { strategyText } from './strategy-schema.js';
+} from '../results/results-schema.js';
+import { bootstrapMedian, median, percentiles } from '../results/statistics.js';
+import type { Scenario } from '../scenario/scenario-schema.js';
+import { strategyText } from '../scenario/strategy-schema.js';
+import { firstSaturation, type RepetitionWindows, summarizeControlPlane } from './summarize-control-plane.js';
 
 /** What the runner knows about a variant besides its samples. */
 export interface VariantMeta {
@@ -22,13 +23,12 @@ export interface VariantMeta {
   announceTimeMs: number | null;
 }
 
-interface RepetitionWindows {
-  baseline?: WindowRecord;
-  announce?: WindowRecord;
-}
-
-// The container figure (docker backend only) stays in the windows; summaries use the per-process ones.
-type CpuKey = Exclude<keyof WindowRecord['cpuMillicores'], 'controlPlaneContainer'>;
+// The container figure (docker backend only) stays in the windows; summaries use the per-process
+// ones. The components a backend may not run are summarized in summarize-control-plane.ts.
+type CpuKey = Exclude<
+  keyof WindowRecord['cpuMillicores'],
+  'controlPlaneContainer' | 'controllerManager' | 'scheduler'
+>;
 
 /** Verbs in a fixed order first (the model's), the rest alphabetically. */
 const VERB_ORDER = ['GET', 'PUT', 'POST'];
@@ -58,6 +58,7 @@ function modelRate(model: LeaseModel | null, verb: string): number | null {
   if (verb === 'PUT') return model.updatePerSecond;
   if (verb === 'POST') return model.createPerSecond;
   if (verb === 'WATCH') return model.watchPerSecond;
+  if (verb === 'LIST') return model.listPerSecond;
   return null;
 }
 
@@ -130,6 +131,34 @@ export function summarizeVariant(
   const overheadOf = (key: CpuKey) =>
     bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
   const controlPlaneOverhead = overheadOf('controlPlane');
+  const vsIdle = repetitions.flatMap((r) => {
+    const { idle, announce } = byRepetition.get(r) ?? {};
+    return idle && announce ? [{ idle, announce }] : [];
+  });
+  const idleOver = repetitions.flatMap((r) => {
+    const { idle, baseline } = byRepetition.get(r) ?? {};
+    return idle && baseline ? [{ idle, baseline }] : [];
+  });
+  const overVsIdle = (key: CpuKey) =>
+    bootstrapMedian(vsIdle.map((p) => p.announce.cpuMillicores[key] - p.idle.cpuMillicores[key]));
+  const idleFigures =
+    vsIdle.length === 0
+      ? {}
+      : {
+          overheadVsIdleMillicores: overVsIdle('controlPlane'),
+          overheadVsIdlePctOfNode: scaleInterval(overVsIdle('controlPlane'), 1 / (10 * coresK)),
+          apiserverOverheadVsIdleMillicores: overVsIdle('apiserver'),
+          etcdOverheadVsIdleMillicores: overVsIdle('etcd'),
+          ...(idleOver.length === 0
+            ? {}
+            : {
+                agentsIdleMillicores: bootstrapMedian(
+                  idleOver.map(
+                    (p) => p.idle.cpuMillicores.controlPlane - p.baseline.cpuMillicores.controlPlane,
+                  ),
+                ),
+              }),
+        };
   const requestWindows = s.measurement.baseline ? paired : announced.map((announce) => ({ announce }));
 
   return {
@@ -139,7 +168,11 @@ export function summarizeVariant(
     nodes: s.nodes.count + s.nodes.unselected.count,
     selectedNodes: s.nodes.count,
     announcedServices: s.services.announced,
-    implementation: s.announcer.implementation,
+    // A kube-vip mode other than its per-service default is a row of its own in every table.
+    implementation:
+      s.announcer.implementation === 'kube-vip' && s.announcer.kubeVipMode !== 'per-service'
+        ? `kube-vip ${s.announcer.kubeVipMode}`
+        : s.announcer.implementation,
     strategy: strategyText(s.announcer.strategy),
     renewMode: s.announcer.renewMode,
     selection: s.announcer.selection,
@@ -158,7 +191,9 @@ export function summarizeVariant(
       controlPlaneOverheadPctOfNode: scaleInterval(controlPlaneOverhead, 1 / (10 * coresK)),
       announcersMillicores: cpuOf(announced, 'announcers'),
       harnessMillicores: cpuOf(announced, 'harness'),
+      ...idleFigures,
     },
+    controlPlane: summarizeControlPlane(repetitions.flatMap((r) => byRepetition.get(r) ?? [])),
     requests: summarizeRequests(requestWindows, model, notes),
     requestsTotal: summarizeTotal(requestWindows, model),
     etcd: {
@@ -166,12 +201,27 @@ export function summarizeVariant(
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
       dbSizeGrowthBytes: nullableInterval(announced.map((w) => w.etcd.dbSizeGrowthBytes)),
     },
+    ...agentFootprint(announced),
     failover: summarizeFailover(
       s,
       trials.filter((t) => t.variantId === meta.id),
       notes,
     ),
     notes,
+  };
+}
+
+/** Per-agent RSS and CPU pooled over the announce windows (one value per agent per window). */
+function agentFootprint(announced: readonly WindowRecord[]): Pick<VariantSummary, 'agentFootprint'> {
+  const all = announced.flatMap((w) => w.agents ?? []);
+  if (all.length === 0) return {};
+  const stat = (values: number[]) => ({ median: median(values), max: Math.max(...values), n: values.length });
+  return {
+    agentFootprint: {
+      agents: new Set(all.map((a) => a.node)).size,
+      rssBytes: stat(all.map((a) => a.rssBytes)),
+      cpuMillicores: stat(all.map((a) => a.cpuMillicores)),
+    },
   };
 }
 
@@ -209,7 +259,13 @@ function summarizeRequests(
 
 /** The model's requests per second over every verb it predicts. */
 export function modelTotalPerSecond(model: LeaseModel): number {
-  return model.getPerSecond + model.updatePerSecond + model.createPerSecond + model.watchPerSecond;
+  return (
+    model.getPerSecond +
+    model.updatePerSecond +
+    model.createPerSecond +
+    model.watchPerSecond +
+    model.listPerSecond
+  );
 }
 
 function summarizeTotal(
@@ -250,18 +306,39 @@ function summarizeFailover(
         `${fault}: ${failedTrials} of ${ofKind.length} trials never recovered (no good probe after the fault)`,
       );
     }
+    const wire = ofKind.filter((t) => t.dualAnsweringSource === 'wire').length;
     if (dual.length > 0) {
       const longest = Math.max(...dual.map((t) => t.dualAnsweringMs));
+      const from =
+        wire === ofKind.length
+          ? 'on the wire'
+          : wire === 0
+            ? 'by the probes'
+            : 'on the wire or by the probes';
       notes.push(
-        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering (longest ${longest} ms)`,
+        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering ${from} (longest ${longest} ms)`,
       );
     }
+    const outages = ofKind.flatMap((t) => (t.apiOutage ? [t.apiOutage] : []));
     return {
       fault,
       outageMs: percentiles(present((t) => t.outageMs)),
       takeoverMs: percentiles(present((t) => t.takeoverMs)),
       arpConvergenceMs: percentiles(present((t) => t.arpConvergenceMs)),
       dualAnsweringTrials: dual.length,
+      dualAnsweringMs: percentiles(ofKind.map((t) => t.dualAnsweringMs)),
+      dualAnsweringWireTrials: wire,
+      ...(outages.length > 0
+        ? {
+            apiOutage: {
+              vipsSilent: percentiles(outages.map((o) => o.vipsSilent)),
+              silentMs: percentiles(outages.flatMap((o) => o.silentMs)),
+              answeredAfterRestoreMs: percentiles(
+                outages.flatMap((o) => o.answeredAfterRestoreMs.filter((v): v is number => v !== null)),
+              ),
+            },
+          }
+        : {}),
       failedTrials,
     };
   });
@@ -286,11 +363,14 @@ export function summarizeRun(run: RunInfo, variants: readonly VariantSummary[]):
     formatVersion: 1,
     runId: run.runId,
     scenario: run.scenario.name,
+    ...(run.scenario.question ? { question: run.scenario.question } : {}),
+    ...(run.scenario.reference ? { reference: run.scenario.reference } : {}),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     complete: run.finishedAt !== null && variants.length === run.expectedVariants,
     coresK: run.scenario.coresK,
     environment: run.environment,
     variants: [...variants],
+    firstSaturation: firstSaturation(variants),
   };
 }

@@ -4,9 +4,10 @@ import { toolMessages } from './messages.js';
 
 /**
  * What the local backend needs on the host. `arping` is Thomas Habets' arping (the Debian package
- * of that name, flags `-i <if> -c <n>`), not iputils-arping, whose flags differ.
+ * of that name, flags `-i <if> -c <n>`), not iputils-arping, whose flags differ. `tcpdump` captures
+ * the client segment's ARP during failover trials (harness/measure/arp-watch.ts).
  */
-export const DEFAULT_DEBIAN_PACKAGES: readonly string[] = ['arping', 'iproute2', 'curl'];
+export const DEFAULT_DEBIAN_PACKAGES: readonly string[] = ['arping', 'iproute2', 'curl', 'tcpdump'];
 
 // The command that shows a package is installed; a package not listed here provides a command of its own name.
 const PACKAGE_COMMAND: Readonly<Record<string, string>> = {

@@ -81,7 +81,7 @@ export async function buildTool(name: ToolName, onProgress: (line: string) => vo
       const retry = toolchain ? undefined : decideToolchainRetry(r.output, currentGo, pin.fallbackToolchain);
       if (!retry) {
         throw new ToolError(
-          toolMessages.buildFailed(name, pin.version, r.code, workDir, diagnosticTail(r.output)),
+          toolMessages.buildFailed(name, pin.version, r.command, r.code, workDir, diagnosticTail(r.output)),
         );
       }
       toolchain = retry.toolchain;
@@ -106,12 +106,13 @@ async function buildOnce(
   env: NodeJS.ProcessEnv,
   progress: ProgressReporter,
   log: WriteStream,
-): Promise<StreamingResult> {
-  const go = (args: string[], goEnv = env, cwd = workDir): Promise<StreamingResult> => {
+): Promise<BuildStepResult> {
+  const go = async (args: string[], goEnv = env, cwd = workDir): Promise<BuildStepResult> => {
     const step = args[0] === 'mod' ? args.slice(0, 2).join(' ') : args[0];
     progress.phase(`go ${step}${env.GOTOOLCHAIN ? ` (GOTOOLCHAIN=${env.GOTOOLCHAIN})` : ''}`);
     log.write(`\n$ go ${args.join(' ')}\n`);
-    return runStreaming('go', args, { cwd, env: goEnv, log, onLine: (l) => progress.line(l) });
+    const r = await runStreaming('go', args, { cwd, env: goEnv, log, onLine: (l) => progress.line(l) });
+    return { ...r, command: `go ${args.join(' ')}` };
   };
   const ldflags = pin.recipe.ldflags.join(' ');
   if (pin.recipe.kind === 'wrapper') {
@@ -139,7 +140,10 @@ async function buildOnce(
   return r;
 }
 
-type GoRunner = (args: string[], goEnv?: NodeJS.ProcessEnv, cwd?: string) => Promise<StreamingResult>;
+/** A build step's result with the command that produced it (named in the failure message). */
+type BuildStepResult = StreamingResult & { command: string };
+
+type GoRunner = (args: string[], goEnv?: NodeJS.ProcessEnv, cwd?: string) => Promise<BuildStepResult>;
 
 /** `go mod download -json <module>@<version>`, then `go build .` in the Dir it reports. */
 async function buildInModuleDir(
@@ -148,7 +152,7 @@ async function buildInModuleDir(
   env: NodeJS.ProcessEnv,
   go: GoRunner,
   log: WriteStream,
-): Promise<StreamingResult> {
+): Promise<BuildStepResult> {
   if (pin.recipe.kind !== 'module-dir') throw new ToolError(`${pin.name}: not a module-dir recipe`);
   const goEnv = { ...env, ...pin.recipe.env };
   const dl = await runCommand('go', ['mod', 'download', '-json', `${pin.recipe.module}@${pin.version}`], {
@@ -157,7 +161,10 @@ async function buildInModuleDir(
   });
   log.write(`\n$ go mod download -json ${pin.recipe.module}@${pin.version}\n${dl.stdout}${dl.stderr}`);
   const dir = moduleDirOf(dl.stdout);
-  if (dl.code !== 0 || !dir) return { code: dl.code || 1, output: `${dl.stdout}\n${dl.stderr}` };
+  if (dl.code !== 0 || !dir) {
+    const command = `go mod download -json ${pin.recipe.module}@${pin.version}`;
+    return { code: dl.code || 1, output: `${dl.stdout}\n${dl.stderr}`, command };
+  }
   const ldflags = pin.recipe.ldflags.join(' ');
   return go(['build', '-v', '-trimpath', '-ldflags', ldflags, '-o', tmpPath, '.'], goEnv, dir);
 }

@@ -13,8 +13,15 @@ export const toolMessages = {
     `${name} ${version} is not built yet (${path}): run \`l2bench tools\` or set ${envVar} to an existing binary`,
   goMissing: (envVar: string) =>
     `go toolchain not found: install Go >= 1.23 (apt-get install golang-go or https://go.dev/dl) or set ${envVar} to an existing binary`,
-  buildFailed: (name: string, version: string, exitCode: number, workDir: string, tail: string) =>
-    `building ${name} ${version} failed (exit ${exitCode}) in ${workDir} (full log: ${workDir}/build.log): ${tail}`,
+  buildFailed: (
+    name: string,
+    version: string,
+    command: string,
+    exitCode: number,
+    workDir: string,
+    tail: string,
+  ) =>
+    `building ${name} ${version} failed: \`${command}\` exited ${exitCode} in ${workDir} (full log: ${workDir}/build.log): ${tail}`,
   wrongVersion: (name: string, path: string, expected: string, output: string) =>
     `${name} built at ${path} reports ${JSON.stringify(output)}, expected ${expected}`,
   lockTimeout: (name: string, lockPath: string, pid: number, waitedSeconds: number) =>

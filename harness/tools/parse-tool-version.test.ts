@@ -26,6 +26,25 @@ test('each tool version output parses to the v-prefixed version', () => {
     'v1.32.13',
   );
   assert.equal(parseReportedVersion('coredns', 'CoreDNS-1.11.3\nlinux/amd64, go1.26.8, \n'), 'v1.11.3');
+  // MetalLB has no version flag: its first log line, before it exits on the probe arguments.
+  assert.equal(
+    parseReportedVersion(
+      'metallb-speaker',
+      '{"branch":"","caller":"main.go:108","commit":"","goversion":"gc / go1.26.8 / amd64","level":"info","msg":"MetalLB speaker starting version 0.15.2 (no build information)","ts":"2026-12-02T20:04:13Z","version":"0.15.2"}\n{"caller":"main.go:120","error":"must specify --node-name or METALLB_NODE_NAME","level":"error"}',
+    ),
+    'v0.15.2',
+  );
+  assert.equal(
+    parseReportedVersion(
+      'metallb-controller',
+      '{"level":"info","msg":"MetalLB controller starting version 0.15.2 (no build information)","version":"0.15.2"}',
+    ),
+    'v0.15.2',
+  );
+  assert.equal(
+    parseReportedVersion('metallb-controller', '{"msg":"MetalLB speaker starting version 0.15.2"}'),
+    undefined,
+  );
 });
 
 test('an unpinned build and foreign output are told apart from the pin', () => {

@@ -11,9 +11,12 @@ import type { ToolName } from './tool-versions.js';
 //   kubeadm version -o short  → `v1.32.13`
 //   kubectl version --client  → `Client Version: v1.32.13` (then a Kustomize Version line)
 //   coredns -version          → `CoreDNS-1.11.3` then `linux/amd64, go1.x, <commit>`
+//   metallb-controller|speaker <args rejected at startup> → `{…,"msg":"MetalLB speaker starting version 0.15.2 (…)",…}`
 const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': KUBERNETES,
+  'kube-controller-manager': KUBERNETES,
+  'kube-scheduler': KUBERNETES,
   etcd: /^etcd Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
@@ -22,9 +25,9 @@ const PATTERNS: Record<ToolName, RegExp> = {
   kubelet: KUBERNETES,
   kubeadm: /^(v\d+\.\d+\.\d+[\w.+-]*)$/m,
   kubectl: /^Client Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
-  'kube-controller-manager': KUBERNETES,
-  'kube-scheduler': KUBERNETES,
   'kube-proxy': KUBERNETES,
+  'metallb-controller': /"msg":"MetalLB controller starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
+  'metallb-speaker': /"msg":"MetalLB speaker starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
 };
 
 /**

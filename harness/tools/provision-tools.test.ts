@@ -46,7 +46,7 @@ test('the version report runs each binary and records what it says', async () =>
   const cache = await fakeCache();
   const odd = await writeFakeBinary(join(cache, 'mine', 'k6'), 'something else entirely');
   await withToolEnv({ L2BENCH_CACHE: cache, L2BENCH_K6: odd }, async () => {
-    assert.deepEqual(await toolVersionsReport(), [
+    assert.deepEqual(await toolVersionsReport(['etcd', 'k6', 'kube-apiserver']), [
       { name: 'etcd', version: 'v3.5.35', path: `${cache}/bin/etcd-v3.5.35`, reportedVersion: 'v3.5.35' },
       { name: 'k6', version: 'v1.8.1', path: odd, reportedVersion: 'something else entirely' },
       {

@@ -1,30 +1,43 @@
 /** Binaries l2bench provisions. `kind` is pinned for the kind backend (`./l2bench tools kind`). */
 export type ToolName =
   | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
   | 'etcd'
   | 'k6'
   | 'kind'
   | 'kube-vip'
+  | 'metallb-controller'
+  | 'metallb-speaker'
   | 'coredns'
   | KubernetesNodeTool;
 
 /**
  * The Kubernetes binaries a kind node image carries (`l2bench tools <name>` builds one): the node
- * agents and the control-plane components kubeadm runs as static pods.
+ * agents; kube-controller-manager and kube-scheduler, which kubeadm runs as static pods, are core
+ * tools already.
  */
-export type KubernetesNodeTool =
-  | 'kubelet'
-  | 'kubeadm'
-  | 'kubectl'
-  | 'kube-controller-manager'
-  | 'kube-scheduler'
-  | 'kube-proxy';
+export type KubernetesNodeTool = 'kubelet' | 'kubeadm' | 'kubectl' | 'kube-proxy';
 
-/** The tools every local-backend run needs, in the order `l2bench tools` builds them. */
-export const CORE_TOOLS: readonly ToolName[] = ['etcd', 'k6', 'kube-apiserver'];
+/**
+ * The tools every local-backend run needs, in the order `l2bench tools` builds them. The controller
+ * manager and scheduler come after kube-apiserver: they share its module graph and most of its
+ * packages, so with a warm Go build cache each adds only its own packages.
+ */
+export const CORE_TOOLS: readonly ToolName[] = [
+  'etcd',
+  'k6',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+];
+// kube-controller-manager's wrapper module takes k8s.io/endpointslice at v0.32.12: the Go module
+// proxy answers 403 for v0.32.13 (see STAGING_VERSION_EXCEPTIONS).
 
 /** What `l2bench tools` builds without arguments: the core tools and the peers runs compare with. */
 export const DEFAULT_TOOLS: readonly ToolName[] = [...CORE_TOOLS, 'kube-vip'];
+// metallb-controller and metallb-speaker are pinned (`l2bench tools metallb-speaker metallb-controller`)
+// but not built by default until a backend runs them: the speaker alone takes many minutes to build.
 
 /**
  * How to build a tool from source.
@@ -119,6 +132,35 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
 ];
 
 /**
+ * MetalLB, not at its newest v0.16.2: that release requires github.com/metallb/frr-k8s v0.0.27, whose
+ * zip the Go module proxy refuses (403 "not available"), and v0.0.21 (the newest it serves) lacks
+ * types v0.16.2 uses (AsPathPrependPrefixes). v0.15.2 requires frr-k8s v0.0.20, which the proxy
+ * serves; its go.mod has no replace lines and says `go 1.24.0`.
+ */
+const METALLB_VERSION = 'v0.15.2';
+
+/**
+ * MetalLB's controller or speaker: `go install go.universe.tf/metallb/<cmd>@v0.15.2`. Neither has a
+ * version flag; both log `{…,"msg":"MetalLB <cmd> starting version 0.15.2 …",…}` first and then exit
+ * 1 on arguments they reject before touching a cluster (controller: a bad `--tls-min-version`;
+ * speaker: an empty `--node-name`): that is their version command.
+ */
+function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker'): ToolPin {
+  return {
+    name,
+    version: METALLB_VERSION,
+    envVar,
+    inKubebuilderAssets: false,
+    versionArgs:
+      cmd === 'controller'
+        ? ['--tls-min-version=l2bench-version-probe']
+        : ['--namespace=l2bench-version-probe', '--node-name='],
+    fallbackToolchain: 'go1.24.6',
+    recipe: { kind: 'go-install', mainPackage: `go.universe.tf/metallb/${cmd}`, ldflags: ['-s', '-w'] },
+  };
+}
+
+/**
  * Staging modules whose pinned version the module proxy will not serve. proxy.golang.org answers
  * `k8s.io/endpointslice@v0.32.13.zip` with 403 "This module version is not available" (checked
  * 2026-12-02; v0.32.12 downloads), and only kube-controller-manager imports it; the previous patch
@@ -127,12 +169,12 @@ export const KUBERNETES_STAGING_MODULES: readonly string[] = [
 const STAGING_VERSION_EXCEPTIONS: Readonly<Record<string, string>> = { endpointslice: 'v0.32.12' };
 
 /**
- * A binary from k8s.io/kubernetes at the pin, built through a wrapper module (its go.mod replaces
- * the staging modules, which `go install` refuses). Every such build shares one module download and
- * the Go build cache, so the second one compiles only its own packages.
+ * A binary from k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built through a wrapper module
+ * (its go.mod replaces the staging modules, which `go install` refuses). Every such build shares one
+ * module download and the Go build cache, so the second one compiles only its own packages.
  */
 function kubernetesPin(
-  name: 'kube-apiserver' | KubernetesNodeTool,
+  name: 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | KubernetesNodeTool,
   envVar: string,
   versionArgs: readonly string[],
   inKubebuilderAssets = false,
@@ -170,6 +212,10 @@ function kubernetesPin(
 /** The pins. Bumping a version here makes every machine build the new binary on its next run. */
 export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
   'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', ['--version'], true),
+  'kube-controller-manager': kubernetesPin('kube-controller-manager', 'L2BENCH_KUBE_CONTROLLER_MANAGER', [
+    '--version',
+  ]),
+  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', ['--version']),
   etcd: {
     name: 'etcd',
     version: 'v3.5.35',
@@ -217,6 +263,8 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
       ldflags: ['-s', '-w', '-X=main.Version=v1.0.0'],
     },
   },
+  'metallb-controller': metallbPin('metallb-controller', 'L2BENCH_METALLB_CONTROLLER', 'controller'),
+  'metallb-speaker': metallbPin('metallb-speaker', 'L2BENCH_METALLB_SPEAKER', 'speaker'),
   kind: {
     name: 'kind',
     version: 'v0.30.0',
@@ -240,10 +288,6 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
   kubelet: kubernetesPin('kubelet', 'L2BENCH_KUBELET', ['--version']),
   kubeadm: kubernetesPin('kubeadm', 'L2BENCH_KUBEADM', ['version', '-o', 'short']),
   kubectl: kubernetesPin('kubectl', 'L2BENCH_KUBECTL', ['version', '--client']),
-  'kube-controller-manager': kubernetesPin('kube-controller-manager', 'L2BENCH_KUBE_CONTROLLER_MANAGER', [
-    '--version',
-  ]),
-  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', ['--version']),
   'kube-proxy': kubernetesPin('kube-proxy', 'L2BENCH_KUBE_PROXY', ['--version']),
 };
 

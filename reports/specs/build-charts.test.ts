@@ -16,6 +16,7 @@ test('every chart of a full run is drawn, titled and captioned with window, repe
       'cpu-overhead-millicores',
       'cpu-overhead-pct-of-node',
       'lease-requests',
+      'etcd-agents',
       'failover-outage',
       'tradeoff',
       'tradeoff-requests',

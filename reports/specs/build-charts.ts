@@ -1,6 +1,7 @@
 import type { Chart, RunData } from './chart.js';
 import { cpuOverheadSpec } from './cpu-overhead.js';
 import { cpuTimeseriesSpec } from './cpu-timeseries.js';
+import { etcdAgentsSpec } from './etcd-agents.js';
 import { failoverOutageSpec } from './failover-outage.js';
 import { leaseRequestsSpec } from './lease-requests.js';
 import { tradeoffSpec } from './tradeoff.js';
@@ -11,6 +12,7 @@ export function buildCharts(run: RunData): Chart[] {
     cpuOverheadSpec(run, 'millicores'),
     cpuOverheadSpec(run, 'pct-of-node'),
     leaseRequestsSpec(run),
+    etcdAgentsSpec(run),
     failoverOutageSpec(run),
     tradeoffSpec(run, 'cpu'),
     tradeoffSpec(run, 'requests'),

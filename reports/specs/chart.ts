@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Config } from 'vega-lite/types_unstable/config.js';
-import type { Environment, VariantSummary } from '../../harness/run/results-schema.js';
+import type { Environment, VariantSummary } from '../../harness/results/results-schema.js';
 import type { RunResults } from '../load-results.js';
 
 /** What a spec function reads: a loaded run without its location and warnings. */
@@ -109,8 +109,8 @@ const CONFIG_PARTS: readonly { name: string; of: (v: VariantSummary) => string }
   { name: 'lease', of: (v) => `lease ${leaseText(v)}` },
   { name: 'strategy', of: (v) => v.strategy },
   { name: 'implementation', of: (v) => v.implementation },
-  { name: 'renewMode', of: (v) => v.renewMode },
-  { name: 'selection', of: (v) => v.selection },
+  { name: 'renewMode', of: (v) => `renew ${v.renewMode}` },
+  { name: 'selection', of: (v) => `selection ${v.selection}` },
 ];
 
 /**
@@ -123,6 +123,21 @@ export function configText(v: VariantSummary, all: readonly VariantSummary[]): s
     .map((p) => p.of(v))
     .join(', ');
 }
+
+/**
+ * d3 formats for axes. Counts and amounts: three significant digits, trailing zeros trimmed, thousands
+ * separated (`2`, `0.2`, `1,500`): never `2.000000` when the domain is one value, and no SI `m` that
+ * would read as milli-mCPU.
+ */
+export const COUNT_FORMAT = ',.3~r';
+/** Millicores, requests/s, bytes: see {@link COUNT_FORMAT}. */
+export const AMOUNT_FORMAT = ',.3~r';
+/** Seconds and percentages: at most one decimal, trailing zeros dropped. */
+export const DECIMAL_FORMAT = '.1~f';
+
+/** The README's model names: N elected services, M candidate nodes. */
+export const N_SERVICES = 'N (announced services)';
+export const M_NODES = 'M (candidate nodes)';
 
 /** Linear unless all values are positive and span two orders of magnitude (service sweeps 10…1000). */
 export function scaleTypeFor(values: readonly number[]): 'linear' | 'log' {

@@ -14,11 +14,7 @@ test('one point per variant, series by node count plus the configuration that di
   assert.equal(points.length, variants.length);
   const series = new Set(points.map((p) => p.series));
   // SMALL_RUN: 3 and 5 nodes at lease 15/5/2 s, and 3 nodes at 5/3/1 s
-  assert.deepEqual([...series].sort(), [
-    '3 nodes, lease 15/5/2 s',
-    '3 nodes, lease 5/3/1 s',
-    '5 nodes, lease 15/5/2 s',
-  ]);
+  assert.deepEqual([...series].sort(), ['M=3, lease 15/5/2 s', 'M=3, lease 5/3/1 s', 'M=5, lease 15/5/2 s']);
   for (const p of points) {
     const v = variants.find((x) => x.label === p.variant)!;
     assert.equal(p.median, v.cpu.controlPlaneOverheadMillicores.median);
@@ -38,6 +34,10 @@ test('the spec draws the interval as band and bars, the median as a line, colour
     layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[];
   };
   assert.equal(spec.encoding.x.field, 'services');
+  // The README's model: N services, M nodes; integer ticks, never `2.000000`.
+  const x = spec.encoding.x as { title?: string; axis?: { format?: string } };
+  assert.match(x.title ?? '', /^N /);
+  assert.equal(x.axis?.format, ',.3~r');
   assert.deepEqual(
     spec.layer.map((l) => l.mark.type),
     ['area', 'rule', 'line'],

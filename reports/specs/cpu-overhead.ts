@@ -1,7 +1,18 @@
-import type { Interval, VariantSummary } from '../../harness/run/results-schema.js';
-import { formatInterval } from '../format-interval.js';
+import type { Interval, VariantSummary } from '../../harness/results/results-schema.js';
+import { formatInterval, intervalCaption } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, type RunData, scaleTypeFor } from './chart.js';
+import {
+  AMOUNT_FORMAT,
+  type Chart,
+  COUNT_FORMAT,
+  configText,
+  DECIMAL_FORMAT,
+  drawnChart,
+  M_NODES,
+  N_SERVICES,
+  type RunData,
+  scaleTypeFor,
+} from './chart.js';
 
 /** `millicores`: absolute; `pct-of-node`: as % of a K-core node (K = summary.coresK). */
 export type OverheadUnit = 'millicores' | 'pct-of-node';
@@ -29,8 +40,8 @@ export function overheadPoints(variants: readonly VariantSummary[], unit: Overhe
       const iv = pick(v);
       const config = configText(v, variants);
       return {
-        series: `${v.nodes} node${v.nodes === 1 ? '' : 's'}${config ? `, ${config}` : ''}`,
-        nodes: v.nodes,
+        series: `M=${v.selectedNodes}${config ? `, ${config}` : ''}`,
+        nodes: v.selectedNodes,
         services: v.announcedServices,
         median: iv.median,
         lo: iv.lo,
@@ -61,18 +72,22 @@ export function cpuOverheadSpec(run: RunData, unit: OverheadUnit): Chart {
   const x = {
     field: 'services',
     type: 'quantitative',
-    title: 'announced services (M)',
+    title: N_SERVICES,
     scale: { type: scaleTypeFor(points.map((p) => p.services)) },
+    axis: { format: COUNT_FORMAT, tickMinStep: 1 },
   } as const;
+  const severalSettings = points.some((p) => p.series.includes(','));
   // The band layer would lend the legend its 15% opacity; draw legend symbols as solid strokes.
   const color = {
     field: 'series',
     type: 'nominal',
-    title: 'nodes',
+    title: severalSettings ? `${M_NODES} and setting` : M_NODES,
     legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5 },
   } as const;
   const tooltip = [
     { field: 'variant', title: 'variant' },
+    { field: 'services', title: 'N (services)' },
+    { field: 'nodes', title: 'M (nodes)' },
     { field: 'text', title: 'overhead' },
   ];
   return drawnChart(
@@ -83,7 +98,9 @@ export function cpuOverheadSpec(run: RunData, unit: OverheadUnit): Chart {
       measured:
         `CPU used by kube-apiserver + etcd while services were announced, minus the baseline window of the same repetition` +
         `${unit === 'pct-of-node' ? `, as a percentage of a ${k}-core node (${k * 1000} mCPU)` : ''}. ` +
-        'Line: median over repetitions; band and bars: 95% bootstrap interval.',
+        `Line: median over repetitions; band and bars: ${intervalCaption(points.map((p) => p.n))}. ` +
+        'One line per number of candidate nodes M' +
+        `${severalSettings ? ' and setting that differs between variants' : ''}; hover a point for its variant.`,
     },
     {
       width: 480,
@@ -101,9 +118,14 @@ export function cpuOverheadSpec(run: RunData, unit: OverheadUnit): Chart {
         },
         {
           params: [{ name: 'pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' }],
-          mark: { type: 'line', point: true },
+          mark: { type: 'line', point: { filled: true, size: 60 } },
           encoding: {
-            y: { field: 'median', type: 'quantitative', title: yTitle },
+            y: {
+              field: 'median',
+              type: 'quantitative',
+              title: yTitle,
+              axis: { format: unit === 'millicores' ? AMOUNT_FORMAT : DECIMAL_FORMAT },
+            },
             color,
             opacity: { condition: { param: 'pick', value: 1 }, value: 0.25 },
             tooltip,

@@ -1,7 +1,7 @@
-import type { TrialRecord, VariantSummary } from '../../harness/run/results-schema.js';
+import type { TrialRecord, VariantSummary } from '../../harness/results/results-schema.js';
 import { formatDurationMs } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, leaseText, type RunData } from './chart.js';
+import { type Chart, configText, DECIMAL_FORMAT, drawnChart, leaseText, type RunData } from './chart.js';
 
 /** One failover trial that recovered. */
 export interface OutagePoint {
@@ -68,8 +68,25 @@ export function failoverOutageSpec(run: RunData): Chart {
     perGroup.set(`${p.fault} ${p.setting}`, (perGroup.get(`${p.fault} ${p.setting}`) ?? 0) + 1);
   const counts = [...perGroup.values()];
   const trialsText = `${Math.min(...counts)}${Math.max(...counts) === Math.min(...counts) ? '' : `–${Math.max(...counts)}`}`;
-  const x = { field: 'setting', type: 'nominal', title: 'lease setting', axis: { labelAngle: 0 } } as const;
-  const y = { field: 'outageSeconds', type: 'quantitative', title: 'outage seen by probes (s)' } as const;
+  // Settings are named by the legend, not under each column: long names overlapped at 90 px a column.
+  const x = {
+    field: 'setting',
+    type: 'nominal',
+    title: null,
+    axis: { labels: false, ticks: false },
+  } as const;
+  const y = {
+    field: 'outageSeconds',
+    type: 'quantitative',
+    title: 'outage seen by probes (s)',
+    axis: { format: DECIMAL_FORMAT },
+  } as const;
+  const color = {
+    field: 'setting',
+    type: 'nominal',
+    title: 'setting (lease duration/renew deadline/retry period)',
+    legend: { orient: 'bottom', direction: 'vertical', symbolOpacity: 1, titleLimit: 600, labelLimit: 600 },
+  } as const;
   return drawnChart(
     run,
     {
@@ -77,7 +94,8 @@ export function failoverOutageSpec(run: RunData): Chart {
       title,
       measured:
         'Time between the last probe answered by the faulted node and the first answered by its successor, per trial. ' +
-        'Lease setting: lease duration/renew deadline/retry period. Boxes: quartiles, whiskers: min–max; dots: individual trials.',
+        'Colour: the setting (lease duration/renew deadline/retry period, and what else differs between variants). ' +
+        'Boxes: quartiles, whiskers: min–max; dots: individual trials (hover for the variant).',
       context: `${trialsText} recovered trials per fault kind and setting, ${trials.length} trials in all`,
       extra:
         lost > 0
@@ -88,19 +106,22 @@ export function failoverOutageSpec(run: RunData): Chart {
     },
     {
       data: { values: points },
-      facet: { column: { field: 'fault', type: 'nominal', title: 'fault kind' } },
+      facet: {
+        column: { field: 'fault', type: 'nominal', title: 'fault kind', header: { labelFontSize: 12 } },
+      },
       spec: {
         width: { step: 90 },
         height: 280,
         layer: [
           {
             mark: { type: 'boxplot', extent: 'min-max', opacity: 0.35, size: 40 },
-            encoding: { x, y, color: { field: 'setting', type: 'nominal', legend: null } },
+            encoding: { x, y, color },
           },
           {
-            mark: { type: 'point', filled: true, size: 40, color: '#333', opacity: 0.8 },
+            mark: { type: 'point', filled: true, size: 40, opacity: 0.9, stroke: '#333', strokeWidth: 0.8 },
             encoding: {
               x,
+              color,
               xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-1, 1] } },
               y,
               tooltip: [

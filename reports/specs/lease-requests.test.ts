@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderChart } from '../render.js';
 import { runDataOf, SMALL_RUN, syntheticRun } from '../testing/synthetic-run.js';
+import { verbName } from '../variant-metrics.js';
 import type { DrawnChart } from './chart.js';
 import { leaseRequestsSpec, requestPoints } from './lease-requests.js';
 
@@ -16,7 +17,8 @@ test('a point per variant and verb at x = selected nodes × announced services',
   );
   for (const p of points) {
     const v = variants.find((x) => x.label === p.variant)!;
-    const r = v.requests.find((x) => x.verb === p.verb)!;
+    const r = v.requests.find((x) => verbName(x.verb) === p.verb)!;
+    assert.ok(['get', 'update'].includes(p.verb), `${p.verb}: named as the gate names it`);
     assert.equal(p.nm, v.selectedNodes * v.announcedServices);
     assert.deepEqual(
       [p.lo, p.median, p.hi, p.model],

@@ -1,7 +1,17 @@
-import type { VariantSummary } from '../../harness/run/results-schema.js';
-import { formatInterval, formatRelative, formatValue } from '../format-interval.js';
+import type { VariantSummary } from '../../harness/results/results-schema.js';
+import { formatInterval, formatRelative, formatValue, intervalCaption } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, type Layer, type RunData, scaleTypeFor } from './chart.js';
+import { verbName } from '../variant-metrics.js';
+import {
+  AMOUNT_FORMAT,
+  type Chart,
+  COUNT_FORMAT,
+  configText,
+  drawnChart,
+  type Layer,
+  type RunData,
+  scaleTypeFor,
+} from './chart.js';
 
 /** One verb of one variant: measured lease request rate and the model's. */
 export interface RequestPoint {
@@ -15,8 +25,10 @@ export interface RequestPoint {
   model: number | null;
   /** Keeps model lines of different configurations (lease settings, …) apart. */
   modelSeries: string;
-  /** Election strategy (`sharded:8`): the point's shape when strategies differ. */
+  /** Election strategy (`sharded:8`). */
   strategy: string;
+  /** The settings that differ between variants (strategy, lease, selection…): the point's shape when several. */
+  setting: string;
   variant: string;
   text: string;
   modelText: string;
@@ -29,16 +41,18 @@ export function requestPoints(variants: readonly VariantSummary[]): RequestPoint
       .filter((r) => r.measuredPerSecond.n > 0)
       .map((r) => {
         const config = configText(v, variants);
+        const verb = verbName(r.verb);
         return {
-          verb: r.verb,
+          verb,
           nm: v.selectedNodes * v.announcedServices,
           median: r.measuredPerSecond.median,
           lo: r.measuredPerSecond.lo,
           hi: r.measuredPerSecond.hi,
           n: r.measuredPerSecond.n,
           model: r.modelPerSecond,
-          modelSeries: config ? `${r.verb}, ${config}` : r.verb,
+          modelSeries: config ? `${verb}, ${config}` : verb,
           strategy: v.strategy,
+          setting: config || 'all variants',
           variant: v.label,
           text: formatInterval(r.measuredPerSecond, { unit: '/s' }),
           modelText:
@@ -56,28 +70,27 @@ export function requestPoints(variants: readonly VariantSummary[]): RequestPoint
  */
 export function leaseRequestsSpec(run: RunData): Chart {
   const name = 'lease-requests';
-  const title = 'Lease requests per second vs N×M';
+  const title = 'Lease requests per second vs N × M';
   const points = requestPoints(run.summary.variants);
   if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noLeaseRequests() };
   const positive = points.flatMap((p) => [p.lo, p.median, ...(p.model === null ? [] : [p.model])]);
   const x = {
     field: 'nm',
     type: 'quantitative',
-    title: 'N×M (selected nodes × announced services)',
+    title: 'N × M (announced services × candidate nodes)',
     scale: { type: scaleTypeFor(points.map((p) => p.nm)) },
+    axis: { format: COUNT_FORMAT, tickMinStep: 1 },
   } as const;
   const yScale = { type: scaleTypeFor(positive) };
-  const color = { field: 'verb', type: 'nominal', title: 'verb' } as const;
+  const color = { field: 'verb', type: 'nominal', title: 'verb (Kubernetes)' } as const;
   const hasModel = points.some((p) => p.model !== null);
-  const byStrategy = new Set(points.map((p) => p.strategy)).size > 1;
-  const shape = byStrategy
-    ? { shape: { field: 'strategy', type: 'nominal', title: 'strategy' } as const }
-    : {};
+  const bySetting = new Set(points.map((p) => p.setting)).size > 1;
+  const shape = bySetting ? { shape: { field: 'setting', type: 'nominal', title: 'setting' } as const } : {};
   const modelLayer: Layer[] = hasModel
     ? [
         {
           transform: [{ filter: 'datum.model != null' }],
-          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5, point: { filled: false, size: 70 } },
+          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5, point: { filled: false, size: 30 } },
           encoding: {
             y: { field: 'model', type: 'quantitative', scale: yScale },
             detail: { field: 'modelSeries' },
@@ -93,7 +106,8 @@ export function leaseRequestsSpec(run: RunData): Chart {
       title,
       measured:
         'Lease API requests per second seen by kube-apiserver during the announce windows, per verb. ' +
-        `Points: median over repetitions${byStrategy ? ' (shape: strategy)' : ''}; bars: 95% bootstrap interval` +
+        `Points: median over repetitions${bySetting ? ' (shape: the settings that differ between variants)' : ''}; ` +
+        `bars: ${intervalCaption(points.map((p) => p.n))}` +
         (hasModel
           ? '; open circles on dashed lines: the analytic model.'
           : '; no variant has an analytic model figure.'),
@@ -110,9 +124,15 @@ export function leaseRequestsSpec(run: RunData): Chart {
           encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } },
         },
         {
-          mark: { type: 'point', filled: true, size: 50 },
+          mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
           encoding: {
-            y: { field: 'median', type: 'quantitative', title: 'lease requests per second', scale: yScale },
+            y: {
+              field: 'median',
+              type: 'quantitative',
+              title: 'lease requests per second',
+              scale: yScale,
+              axis: { format: AMOUNT_FORMAT },
+            },
             ...shape,
             tooltip: [
               { field: 'variant', title: 'variant' },

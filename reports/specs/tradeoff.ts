@@ -1,12 +1,24 @@
-import type { Interval, VariantSummary, WindowRecord } from '../../harness/run/results-schema.js';
-import { bootstrapMedian } from '../../harness/run/statistics.js';
-import { formatDurationMs, formatInterval } from '../format-interval.js';
+import type { Interval, VariantSummary, WindowRecord } from '../../harness/results/results-schema.js';
+import { bootstrapMedian } from '../../harness/results/statistics.js';
+import { formatDurationMs, formatInterval, intervalCaption } from '../format-interval.js';
 import { msg } from '../messages.js';
-import { type Chart, configText, drawnChart, leaseText, type RunData, scaleTypeFor } from './chart.js';
+import {
+  AMOUNT_FORMAT,
+  type Chart,
+  configText,
+  DECIMAL_FORMAT,
+  drawnChart,
+  type Layer,
+  leaseText,
+  type RunData,
+  scaleTypeFor,
+} from './chart.js';
 import { paretoFrontier } from './pareto-frontier.js';
 
 export const ON_FRONTIER = 'on the Pareto frontier';
 export const DOMINATED = 'dominated';
+/** Distinct point shapes vega draws (circle, square, cross, diamond, four triangles). */
+const MAX_SHAPES = 8;
 
 /** What the x axis of a trade-off chart measures. */
 export type TradeoffCost = 'cpu' | 'requests';
@@ -24,6 +36,8 @@ export interface TradeoffPoint {
   overhead: number;
   overheadLo: number;
   overheadHi: number;
+  /** Values behind the cost's interval (fewer than 4: the bars are their range). */
+  overheadN: number;
   p95Seconds: number;
   trials: number;
   position: typeof ON_FRONTIER | typeof DOMINATED;
@@ -73,9 +87,7 @@ export function tradeoffPoints(
   const raw: Omit<TradeoffPoint, 'position' | 'labelled'>[] = variants.flatMap((v) => {
     const x = cost === 'cpu' ? v.cpu.controlPlaneOverheadMillicores : totalLeaseRequests(v, windows);
     if (x.n === 0) return [];
-    const short = severalStrategies
-      ? pointLabel(v, variants)
-      : configText(v, variants) || `lease ${leaseText(v)}`;
+    const short = pointLabel(v, variants);
     return v.failover.flatMap((f) =>
       f.outageMs.p95 === null
         ? []
@@ -89,6 +101,7 @@ export function tradeoffPoints(
               overhead: x.median,
               overheadLo: x.lo,
               overheadHi: x.hi,
+              overheadN: x.n,
               p95Seconds: f.outageMs.p95 / 1000,
               trials: f.outageMs.n,
               overheadText: formatInterval(x, { unit: cost === 'cpu' ? 'mCPU' : '/s' }),
@@ -141,40 +154,73 @@ export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
   const points = tradeoffPoints(run.summary.variants, cost, run.windows);
   if (points.length === 0) return { kind: 'omitted', name, title, reason: msg.noTradeoff(cost) };
   const byStrategy = new Set(points.map((p) => p.strategy)).size > 1;
+  // One strategy and a few variants: each variant gets a shape named in the legend, so no label can
+  // overlap another; with more variants than shapes, frontier points are labelled instead.
+  const settings = [...new Set(points.map((p) => p.short))];
+  const byShape = !byStrategy && settings.length <= MAX_SHAPES;
   const x = {
     field: 'overhead',
     type: 'quantitative',
     title: cost === 'cpu' ? 'control-plane CPU overhead (mCPU)' : 'lease requests per second (all verbs)',
     scale: { type: costScale(points.flatMap((p) => [p.overheadLo, p.overhead, p.overheadHi])) },
+    axis: { format: AMOUNT_FORMAT },
   } as const;
-  const y = { field: 'p95Seconds', type: 'quantitative', title: 'failover outage p95 (s)' } as const;
+  const y = {
+    field: 'p95Seconds',
+    type: 'quantitative',
+    title: 'failover outage p95 (s)',
+    axis: { format: DECIMAL_FORMAT },
+  } as const;
   const color = byStrategy
     ? ({ field: 'strategy', type: 'nominal', title: 'strategy' } as const)
     : ({ field: 'fault', type: 'nominal', title: 'fault kind' } as const);
   const shape = byStrategy
     ? ({ field: 'fault', type: 'nominal', title: 'fault kind' } as const)
-    : ({
-        field: 'position',
-        type: 'nominal',
-        title: null,
-        scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
-      } as const);
+    : byShape
+      ? ({
+          field: 'short',
+          type: 'nominal',
+          title: 'variant (N×M, setting)',
+          scale: { domain: settings },
+        } as const)
+      : ({
+          field: 'position',
+          type: 'nominal',
+          title: null,
+          scale: { domain: [ON_FRONTIER, DOMINATED], range: ['diamond', 'circle'] },
+        } as const);
   const trials = points.map((p) => p.trials);
   const lo = Math.min(...trials);
   const hi = Math.max(...trials);
+  const bars = `bars: ${intervalCaption(points.map((p) => p.overheadN))}`;
   const what =
     cost === 'cpu'
-      ? 'median control-plane CPU overhead (bars: 95% interval)'
-      : 'median lease API requests per second, all verbs, net of the baseline (bars: 95% interval)';
+      ? `median control-plane CPU overhead (${bars})`
+      : `median lease API requests per second, all verbs, net of the baseline (${bars})`;
+  const legend = byStrategy
+    ? 'colour: strategy; shape: fault kind; label: N×M services × nodes'
+    : byShape
+      ? 'colour: fault kind; shape: the variant, named in the legend by N×M services × nodes and the settings that differ'
+      : 'lease setting, strategy, implementation';
+  const frontier = byStrategy || byShape ? 'Larger points' : 'Diamonds';
+  const labelLayer: Layer[] = byShape
+    ? []
+    : [
+        {
+          transform: [{ filter: 'datum.labelled' }],
+          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: byStrategy ? 9 : 10 },
+          encoding: { x, y, text: { field: 'short' } },
+        },
+      ];
   return drawnChart(
     run,
     {
       name,
       title,
       measured:
-        `Each point is one variant (${byStrategy ? 'colour: strategy; shape: fault kind; label: N×M services × nodes' : 'lease setting, strategy, implementation'}) under one fault kind: ` +
+        `Each point is one variant (${legend}) under one fault kind: ` +
         `${what} against the p95 of the outage seen by probes. ` +
-        `${byStrategy ? 'Larger points' : 'Diamonds'} joined by a line: the Pareto frontier per fault kind (nothing is both cheaper and faster), computed on the point estimates; ` +
+        `${frontier} joined by a line: the Pareto frontier per fault kind (nothing is both cheaper and faster), computed on the point estimates; ` +
         'where intervals overlap, the ordering along the frontier is not established.',
       extra: [`p95 over ${lo === hi ? lo : `${lo}–${hi}`} recovered trials per point (no interval).`],
     },
@@ -215,11 +261,7 @@ export function tradeoffSpec(run: RunData, cost: TradeoffCost = 'cpu'): Chart {
             ],
           },
         },
-        {
-          transform: [{ filter: 'datum.labelled' }],
-          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: byStrategy ? 9 : 10 },
-          encoding: { x, y, text: { field: 'short' } },
-        },
+        ...labelLayer,
       ],
     },
   );

@@ -3,31 +3,18 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type {
   Environment,
-  FaultKind,
   ProcessRole,
   SampleLine,
   Summary,
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from '../../harness/run/results-schema.js';
-import { mulberry32 } from '../../harness/run/statistics.js';
+} from '../../harness/results/results-schema.js';
+import { mulberry32 } from '../../harness/results/statistics.js';
 import type { RunData } from '../specs/chart.js';
-import { summarizeSynthetic } from './synthetic-summary.js';
+import { type SyntheticVariant, summarizeSynthetic } from './synthetic-summary.js';
 
 type Role = z.infer<typeof ProcessRole>;
-
-/** One variant of a synthetic run. */
-export interface SyntheticVariant {
-  nodes: number;
-  services: number;
-  /** [leaseDurationMs, renewDeadlineMs, retryPeriodMs]; default 15 s / 5 s / 2 s. */
-  lease?: readonly [number, number, number];
-  strategy?: string;
-  implementation?: string;
-  faults?: readonly FaultKind[];
-  trialsPerFault?: number;
-}
 
 /** What to generate. Every number is drawn from a seeded generator, so the same options give the same run. */
 export interface SyntheticOptions {
@@ -43,6 +30,9 @@ export interface SyntheticOptions {
   noise?: number;
   coresK?: number;
   startMs?: number;
+  /** Copied into the summary as the scenario's `question` and `reference`. */
+  question?: string;
+  reference?: Summary['reference'];
 }
 
 /** A whole results directory in memory. */
@@ -76,9 +66,10 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
   options.variants.forEach((sv, index) => {
     const id = `v${String(index + 1).padStart(2, '0')}`;
     const [leaseMs, renewMs, retryMs] = sv.lease ?? [15_000, 5_000, 2_000];
+    const leased = sv.leasedServices ?? sv.services;
     const model = {
-      get: (sv.nodes * sv.services) / (retryMs / 1000),
-      update: sv.services / (retryMs / 1000),
+      get: (sv.nodes * leased) / (retryMs / 1000),
+      update: leased / (retryMs / 1000),
     };
     const cum = new Map<string, number>();
     const sampleCpu = (fromMs: number, toMs: number, rates: Record<string, number>) => {
@@ -160,7 +151,7 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
           etcd: {
             writesPerSecond: jitter(rates.update + 1, noise),
             fsyncsPerSecond: jitter(rates.update + 1, noise),
-            dbSizeGrowthBytes: null,
+            dbSizeGrowthBytes: phase === 'announce' ? Math.round(jitter(4096 * leased, noise)) : 0,
           },
           announcerRssBytes: 60e6,
         };
@@ -259,6 +250,8 @@ export function syntheticRun(options: SyntheticOptions): SyntheticRun {
     formatVersion: 1,
     runId: options.runId ?? 'synthetic',
     scenario: options.scenario ?? 'synthetic',
+    ...(options.question ? { question: options.question } : {}),
+    ...(options.reference ? { reference: options.reference } : {}),
     startedAt: new Date(startMs).toISOString(),
     finishedAt: new Date(t).toISOString(),
     complete: true,
@@ -296,6 +289,39 @@ export function runDataOf(run: SyntheticRun): RunData {
   return data;
 }
 
+/**
+ * The shape of the bundled seed-homelab scenario: 3 selected nodes, 5 announced services (plus 5
+ * ClusterIP services the `all-services` bug also elects), swept over 1 and 5 services and both
+ * selections, crash and graceful trials. Used to look at the report a seed run produces.
+ */
+export const SEED_HOMELAB_RUN: SyntheticOptions = {
+  runId: '20251124T090000Z-seed-homelab',
+  scenario: 'seed-homelab',
+  seed: 5,
+  coresK: 4,
+  repetitions: 3,
+  windowSeconds: 60,
+  mcpuPerRequest: 3.5,
+  question:
+    "What do L2 announcements cost the control plane of the seed's homelab, and what does electing a Lease only for announced, selected services save?",
+  reference: {
+    source: 'the seed post',
+    controlPlaneOverheadMillicores: 80,
+    setup: '5 services on 3 nodes, a Lease elected for every service (the bug)',
+    variant: { 'services.announced': 5, 'announcer.selection': 'all-services' },
+  },
+  variants: [1, 5].flatMap((services) =>
+    (['policy', 'all-services'] as const).map((selection) => ({
+      nodes: 3,
+      services,
+      selection,
+      leasedServices: selection === 'policy' ? services : 10,
+      faults: ['node-crash', 'graceful'] as const,
+      trialsPerFault: 3,
+    })),
+  ),
+};
+
 /** The placeholder fixture's shape: nodes × services at the default lease, one faster lease, failover trials. */
 export const SMALL_RUN: SyntheticOptions = {
   runId: '20251124T090000Z-small',
@@ -305,14 +331,14 @@ export const SMALL_RUN: SyntheticOptions = {
   windowSeconds: 15,
   variants: [
     { nodes: 3, services: 10 },
-    { nodes: 3, services: 100, faults: ['crash', 'freeze'], trialsPerFault: 4 },
+    { nodes: 3, services: 100, faults: ['node-crash', 'freeze'], trialsPerFault: 4 },
     { nodes: 5, services: 10 },
     { nodes: 5, services: 100 },
     {
       nodes: 3,
       services: 100,
       lease: [5000, 3000, 1000],
-      faults: ['crash', 'freeze', 'partition'],
+      faults: ['node-crash', 'freeze', 'partition'],
       trialsPerFault: 4,
     },
   ],

@@ -1,11 +1,27 @@
 import type {
+  FaultKind,
   Interval,
   TrialRecord,
   VariantSummary,
   WindowRecord,
-} from '../../harness/run/results-schema.js';
-import { bootstrapMedian, percentiles } from '../../harness/run/statistics.js';
-import type { SyntheticVariant } from './synthetic-run.js';
+} from '../../harness/results/results-schema.js';
+import { bootstrapMedian, percentiles } from '../../harness/results/statistics.js';
+
+/** One variant of a synthetic run. */
+export interface SyntheticVariant {
+  nodes: number;
+  services: number;
+  /** [leaseDurationMs, renewDeadlineMs, retryPeriodMs]; default 15 s / 5 s / 2 s. */
+  lease?: readonly [number, number, number];
+  strategy?: string;
+  implementation?: string;
+  faults?: readonly FaultKind[];
+  trialsPerFault?: number;
+  /** `all-services` elects a Lease for every service (the seed's bug), `leasedServices` of them. */
+  selection?: 'policy' | 'all-services';
+  /** Services that hold a Lease (default `services`): what the request model and the CPU follow. */
+  leasedServices?: number;
+}
 
 function interval(values: readonly number[]): Interval {
   return bootstrapMedian(values);
@@ -33,15 +49,19 @@ export function summarizeSynthetic(
   const faults = [...new Set(trials.map((x) => x.fault))];
   return {
     id,
-    label: `${sv.nodes} nodes × ${sv.services} services, lease ${lease.map((x) => x / 1000).join('/')} s`,
-    params: { nodes: sv.nodes, 'services.announced': sv.services, 'announcer.leaseDurationMs': lease[0] },
+    label: sv.selection
+      ? `announced=${sv.services}, selection=${sv.selection}`
+      : `${sv.nodes} nodes × ${sv.services} services, lease ${lease.map((x) => x / 1000).join('/')} s`,
+    params: sv.selection
+      ? { 'services.announced': sv.services, 'announcer.selection': sv.selection }
+      : { nodes: sv.nodes, 'services.announced': sv.services, 'announcer.leaseDurationMs': lease[0] },
     nodes: sv.nodes,
     selectedNodes: sv.nodes,
     announcedServices: sv.services,
     implementation: sv.implementation ?? 'l2bench-announcer',
     strategy: sv.strategy ?? 'lease-per-service',
     renewMode: 'get-then-update',
-    selection: 'all-services',
+    selection: sv.selection ?? 'all-services',
     leaseDurationMs: lease[0],
     renewDeadlineMs: lease[1],
     retryPeriodMs: lease[2],
@@ -75,7 +95,7 @@ export function summarizeSynthetic(
     etcd: {
       writesPerSecond: interval(of('announce').map((w) => w.etcd.writesPerSecond ?? 0)),
       fsyncsPerSecond: interval(of('announce').map((w) => w.etcd.fsyncsPerSecond ?? 0)),
-      dbSizeGrowthBytes: null,
+      dbSizeGrowthBytes: interval(of('announce').map((w) => w.etcd.dbSizeGrowthBytes ?? 0)),
     },
     failover: faults.map((fault) => {
       const ts = trials.filter((x) => x.fault === fault);

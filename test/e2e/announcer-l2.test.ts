@@ -20,13 +20,14 @@ import {
 } from '@kubernetes/client-node';
 import { StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../../harness/backends/local/local-deployment.js';
+import type { AnnouncerEvent } from '../../harness/deployment/announcer-events.js';
+import { readLeaseHolder } from '../../harness/deployment/announcing-node.js';
+import { applyManifests, parseManifests, readManifestDir } from '../../harness/manifests/apply-manifests.js';
+import { announcementObjects, RUN_LABEL } from '../../harness/manifests/scenario-objects.js';
 import { arpAnswers, whoAnswers } from '../../harness/measure/vip-probe.js';
 import { repoRoot } from '../../harness/paths.js';
-import type { AnnouncerEvent } from '../../harness/run/announcer-events.js';
-import { readLeaseHolder } from '../../harness/run/announcing-node.js';
-import { applyManifests, parseManifests, readManifestDir } from '../../harness/run/apply-manifests.js';
-import { announcementObjects, RUN_LABEL } from '../../harness/run/scenario-objects.js';
-import { parseScenario, type ResolvedScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { type ResolvedScenario, resolveScenario } from '../../harness/scenario/scenario-schema.js';
 import { runCommand } from '../../harness/util/run-command.js';
 
 const asRoot = process.getuid?.() === 0;

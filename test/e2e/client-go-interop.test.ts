@@ -14,9 +14,10 @@ import type { DeployedService } from '../../harness/backends/bench-target.js';
 import { StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../../harness/backends/local/local-deployment.js';
 import type { ManagedProcess } from '../../harness/backends/local/managed-process.js';
-import { worstCaseTakeoverMs } from '../../harness/measure/analytic-model.js';
-import { type AnnouncerEvent, parseAnnouncerLine } from '../../harness/run/announcer-events.js';
-import { parseScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { type AnnouncerEvent, parseAnnouncerLine } from '../../harness/deployment/announcer-events.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { resolveScenario } from '../../harness/scenario/scenario-schema.js';
+import { worstCaseTakeoverMs } from '../../harness/scenario/takeover-bound.js';
 import { runCommand } from '../../harness/util/run-command.js';
 import { buildClientGoCandidate } from '../interop/build-client-go-candidate.js';
 

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ensureDockerEngine } from '../../harness/docker/docker-engine.js';
+import { ensureDockerEngine } from '../../harness/backends/docker/docker-engine.js';
+import { NODE_IMAGE_REPO } from '../../harness/backends/kind/node-image/build-node-image.js';
 import { repoRoot } from '../../harness/paths.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
-import { NODE_IMAGE_REPO } from '../../harness/tools/kind-node/build-node-image.js';
 import { runCommand } from '../../harness/util/run-command.js';
 
 // Runs where a Docker engine answers and the l2bench kind node image has been built

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { processesOfRun } from '../../harness/backends/local/cleanup-stale-runs.js';
 import { StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
-import { registrationPath } from '../../harness/backends/local/run-registry.js';
+import { registrationPath } from '../../harness/cluster/run-registry.js';
 import { readProcCpu } from '../../harness/measure/proc-cpu.js';
 import { repoRoot } from '../../harness/paths.js';
 import { runCommand } from '../../harness/util/run-command.js';

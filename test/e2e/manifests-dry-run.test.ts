@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
+import { applyManifests } from '../../harness/manifests/apply-manifests.js';
 import {
   AGENT_NODE_LABEL,
   type ManifestOptions,
@@ -20,8 +21,8 @@ import {
   serviceManifests,
 } from '../../harness/manifests/run-manifests.js';
 import { serverSideApply } from '../../harness/manifests/server-side-apply.js';
-import { applyManifests } from '../../harness/run/apply-manifests.js';
-import { parseScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { resolveScenario } from '../../harness/scenario/scenario-schema.js';
 
 const asRoot = process.getuid?.() === 0;
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { SampleLine } from '../../harness/run/results-schema.js';
+import { SampleLine } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -25,7 +25,7 @@ test('--parallel 2 runs two node shapes on two local clusters at once, and says 
         nodes: { count: 2 },
         services: { announced: 1 },
         announcer: { leaseDurationMs: '4s', renewDeadlineMs: '2s', retryPeriodMs: '0.5s' },
-        measurement: { warmupSeconds: 2, windowSeconds: 8, repetitions: 1 },
+        measurement: { warmupSeconds: 2, windowSeconds: 8, repetitions: 1, idle: false },
         faults: { kinds: ['crash'], trialsPerKind: 1, settleSeconds: 1 },
         probes: { maxDurationSeconds: 30 },
         sweep: { 'nodes.count': [2, 3] },
@@ -65,6 +65,7 @@ test('--parallel 2 runs two node shapes on two local clusters at once, and says 
     const windows = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
       .trim()
       .split('\n')
+      .slice(1) // the format header
       .map((l) => SampleLine.parse(JSON.parse(l)))
       .flatMap((s) => (s.type === 'phase' ? [s] : []));
     const span = (id: string) => {

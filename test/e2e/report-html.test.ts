@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { publish } from '../../reports/publish-site.js';
+import { SEED_HOMELAB_RUN, syntheticRun, writeSyntheticRun } from '../../reports/testing/synthetic-run.js';
 import { type WrittenReport, writeReport } from '../../reports/write-report.js';
 
 // The report of the results fixture, opened in headless Chromium: the page must draw every chart
 // (statically and live) without console errors. Data-driven: expected charts and mark counts come
-// from writeReport's own output, so the fixture can be replaced by a real run.
+// from writeReport's own output, so the fixture can be replaced by a real run. Screenshots of the
+// page and of every chart (of the fixture and of a synthetic run shaped like seed-homelab) go to
+// test-artifacts/report/ for a person to look at.
 const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = new URL('../fixtures/results-small/', import.meta.url).pathname;
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -19,12 +23,15 @@ if (skip) console.log(`# skipping report-html: ${skip}`);
 
 let dir: string;
 let report: WrittenReport;
+let seedReport: WrittenReport;
 let browser: Browser | undefined;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'l2bench-report-'));
-  await cp(FIXTURE, dir, { recursive: true });
-  report = await writeReport(dir);
+  await cp(FIXTURE, join(dir, 'fixture'), { recursive: true });
+  report = await writeReport(join(dir, 'fixture'));
+  await writeSyntheticRun(join(dir, 'seed'), syntheticRun(SEED_HOMELAB_RUN));
+  seedReport = await writeReport(join(dir, 'seed'));
   if (!skip) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -96,8 +103,76 @@ test('the report page draws every chart live, with the marks the static render h
   );
   assert.deepEqual(errors, [], 'no console errors or network requests');
 
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+  await screenshots(page, 'fixture');
+  await page.close();
+});
+
+/** The full page, its top (the answer and the variants table) and every chart, as PNGs under test-artifacts/report/. */
+async function screenshots(page: import('playwright-core').Page, name: string): Promise<void> {
+  const out = join(ARTIFACTS, 'report');
+  await mkdir(out, { recursive: true });
+  await page.screenshot({ path: join(out, `${name}-page.png`), fullPage: true });
+  await page.screenshot({
+    path: join(out, `${name}-top.png`),
+    clip: { x: 0, y: 0, width: 1400, height: 1400 },
+  });
+  for (const fig of await page.$$('figure.chart')) {
+    await fig.screenshot({ path: join(out, `${name}-${await fig.getAttribute('data-chart')}.png`) });
+  }
+}
+
+test('a seed-homelab-shaped report at 1400 px: the answer comes first, the variants table fits, every chart is live', {
+  skip,
+}, async () => {
+  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(seedReport.indexHtml).href);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const layout = await page.evaluate(() => {
+    const answer = document.querySelector('section.answer');
+    const table = document.querySelector('table.variants');
+    const h2 = document.querySelector('h2');
+    return {
+      answerFirst:
+        !!answer && !!h2 && (answer.compareDocumentPosition(h2) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+      answer: answer?.textContent ?? '',
+      tableWidth: table?.getBoundingClientRect().width ?? Infinity,
+      bodyWidth: document.body.clientWidth,
+      interactive: Array.from(document.querySelectorAll('figure.chart')).map(
+        (f) => (f as HTMLElement).dataset.interactive,
+      ),
+    };
+  });
+  assert.ok(layout.answerFirst, 'the answer comes before the first section');
+  assert.match(layout.answer, /The seed post saw about 80 mCPU/);
+  assert.ok(
+    layout.tableWidth <= layout.bodyWidth,
+    `variants table ${layout.tableWidth} px fits ${layout.bodyWidth} px`,
+  );
+  assert.deepEqual(
+    layout.interactive,
+    seedReport.charts.map(() => 'true'),
+  );
+  assert.deepEqual(errors, []);
+  await screenshots(page, 'seed-homelab');
+  await page.close();
+});
+
+test("a published run page draws its charts live from the site's shared copy of vega", { skip }, async () => {
+  const site = await publish([join(dir, 'seed')], join(dir, 'site'));
+  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(join(site.outDir, site.runs[0]!.href)).href);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const interactive = await page.$$eval('figure.chart', (figs) =>
+    figs.map((f) => (f as HTMLElement).dataset.interactive),
+  );
+  assert.ok(interactive.length > 0 && interactive.every((i) => i === 'true'), interactive.join(','));
+  assert.deepEqual(errors, []);
+  await page.goto(pathToFileURL(site.index).href);
+  await page.screenshot({ path: join(ARTIFACTS, 'report', 'site-index.png'), fullPage: true });
   await page.close();
 });
 

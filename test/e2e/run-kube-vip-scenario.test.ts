@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { worstCaseTakeoverMs } from '../../harness/measure/analytic-model.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
+import { takeoverBoundMs } from '../../harness/scenario/takeover-bound.js';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -54,18 +54,34 @@ probes: {maxDurationSeconds: 30}
       );
     }
     const byFault = new Map(v.failover.map((f) => [f.fault, f]));
-    const crash = byFault.get('crash')!;
+    const crash = byFault.get('node-crash')!;
     assert.equal(crash.failedTrials, 0);
-    const bound = worstCaseTakeoverMs(v.leaseDurationMs, v.retryPeriodMs);
+    // kube-vip's electors are client-go's polling ones: a candidate may see the holder's last
+    // renewal one jittered period (2.2 retry periods) late and try again up to 2.2 retry periods
+    // after expiry, so lease + 4.4 retry periods (the bundled per-service bound), +1 s of latency.
+    const bound = takeoverBoundMs({ kind: 'per-service' }, v, 'node-crash');
     for (const t of crash.takeoverMs.values) assert.ok(t > 0 && t <= bound + 1000, `crash takeover ${t} ms`);
     assert.equal(crash.dualAnsweringTrials, 0);
     assert.equal(crash.arpConvergenceMs.n, 0, 'kube-vip logs no bind events of ours');
     const graceful = byFault.get('graceful')!;
     assert.equal(graceful.failedTrials, 0);
+    assert.equal(graceful.dualAnsweringTrials, 0);
+    // kube-vip v1.0.0 does not guarantee a release on SIGTERM. Its signal handler
+    // (pkg/manager/manager_arp.go) closes shutdownChan and cancels the context; each per-service
+    // election runs `leaderelection.RunOrDie(..., ReleaseOnCancel: true)` in a goroutine the
+    // services watcher started (pkg/services/processor.go AddOrModify, pkg/services/leader.go), and
+    // client-go v0.33.3 releases with one PUT after the renew loop sees the cancel
+    // (tools/leaderelection renew → release). Nothing waits for that PUT: the watcher loop ends on
+    // shutdownChan, StartServicesWatchForLeaderElection stops its clusters and returns, and
+    // `manager` returns from main, so the process can exit before (or during) the release. When the
+    // PUT lands, a candidate takes over on its next jittered retry; when it does not, only once the
+    // lease expires. So the guarantee is the crash bound above, not the release's 2.2 retry periods
+    // (a fresh clone saw 6,482 ms with 4/2/1 s timers: an expiry, within this bound). Measured on
+    // these timers over 20 trials: 14 released (14–1,746 ms), 6 expired (4,345–6,063 ms).
     for (const t of graceful.takeoverMs.values)
       assert.ok(
-        t <= 2.2 * v.retryPeriodMs + 1000,
-        `graceful takeover ${t} ms (kube-vip releases on SIGTERM)`,
+        t > 0 && t <= bound + 1000,
+        `graceful takeover ${t} ms > ${bound + 1000} ms (lease expiry when kube-vip exits before its release lands)`,
       );
   } finally {
     rmSync(root, { recursive: true, force: true });

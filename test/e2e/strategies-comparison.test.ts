@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { VariantSummary } from '../../harness/run/results-schema.js';
+import type { VariantSummary } from '../../harness/results/results-schema.js';
 import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;
 
-// N = 20 services on M = 4 nodes, every strategy on one cluster, one short repetition each.
+// N = 20 services on M = 4 nodes, every strategy on one cluster, one short repetition each. No
+// idle windows: this test checks request rates against the model (tiny's test covers idle windows).
 const SCENARIO = `
 name: strategies-e2e
 backend: local
@@ -17,7 +18,7 @@ coresK: 2
 nodes: {count: 4}
 services: {announced: 20}
 announcer: {leaseDurationMs: 12s, renewDeadlineMs: 8s, retryPeriodMs: 2s}
-measurement: {warmupSeconds: 6, windowSeconds: 16, repetitions: 1}
+measurement: {warmupSeconds: 6, windowSeconds: 16, repetitions: 1, idle: false}
 sweep:
   announcer.strategy: [per-service, per-service-watch, "sharded:4", node-lease]
 `;

@@ -17,10 +17,11 @@ import {
 import { failoverBoundMs } from '../../announcer/election/strategy-bounds.js';
 import { type LocalNode, StartedLocalCluster } from '../../harness/backends/local/local-cluster.js';
 import { LocalDeployment } from '../../harness/backends/local/local-deployment.js';
+import { applyManifests } from '../../harness/manifests/apply-manifests.js';
+import { announcementObjects } from '../../harness/manifests/scenario-objects.js';
 import { arpAnswers } from '../../harness/measure/vip-probe.js';
-import { applyManifests } from '../../harness/run/apply-manifests.js';
-import { announcementObjects } from '../../harness/run/scenario-objects.js';
-import { parseScenario, type ResolvedScenario, resolveScenario } from '../../harness/run/scenario-schema.js';
+import { parseScenario } from '../../harness/scenario/scenario-file.js';
+import { type ResolvedScenario, resolveScenario } from '../../harness/scenario/scenario-schema.js';
 import { runCommand } from '../../harness/util/run-command.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -117,11 +118,25 @@ describe('election strategies on 3 node namespaces with 10 announced services', 
     await using _shared = stack;
   });
 
-  /** Waits until every VIP is bound on exactly one node; returns VIP → node. */
+  /**
+   * Waits until every VIP is bound on exactly one node and that placement held for STABLE_MS;
+   * returns VIP → node. Agents start one after another, so node-lease hands services to each
+   * node that joins (retryPeriod after it is ready): one node alone carrying everything is a
+   * placement on the way, not the steady one.
+   */
   async function steady(timeoutMs: number): Promise<Map<string, string>> {
+    const STABLE_MS = 4 * TIMINGS.retryPeriodMs;
+    let since = 0;
+    let key = '';
     const state = await until(async () => {
       const b = await boundOn(cluster);
-      return vips.every((v) => (b.get(v) ?? []).length === 1) ? b : undefined;
+      if (!vips.every((v) => (b.get(v) ?? []).length === 1)) {
+        key = '';
+        return undefined;
+      }
+      const k = vips.map((v) => b.get(v)![0]).join(',');
+      if (k !== key) [key, since] = [k, Date.now()];
+      return Date.now() - since >= STABLE_MS ? b : undefined;
     }, timeoutMs);
     const last = state ?? (await boundOn(cluster));
     const bad = vips.filter((v) => (last.get(v) ?? []).length !== 1).map((v) => `${v}: ${last.get(v) ?? []}`);

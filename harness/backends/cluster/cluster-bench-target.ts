@@ -4,15 +4,15 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { systemNamespace } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { CONTROL_PLANE_CONTAINERS, KubeletStatsPoller } from '../../measure/kubelet-stats.js';
-import type { AnnouncerEventLog } from '../../run/announcer-events.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
@@ -31,8 +31,11 @@ export interface ClusterChoice {
  * absent, its own namespace `l2bench-<id>`, run-labelled cluster roles, pool, policy, echo
  * Deployment and Services, and removes exactly those afterwards; it never touches a Service it did
  * not create. CPU comes from the kubelet's /stats/summary through the API server's node proxy
- * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `crash` = grace 0,
- * `graceful` = the pod's grace period. `freeze` and `partition` need node access and are refused.
+ * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `agent-crash` =
+ * grace 0 (SIGKILL; the node's VIPs stay bound until the DaemonSet's replacement pod starts; the
+ * closest to a container restart the API offers), `graceful` = the pod's grace period.
+ * `node-crash`, `freeze`, `partition` and `control-plane-outage` need access to the nodes or the
+ * control plane and are refused.
  */
 export class ClusterBenchTarget implements BenchTarget {
   readonly backend = 'cluster' as const;
@@ -168,10 +171,10 @@ export class ClusterBenchTarget implements BenchTarget {
 
   async injectFault(fault: FaultKind, node: string): Promise<void> {
     this.faultAtMs = Date.now();
-    if (fault === 'crash') return this.deployment.deleteAgentPod(node, 0);
+    if (fault === 'agent-crash') return this.deployment.deleteAgentPod(node, 0);
     if (fault === 'graceful') return this.deployment.deleteAgentPod(node);
     throw new BackendError(
-      `backend cluster: fault ${fault} needs access to the node itself: use faults.kinds crash or graceful, or backend kind`,
+      `backend cluster: fault ${fault} needs access to the nodes themselves: use faults.kinds agent-crash or graceful, or backend kind`,
     );
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseScenario, resolveScenario } from '../../run/scenario-schema.js';
+import { parseScenario } from '../../scenario/scenario-file.js';
+import { resolveScenario } from '../../scenario/scenario-schema.js';
 import { checkClusterContext, clusterPool } from './context-guard.js';
 
 test('only kind and l2bench local contexts without --yes', () => {

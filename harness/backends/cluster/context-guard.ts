@@ -1,7 +1,7 @@
 import { BackendError } from '../../errors.js';
-import { ipv4Range, rangeContains } from '../../run/ipv4-range.js';
-import { BENCHMARK_NETWORK } from '../../run/scenario-rules.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import { BENCHMARK_NETWORK } from '../../scenario/scenario-rules.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
+import { ipv4Range, rangeContains } from '../../util/ipv4-range.js';
 
 /** Contexts the cluster backend uses without `--yes`: kind clusters and l2bench's own local runs. */
 export function isThrowawayContext(context: string): boolean {

@@ -1,23 +1,25 @@
 import { announcerFlags } from '../../manifests/announcer-flags.js';
+import { AGENT_NODE_FLAGS } from './bundle.js';
 import 'disposablestack/auto';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
-import { type CgroupFiles, readCgroupCpu } from '../../docker/container-cpu.js';
-import type { ContainerProcess } from '../../docker/container-process.js';
-import { type DockerFaultKind, injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
-import { IMAGE_PATHS } from '../../docker/images.js';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
+import { serviceLease } from '../../deployment/announcing-node.js';
+import { resetAnnouncerObjects } from '../../deployment/reset-announcer-objects.js';
 import { BackendError } from '../../errors.js';
+import { applyManifests, readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  serviceObject,
+} from '../../manifests/scenario-objects.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import type { RunningProbes } from '../../measure/k6-probe.js';
 import { repoRoot } from '../../paths.js';
-import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { serviceLease } from '../../run/announcing-node.js';
-import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
-import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
   assertSameClusterShape,
@@ -26,8 +28,17 @@ import {
   type DeployedService,
   type ProbeSpec,
 } from '../bench-target.js';
+import { type CgroupFiles, readCgroupCpu } from './container-cpu.js';
+import type { ContainerProcess } from './container-process.js';
 import { type DockerNode, StartedDockerCluster } from './docker-cluster.js';
+import {
+  type DockerFaultKind,
+  injectDockerFault,
+  liftDockerFault,
+  setApiServerReachableIn,
+} from './docker-faults.js';
 import { hostWaitUntilAllAnswer, startProbeContainer } from './docker-probes.js';
+import { IMAGE_PATHS } from './images.js';
 
 /** The agent's flags from the scenario (the same the local backend passes). */
 export function agentFlags(
@@ -46,7 +57,7 @@ export function agentFlags(
 
 /** Which Docker-level fault carries each scenario fault kind on this backend. */
 const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
-  crash: 'kill',
+  'node-crash': 'kill',
   freeze: 'pause',
   partition: 'disconnect',
 };
@@ -57,13 +68,17 @@ const DOCKER_FAULT: Partial<Record<FaultKind, DockerFaultKind>> = {
  * Probes run from a k6 container on the same network; readiness checks from the host, which is on
  * the bridge too.
  *
- * Faults are Docker-level, shared with kind (harness/docker/docker-faults.ts): `crash` =
+ * Faults are Docker-level, shared with kind (harness/backends/docker/docker-faults.ts): `node-crash` =
  * `docker kill` of the node container (every process and the VIPs in its network namespace go;
  * restored by starting it again and re-running the agent); `freeze` = `docker pause` for
  * freezeSeconds (the whole node hangs, the echo backend too, while its kernel still answers ARP;
  * on `local` only the agent stops); `partition` = `docker network disconnect` for partitionSeconds
  * (the node's interface and VIPs go; reconnected with the same address); `graceful` = SIGTERM to
- * the agent (it releases its leases).
+ * the agent (it releases its leases); `agent-crash` = SIGKILL of the agent process inside the node
+ * container (the container, its interface and VIPs stay) and the agent started again at once;
+ * `control-plane-outage` = an `unreachable` route to the control-plane container's address inside
+ * every node container for controlPlaneOutageSeconds (the control-plane container stays connected,
+ * so etcd and the harness's scrapes are unaffected).
  */
 export class DockerBenchTarget implements BenchTarget {
   readonly backend = 'docker' as const;
@@ -219,6 +234,7 @@ export class DockerBenchTarget implements BenchTarget {
       name: `announcer-${node.name}`,
       cmd: [
         IMAGE_PATHS.node,
+        ...AGENT_NODE_FLAGS,
         IMAGE_PATHS.announcer,
         ...agentFlags(this.scenario, node.name, node.kubeconfigPath, i === 0),
       ],
@@ -256,6 +272,25 @@ export class DockerBenchTarget implements BenchTarget {
   async injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void> {
     const node = this.node(nodeName);
     const f = this.scenario.faults;
+    if (fault === 'agent-crash') {
+      const agent = this.agents.get(node.index);
+      agent?.signal('SIGKILL');
+      await agent?.waitForExit();
+      this.agents.delete(node.index);
+      await this.startAgent(node.index);
+      return;
+    }
+    if (fault === 'control-plane-outage') {
+      const apiserverIp = new URL(this.cluster.apiServerUrl).hostname;
+      const containers = this.cluster.nodes.map((n) => this.cluster.docker.getContainer(n.container.getId()));
+      try {
+        await Promise.all(containers.map((c) => setApiServerReachableIn(c, apiserverIp, false)));
+        await sleep(f.controlPlaneOutageSeconds * 1000, signal);
+      } finally {
+        await Promise.all(containers.map((c) => setApiServerReachableIn(c, apiserverIp, true)));
+      }
+      return;
+    }
     const docker = DOCKER_FAULT[fault];
     if (!docker) {
       this.agents.get(node.index)?.signal('SIGTERM');
@@ -263,15 +298,15 @@ export class DockerBenchTarget implements BenchTarget {
     }
     const target = this.faultTarget(node);
     await injectDockerFault(this.cluster.docker, docker, target);
-    if (fault === 'crash') return;
+    if (fault === 'node-crash') return;
     await sleep((fault === 'freeze' ? f.freezeSeconds : f.partitionSeconds) * 1000, signal);
     await liftDockerFault(this.cluster.docker, docker, target);
   }
 
   async restoreNode(fault: FaultKind, nodeName: string): Promise<void> {
     const node = this.node(nodeName);
-    if (fault === 'crash') await liftDockerFault(this.cluster.docker, 'kill', this.faultTarget(node));
-    if (fault === 'crash' || fault === 'graceful') {
+    if (fault === 'node-crash') await liftDockerFault(this.cluster.docker, 'kill', this.faultTarget(node));
+    if (fault === 'node-crash' || fault === 'graceful') {
       await this.agents.get(node.index)?.waitForExit();
       this.agents.delete(node.index);
       await this.startAgent(node.index);

@@ -1,28 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
-import { type CgroupFiles, containerCgroup } from '../../docker/container-cpu.js';
-import { ContainerProcess, type ContainerProcessSpec } from '../../docker/container-process.js';
+import { checkNodeCount } from '../../cluster/address-plan.js';
+import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
+import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { nodeObject } from '../../cluster/node-object.js';
+import { RunPki } from '../../cluster/pki.js';
+import { RunRegistration } from '../../cluster/run-registry.js';
+import { BackendError } from '../../errors.js';
+import { applyManifests } from '../../manifests/apply-manifests.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/agent-identity.js';
+import { AGENT_NODE_FLAGS } from './bundle.js';
+import { type CgroupFiles, containerCgroup } from './container-cpu.js';
+import { ContainerProcess, type ContainerProcessSpec } from './container-process.js';
 import {
   DOCKER_SERVICE_CLUSTER_IP_RANGE,
   type DockerAddressPlan,
   dockerAddressPlan,
   freeDockerSlots,
-} from '../../docker/docker-address-plan.js';
-import { type DockerEngine, ensureDockerEngine } from '../../docker/docker-engine.js';
-import { DOCKER_RUN_LABEL, L2benchContainer, removeRunResources } from '../../docker/docker-resources.js';
-import { buildL2benchImages, IMAGE_PATHS, type L2benchImages } from '../../docker/images.js';
-import { BackendError } from '../../errors.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
-import { checkNodeCount } from '../local/address-plan.js';
-import { apiserverArgs, etcdArgs } from '../local/control-plane-args.js';
-import { writeKubeconfig } from '../local/kubeconfig-file.js';
-import { ANNOUNCER_GROUP } from '../local/local-cluster.js';
-import { RunPki } from '../local/pki.js';
-import { RunRegistration } from '../local/run-registry.js';
+} from './docker-address-plan.js';
+import { type DockerEngine, ensureDockerEngine } from './docker-engine.js';
+import { DOCKER_RUN_LABEL, L2benchContainer, removeRunResources } from './docker-resources.js';
+import { buildL2benchImages, IMAGE_PATHS, type L2benchImages } from './images.js';
 
 export interface DockerClusterSpec {
   /** Number of node containers (1..100). */
@@ -43,7 +46,7 @@ export interface DockerNode {
   ip: string;
   labels: Record<string, string>;
   container: StartedTestContainer;
-  /** Kubeconfig of the node's agent (CN l2bench:announcer:<name>), at this path inside the container. */
+  /** Kubeconfig of the node's agent (a kube-system/l2bench-announcer token), at this path inside the container. */
   kubeconfigPath: string;
 }
 
@@ -232,24 +235,21 @@ export class StartedDockerCluster implements AsyncDisposable {
 
     const labelsOf = spec.nodeLabels ?? (() => ({}));
     const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    // Bindings to roles the deployment applies later (RBAC resolves them per request). Leases in
+    // any namespace: the scenario, which may use kube-vip-style names, is not known here.
+    await applyManifests(this.kubeConfig(), agentServiceAccountObjects(runId, true));
     const starts: Promise<void>[] = [];
     for (let i = 0; i < spec.nodes; i++) {
       const name = `l2b-${runId}-n${i}`;
       const ip = plan.node(i);
-      const id = await pki.issue({
-        stem: `node-${i}`,
-        commonName: `l2bench:announcer:${name}`,
-        organizations: [ANNOUNCER_GROUP],
-        usage: ['client'],
-      });
-      const kubeconfig = writeKubeconfig({
-        path: join(workDir, `node-${i}.kubeconfig`),
+      // The agent's identity: a bound token of the kube-system ServiceAccount, as a DaemonSet pod's.
+      const kubeconfig = await writeAgentTokenKubeconfig({
+        kc: this.kubeConfig(),
+        workDir,
+        nodeIndex: i,
         clusterName,
         server: this.apiServerUrl,
         caPem: pki.ca.certPem,
-        user: name,
-        certPem: id.certPem,
-        keyPem: id.keyPem,
       });
       const labels = { ...labelsOf(i), 'kubernetes.io/hostname': name, [DOCKER_RUN_LABEL]: runId };
       await core.createNode({ body: nodeObject(name, labels, ip) });
@@ -312,7 +312,7 @@ export class StartedDockerCluster implements AsyncDisposable {
         // The agent raises arp_ignore itself on a host; /proc/sys is read-only in a container.
         .withSysctls({ 'net.ipv4.conf.all.arp_ignore': '1' })
         .withEntrypoint([IMAGE_PATHS.node])
-        .withCommand([IMAGE_PATHS.echoServer, name, '80', '8080'])
+        .withCommand([...AGENT_NODE_FLAGS, IMAGE_PATHS.echoServer, name, '80', '8080'])
         .withCopyFilesToContainer([{ source: kubeconfigPath, target: NODE_KUBECONFIG }])
         .withLogConsumer((s) => s.pipe(createLog(join(this.workDir, 'logs', `node-${i}.log`))))
         .start()
@@ -395,18 +395,4 @@ function createLog(path: string): WriteStream {
   const s = createWriteStream(path, { flags: 'a' });
   s.on('error', () => {});
   return s;
-}
-
-function nodeObject(name: string, labels: Record<string, string>, ip: string): V1Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels },
-    status: {
-      addresses: [
-        { type: 'InternalIP', address: ip },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
 }

@@ -1,7 +1,5 @@
 import { request } from 'node:http';
 import { dirname, resolve } from 'node:path';
-import { L2benchContainer } from '../../docker/docker-resources.js';
-import { IMAGE_PATHS } from '../../docker/images.js';
 import { MeasureError } from '../../errors.js';
 import {
   k6ProbeCommand,
@@ -11,6 +9,8 @@ import {
 } from '../../measure/k6-probe.js';
 import type { ProbeSpec } from '../bench-target.js';
 import type { StartedDockerCluster } from './docker-cluster.js';
+import { L2benchContainer } from './docker-resources.js';
+import { IMAGE_PATHS } from './images.js';
 
 /** k6's exit code after SIGTERM (its output is complete). */
 const K6_EXIT_INTERRUPTED = 105;

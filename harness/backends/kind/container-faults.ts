@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { injectDockerFault, liftDockerFault } from '../../docker/docker-faults.js';
+import { injectDockerFault, liftDockerFault, setApiServerReachableIn } from '../docker/docker-faults.js';
 
 /** Docker-level faults on a kind node container, in the kind backend's terms. */
 export interface ContainerFaults {
@@ -10,10 +10,12 @@ export interface ContainerFaults {
   disconnect(network: string, container: string): Promise<void>;
   /** Reconnects with the address it had, so the Node's InternalIP stays valid. */
   connect(network: string, container: string, ip: string): Promise<void>;
+  /** control-plane-outage: an `unreachable` route to the API server inside the container, or its removal. */
+  setApiServerReachable(container: string, apiserverIp: string, reachable: boolean): Promise<void>;
 }
 
 /**
- * The docker backend's fault code (harness/docker/docker-faults.ts, through the engine API) applied
+ * The docker backend's fault code (harness/backends/docker/docker-faults.ts, through the engine API) applied
  * to kind's node containers: one implementation of kill, pause and disconnect for both backends.
  * A kind node's interface is renamed back to eth0 on reconnect, as a docker node's is.
  */
@@ -26,5 +28,7 @@ export function sharedDockerFaults(docker: Dockerode): ContainerFaults {
     disconnect: (network, container) => injectDockerFault(docker, 'disconnect', { container, network }),
     connect: (network, container, ip) =>
       liftDockerFault(docker, 'disconnect', { container, network, ipv4Address: ip, interfaceName: 'eth0' }),
+    setApiServerReachable: (container, ip, reachable) =>
+      setApiServerReachableIn(docker.getContainer(container), ip, reachable),
   };
 }

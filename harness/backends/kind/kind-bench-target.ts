@@ -3,20 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { ensureDockerEngine } from '../../docker/docker-engine.js';
+import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
-import type { AnnouncerEventLog } from '../../run/announcer-events.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import { buildKindNodeImage } from '../../tools/kind-node/build-node-image.js';
-import { kubeadmEtcdPatch } from '../../tools/kind-node/component-images.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
 import type { BenchTarget, BenchTargetOptions, DeployedService, ProbeSpec } from '../bench-target.js';
+import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { IMAGE_PATHS } from '../docker/images.js';
 import { resolveAnnouncerImage } from '../kube/announcer-image.js';
 import { waitUntilAllAnswerFromHost } from '../kube/host-vip-probe.js';
 import { KubeDeployment } from '../kube/kube-deployment.js';
@@ -27,6 +26,8 @@ import { descendantsMatching, readHostProcesses } from './host-processes.js';
 import { StartedKindCluster } from './kind-cluster.js';
 import { kindClusterName } from './kind-config.js';
 import { KIND_NETWORK, kindVipPool } from './kind-network.js';
+import { buildKindNodeImage } from './node-image/build-node-image.js';
+import { kubeadmEtcdPatch } from './node-image/component-images.js';
 import { claimVipSlot } from './vip-slot.js';
 
 /** kubeadm's etcd serves /metrics on the node's loopback only; this moves it onto the kind network. */
@@ -39,7 +40,7 @@ const ETCD_METRICS_SED =
  * free half, probes from the host (the bridge's gateway), CPU of kube-apiserver, etcd and agents
  * from this host's /proc below each node container.
  *
- * Faults act on the holder's node container, as a real node would fail: `crash` = `docker kill`
+ * Faults act on the holder's node container, as a real node would fail: `node-crash` = `docker kill`
  * (kubelet, agent, echo and the node's VIPs die together; restored by `docker start`), `freeze` =
  * `docker pause` for freezeSeconds, `partition` = `docker network disconnect` for partitionSeconds
  * (reconnected with its address), `graceful` = deleting the node's agent pod (SIGTERM).
@@ -195,7 +196,8 @@ export class KindBenchTarget implements BenchTarget {
       descendantsMatching(
         procs,
         this.nodePids.get(node) ?? -1,
-        (p) => p.cmdline.includes('announcer/main') && !p.cmdline.includes('--operator-only'),
+        // The image runs the bundle (IMAGE_PATHS.announcer), not announcer/main.ts.
+        (p) => p.cmdline.includes(IMAGE_PATHS.announcer) && !p.cmdline.includes('--operator-only'),
       ).map((p) => ({ role: 'announcer' as const, node, pid: p.pid })),
     );
   }
@@ -230,8 +232,29 @@ export class KindBenchTarget implements BenchTarget {
     const f = this.scenario.faults;
     this.faultAtMs = Date.now();
     switch (fault) {
-      case 'crash':
+      case 'node-crash':
         return this.faults.kill(node);
+      case 'agent-crash': {
+        // SIGKILL of the agent's process in the node container; kubelet restarts the container at
+        // once the first time (its back-off starts after that), as after an OOM kill.
+        const pids = this.agentCpu().filter((p) => p.node === node);
+        if (pids.length === 0) throw new BackendError(`no agent process found in kind node ${node}`);
+        for (const p of pids) process.kill(p.pid ?? -1, 'SIGKILL');
+        return;
+      }
+      case 'control-plane-outage': {
+        const cpIp = this.nodeIps.get(this.cluster.controlPlaneContainer);
+        if (!cpIp) throw new BackendError('no kind-network address known for the control-plane node');
+        // The control-plane node itself reaches its API server locally; the route cuts the others.
+        const workers = this.nodeNames.filter((n) => n !== this.cluster.controlPlaneContainer);
+        try {
+          await Promise.all(workers.map((n) => this.faults.setApiServerReachable(n, cpIp, false)));
+          await sleep(f.controlPlaneOutageSeconds * 1000, signal);
+        } finally {
+          await Promise.all(workers.map((n) => this.faults.setApiServerReachable(n, cpIp, true)));
+        }
+        return;
+      }
       case 'graceful':
         return this.deployment.deleteAgentPod(node);
       case 'freeze':
@@ -249,12 +272,12 @@ export class KindBenchTarget implements BenchTarget {
   }
 
   async restoreNode(fault: FaultKind, node: string, signal?: AbortSignal): Promise<void> {
-    if (fault === 'crash') {
+    if (fault === 'node-crash') {
       await this.faults.start(node);
       await this.inspectNodes(this.scenario);
     }
     // A pause or partition leaves the pod Ready as far as the API knows: nothing to wait for then.
-    if (fault === 'crash' || fault === 'graceful')
+    if (fault === 'node-crash' || fault === 'graceful' || fault === 'agent-crash')
       await this.deployment.waitAgentReadyOn(node, this.faultAtMs, signal);
   }
 

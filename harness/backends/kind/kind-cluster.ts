@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DockerCli } from './docker-cli.js';
 import { deriveKindConfig, type KindConfig, kindConfigYaml, loadKindConfig } from './kind-config.js';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
-import { loadScenario, parseScenario, resolveScenario } from '../../run/scenario-schema.js';
+import { loadScenario, parseScenario } from '../../scenario/scenario-file.js';
+import { resolveScenario } from '../../scenario/scenario-schema.js';
 import { deriveKindConfig, kindClusterName, kindConfigYaml, loadKindConfig } from './kind-config.js';
 
 test('kind-config.yaml: one control-plane, three homelab workers, kube-proxy in iptables mode', () => {

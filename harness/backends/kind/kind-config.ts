@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BackendError } from '../../errors.js';
 import { AGENT_NODE_LABEL } from '../../manifests/manifest-options.js';
 import { repoRoot } from '../../paths.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 
 /** The top-level kind config every kind variant starts from. */
 export const KIND_CONFIG_PATH = join(repoRoot, 'kind-config.yaml');

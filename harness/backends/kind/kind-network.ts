@@ -1,6 +1,6 @@
 import { BackendError } from '../../errors.js';
-import { type Ipv4Range, ipv4Range, ipv4ToNumber, rangeContains } from '../../run/ipv4-range.js';
-import { BENCHMARK_NETWORK } from '../../run/scenario-rules.js';
+import { BENCHMARK_NETWORK } from '../../scenario/scenario-rules.js';
+import { type Ipv4Range, ipv4Range, ipv4ToNumber, rangeContains } from '../../util/ipv4-range.js';
 
 /** The Docker network kind puts every cluster's nodes on (kind reuses it when it exists). */
 export const KIND_NETWORK = 'kind';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { expandVariants } from '../../run/expand-variants.js';
-import { parseScenario, scenariosDir } from '../../run/scenario-schema.js';
+import { expandVariants } from '../../scenario/expand-variants.js';
+import { parseScenario, scenariosDir } from '../../scenario/scenario-file.js';
 
 test('seed-homelab: backend local → kind changes nothing else in the scenario or its variants', () => {
   const text = readFileSync(join(scenariosDir, 'seed-homelab.yaml'), 'utf8');

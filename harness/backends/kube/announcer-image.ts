@@ -1,7 +1,8 @@
-import { ensureDockerEngine } from '../../docker/docker-engine.js';
-import { buildImage } from '../../docker/image-build.js';
-import { ANNOUNCER_IMAGE, IMAGE_PATHS } from '../../docker/images.js';
 import type { AnnouncerImage } from '../../manifests/manifest-options.js';
+import { AGENT_NODE_FLAGS } from '../docker/bundle.js';
+import { ensureDockerEngine } from '../docker/docker-engine.js';
+import { buildImage } from '../docker/image-build.js';
+import { ANNOUNCER_IMAGE, IMAGE_PATHS } from '../docker/images.js';
 
 /**
  * The announcer image for kind and existing clusters: the one the docker backend builds from
@@ -17,8 +18,8 @@ export async function resolveAnnouncerImage(
   const ref = env.L2BENCH_ANNOUNCER_IMAGE || (await buildAnnouncerImage(onProgress));
   return {
     ref,
-    agentCommand: [IMAGE_PATHS.node, IMAGE_PATHS.announcer],
-    echoCommand: [IMAGE_PATHS.node, IMAGE_PATHS.echoServer],
+    agentCommand: [IMAGE_PATHS.node, ...AGENT_NODE_FLAGS, IMAGE_PATHS.announcer],
+    echoCommand: [IMAGE_PATHS.node, ...AGENT_NODE_FLAGS, IMAGE_PATHS.echoServer],
     pullPolicy,
   };
 }

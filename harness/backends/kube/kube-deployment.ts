@@ -10,8 +10,10 @@ import {
   RbacAuthorizationV1Api,
   type V1Pod,
 } from '@kubernetes/client-node';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { agentDaemonSet, echoDeployment, operatorDeployment } from '../../manifests/announcer-workloads.js';
+import { applyManifests } from '../../manifests/apply-manifests.js';
 import { type ManifestOptions, systemNamespace } from '../../manifests/manifest-options.js';
 import {
   crdManifests,
@@ -19,10 +21,8 @@ import {
   runManifests,
   serviceManifests,
 } from '../../manifests/run-manifests.js';
+import { planServices, RUN_LABEL } from '../../manifests/scenario-objects.js';
 import { serverSideApply } from '../../manifests/server-side-apply.js';
-import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { applyManifests } from '../../run/apply-manifests.js';
-import { planServices, RUN_LABEL } from '../../run/scenario-objects.js';
 import type { DeployedService } from '../bench-target.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

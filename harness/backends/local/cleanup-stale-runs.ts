@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type RunRecord, registrationPath, staleRuns } from '../../cluster/run-registry.js';
 import { runCommand } from '../../util/run-command.js';
 import { deleteLink, deleteNetns } from './node-network.js';
-import { type RunRecord, registrationPath, staleRuns } from './run-registry.js';
 
 /** What `cleanup` removed, for the CLI to print. */
 export interface CleanupReport {

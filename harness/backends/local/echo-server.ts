@@ -3,7 +3,7 @@
  * run inside each node namespace. In the local backend no kube-proxy maps 80 to 8080, so it listens
  * on both. The body's first line is the serving node's name: probes use it to tell who answered.
  *
- * Usage: node --import tsx echo-server.ts <node-name> <port>...
+ * Usage: node echo-server.mjs (its bundle) or node --import tsx echo-server.ts <node-name> <port>...
  */
 import { createServer } from 'node:http';
 

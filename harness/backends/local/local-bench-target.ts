@@ -1,13 +1,15 @@
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
+import { ArpWatch } from '../../measure/arp-watch.js';
+import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
-import type { AnnouncerEventLog } from '../../run/announcer-events.js';
-import type { FaultKind } from '../../run/results-schema.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { FaultKind } from '../../scenario/fault-kind.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import {
   assertSameClusterShape,
@@ -15,19 +17,26 @@ import {
   type BenchTargetOptions,
   type DeployedService,
   type ProbeSpec,
+  type WireWatch,
 } from '../bench-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
+import { setApiServerReachable } from './node-api-route.js';
 
 /**
  * The `local` backend as a {@link BenchTarget}: a real etcd and kube-apiserver as processes, one
  * network namespace per node with an agent and an echo backend, probes from the client namespace.
  *
- * Faults: `crash` = SIGKILL of the agent and the echo backend, and the VIPs the node's kernel held
- * are removed (a node that dies loses its addresses; without this the dead node's kernel would go on
- * answering ARP); `freeze` = SIGSTOP of the agent, SIGCONT after freezeSeconds (the node's kernel and
- * echo keep answering, as a hung agent's node would); `partition` = the node's link down for
- * partitionSeconds; `graceful` = SIGTERM (the agent releases its leases).
+ * Faults: `node-crash` = SIGKILL of the agent and the echo backend, and the VIPs the node's kernel
+ * held are removed (a node that dies loses its addresses; without this the dead node's kernel would
+ * go on answering ARP); `agent-crash` = SIGKILL of the agent alone, its VIPs left bound as a killed
+ * process leaves them, and the agent started again at once (as a kubelet restarts a crashed
+ * container the first time); `freeze` = SIGSTOP of the agent, SIGCONT after freezeSeconds (the
+ * node's kernel and echo keep answering, as a hung agent's node would); `partition` = the node's
+ * link down for partitionSeconds; `graceful` = SIGTERM (the agent releases its leases);
+ * `control-plane-outage` = an `unreachable` route to kube-apiserver's address in every node's
+ * namespace for controlPlaneOutageSeconds (etcd, the API server and the nodes stay up; the host's
+ * own routes are not touched).
  */
 export class LocalBenchTarget implements BenchTarget {
   readonly backend = 'local' as const;
@@ -38,6 +47,7 @@ export class LocalBenchTarget implements BenchTarget {
     readonly deployment: LocalDeployment,
     private readonly k6Path: string,
     private readonly stack: AsyncDisposableStack,
+    readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
     this.metrics = {
       apiserverUrl: cluster.apiServerUrl,
@@ -59,7 +69,8 @@ export class LocalBenchTarget implements BenchTarget {
       }),
     );
     const deployment = stack.use(new LocalDeployment(cluster, s));
-    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move());
+    const leases = stack.use(new ControlPlaneLeaseWatch(cluster.kubeConfig()).start());
+    return new LocalBenchTarget(cluster, deployment, o.k6Path, stack.move(), leases);
   }
 
   get scenario(): ResolvedScenario {
@@ -83,9 +94,12 @@ export class LocalBenchTarget implements BenchTarget {
   }
 
   controlPlaneCpu(): SampledProcess[] {
+    const kcm = this.cluster.components.controllerManager;
     return [
       { role: 'kube-apiserver', pid: this.cluster.apiserver.pid },
       { role: 'etcd', pid: this.cluster.etcd.pid },
+      ...(kcm ? [{ role: 'kube-controller-manager' as const, pid: kcm.pid }] : []),
+      { role: 'kube-scheduler', pid: this.cluster.components.scheduler.pid },
     ];
   }
 
@@ -111,6 +125,9 @@ export class LocalBenchTarget implements BenchTarget {
   startAllAgents(): Promise<void> {
     return this.deployment.startAllAgents();
   }
+  setAnnouncing(announcing: boolean): Promise<void> {
+    return this.deployment.setAnnouncing(announcing);
+  }
   stopAllAgents(): Promise<void> {
     return this.deployment.stopAllAgents();
   }
@@ -128,17 +145,46 @@ export class LocalBenchTarget implements BenchTarget {
     return startProbes({ ...spec, k6Path: this.k6Path, netns: this.cluster.network.client.netns });
   }
 
+  async startWireWatch(vips: readonly string[], maxSeconds: number): Promise<WireWatch> {
+    const { client } = this.cluster.network;
+    return ArpWatch.start({
+      netns: client.netns,
+      iface: client.ifname,
+      clientIp: client.ip,
+      vips,
+      nodes: this.cluster.nodes.map((n) => ({ name: n.name, mac: n.mac, netns: n.netns, ifname: n.ifname })),
+      maxSeconds,
+    });
+  }
+
   async injectFault(fault: FaultKind, nodeName: string, signal?: AbortSignal): Promise<void> {
     const node = this.node(nodeName);
     const d = this.deployment;
     const agent = d.agents.get(node.index);
     const f = this.scenario.faults;
     switch (fault) {
-      case 'crash':
+      case 'node-crash':
         agent?.signal('SIGKILL');
         d.echoes.get(node.index)?.signal('SIGKILL');
         await d.flushVips(node);
         return;
+      case 'agent-crash':
+        agent?.signal('SIGKILL');
+        await agent?.waitForExit();
+        d.agents.delete(node.index);
+        await d.startAgent(node.index);
+        return;
+      case 'control-plane-outage': {
+        const nodes = this.cluster.nodes;
+        const apiserver = this.cluster.plan.gateway;
+        try {
+          await Promise.all(nodes.map((n) => setApiServerReachable(n.netns, apiserver, false)));
+          await sleep(f.controlPlaneOutageSeconds * 1000, signal);
+        } finally {
+          await Promise.all(nodes.map((n) => setApiServerReachable(n.netns, apiserver, true)));
+        }
+        return;
+      }
       case 'graceful':
         agent?.signal('SIGTERM');
         return;
@@ -158,11 +204,11 @@ export class LocalBenchTarget implements BenchTarget {
   async restoreNode(fault: FaultKind, nodeName: string): Promise<void> {
     const node = this.node(nodeName);
     const d = this.deployment;
-    if (fault === 'crash') {
+    if (fault === 'node-crash') {
       await d.echoes.get(node.index)?.waitForExit();
       await d.startEcho(node);
     }
-    if (fault === 'crash' || fault === 'graceful') {
+    if (fault === 'node-crash' || fault === 'graceful') {
       await d.agents.get(node.index)?.waitForExit();
       d.agents.delete(node.index);
       await d.startAgent(node.index);

@@ -1,25 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { BackendError } from '../../errors.js';
-import { resolveTool } from '../../tools/resolve-tool.js';
-import { assertPortFree, freePort } from '../../util/free-port.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
-import { runCommand } from '../../util/run-command.js';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   type AddressPlan,
   addressPlan,
   checkNodeCount,
   freeSlot,
   SERVICE_CLUSTER_IP_RANGE,
-} from './address-plan.js';
-import { apiserverArgs, etcdArgs } from './control-plane-args.js';
-import { writeKubeconfig } from './kubeconfig-file.js';
+} from '../../cluster/address-plan.js';
+import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
+import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { nodeObject } from '../../cluster/node-object.js';
+import { RunPki } from '../../cluster/pki.js';
+import { RunRegistration } from '../../cluster/run-registry.js';
+import { BackendError } from '../../errors.js';
+import { resolveTool } from '../../tools/resolve-tool.js';
+import { assertPortFree, freePort } from '../../util/free-port.js';
+import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import { runCommand } from '../../util/run-command.js';
+import { type StartedComponents, startControlPlaneComponents } from './control-plane-components.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
 import { type NamespaceHost, NodeNetwork } from './node-network.js';
-import { RunPki } from './pki.js';
-import { RunRegistration } from './run-registry.js';
 
 export interface LocalClusterSpec {
   /** Number of node namespaces (1..100). */
@@ -53,6 +55,8 @@ export class StartedLocalCluster implements AsyncDisposable {
   readonly nodes: LocalNode[] = [];
   etcd!: ManagedProcess;
   apiserver!: ManagedProcess;
+  /** kube-controller-manager and kube-scheduler, as on a kubeadm control plane. */
+  components!: StartedComponents;
   network!: NodeNetwork;
   adminKubeconfigPath = '';
   apiServerUrl = '';
@@ -75,9 +79,12 @@ export class StartedLocalCluster implements AsyncDisposable {
     const progress = spec.onProgress ?? (() => {});
     const t0 = performance.now();
     if (spec.apiPort !== undefined) await assertPortFree(spec.apiPort, '0.0.0.0', '--api-port');
-    const [apiserverBin, etcdBin] = await Promise.all([
+    const [apiserverBin, etcdBin, controllerManagerBin, schedulerBin] = await Promise.all([
       resolveTool('kube-apiserver', { onProgress: progress }),
       resolveTool('etcd', { onProgress: progress }),
+      // Optional until it builds (harness/tools/tool-versions.ts): without it the run goes on.
+      resolveTool('kube-controller-manager', { build: false }).catch(() => null),
+      resolveTool('kube-scheduler', { onProgress: progress }),
     ]);
     const runId = randomBytes(3).toString('hex');
     const plan = addressPlan(freeSlot(await hostAddresses()));
@@ -85,7 +92,7 @@ export class StartedLocalCluster implements AsyncDisposable {
     const registration = new RunRegistration(runId);
     const cluster = new StartedLocalCluster(runId, plan, workDir, registration);
     try {
-      await cluster.bringUp(spec, apiserverBin, etcdBin, progress);
+      await cluster.bringUp(spec, { apiserverBin, etcdBin, controllerManagerBin, schedulerBin }, progress);
     } catch (err) {
       await cluster[Symbol.asyncDispose]().catch(() => {});
       throw err;
@@ -96,10 +103,15 @@ export class StartedLocalCluster implements AsyncDisposable {
 
   private async bringUp(
     spec: LocalClusterSpec,
-    apiserverBin: string,
-    etcdBin: string,
+    bins: {
+      apiserverBin: string;
+      etcdBin: string;
+      controllerManagerBin: string | null;
+      schedulerBin: string;
+    },
     progress: (l: string) => void,
   ): Promise<void> {
+    const { apiserverBin, etcdBin } = bins;
     const { stack, registration, plan, workDir, runId } = this;
     mkdirSync(join(workDir, 'pki'), { recursive: true });
     mkdirSync(join(workDir, 'logs'), { recursive: true });
@@ -207,6 +219,22 @@ export class StartedLocalCluster implements AsyncDisposable {
     });
     await this.waitReady(60_000);
     progress('kube-apiserver: ready');
+    progress(
+      bins.controllerManagerBin
+        ? 'kube-controller-manager and kube-scheduler: starting (leader election on)'
+        : 'kube-scheduler: starting (leader election on); kube-controller-manager not provisioned: not run',
+    );
+    this.components = await startControlPlaneComponents({
+      pki,
+      saKeyFile: sa.keyFile,
+      apiServerUrl: this.apiServerUrl,
+      clusterName,
+      serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
+      workDir,
+      controllerManagerBin: bins.controllerManagerBin,
+      schedulerBin: bins.schedulerBin,
+      start: async (p) => stack.use(await this.startProcess(p)),
+    });
 
     const labelsOf = spec.nodeLabels ?? (() => ({}));
     const core = this.kubeConfig().makeApiClient(CoreV1Api);
@@ -303,20 +331,6 @@ export class StartedLocalCluster implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stack.disposeAsync();
   }
-}
-
-function nodeObject(name: string, labels: Record<string, string>, ip: string): V1Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels },
-    status: {
-      addresses: [
-        { type: 'InternalIP', address: ip },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
 }
 
 /** IPv4 addresses already configured on this host (to pick a free address slot). */

@@ -1,18 +1,26 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { AnnouncerEventLog, parseAnnouncerLine } from '../../deployment/announcer-events.js';
+import { serviceLease } from '../../deployment/announcing-node.js';
+import { announcementObjectsFor } from '../../deployment/idle-policy.js';
+import { resetAnnouncerObjects } from '../../deployment/reset-announcer-objects.js';
 import { BackendError } from '../../errors.js';
 import { announcerFlags } from '../../manifests/announcer-flags.js';
+import { applyManifests, readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
+import {
+  announcementObjects,
+  planServices,
+  RUN_LABEL,
+  serviceObject,
+} from '../../manifests/scenario-objects.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
-import { AnnouncerEventLog, parseAnnouncerLine } from '../../run/announcer-events.js';
-import { serviceLease } from '../../run/announcing-node.js';
-import { applyManifests, readManifestDir, withLabel } from '../../run/apply-manifests.js';
-import { resetAnnouncerObjects } from '../../run/reset-announcer-objects.js';
-import { announcementObjects, planServices, RUN_LABEL, serviceObject } from '../../run/scenario-objects.js';
-import type { ResolvedScenario } from '../../run/scenario-schema.js';
+import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
+import { AGENT_NODE_FLAGS, bundledScriptFile } from '../docker/bundle.js';
+import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from './agent-identity.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
 
@@ -27,7 +35,11 @@ export class LocalDeployment implements AsyncDisposable {
   /** kube-vip runs: the bundled IPAM operator alone (`--operator-only`), on node 0. */
   operatorOnly: ManagedProcess | undefined;
   services: DeployedService[] = [];
+  /** Per node: a kubeconfig with a bound ServiceAccount token (the bundled agent's identity). */
+  readonly agentKubeconfigs = new Map<number, string>();
   private readonly kc: KubeConfig;
+  /** The bundled agent and echo backend, written by {@link prepare} into the cluster's work dir. */
+  #scripts: { agent: string; echo: string } | undefined;
   /** Set by reconfigure when the next createServices adopts the existing services. */
   #servicesKept = false;
 
@@ -41,6 +53,7 @@ export class LocalDeployment implements AsyncDisposable {
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   async prepare(): Promise<void> {
     const { cluster, scenario } = this;
+    await this.bundleScripts();
     const deployDir = join(repoRoot, 'announcer', 'deploy');
     await applyManifests(this.kc, readManifestDir(join(deployDir, 'crds')));
     await applyManifests(
@@ -48,12 +61,44 @@ export class LocalDeployment implements AsyncDisposable {
       readManifestDir(deployDir).map((o) => withLabel(o, RUN_LABEL, cluster.runId)),
     );
     await applyManifests(this.kc, announcementObjects(scenario, cluster.plan.vipCidr, cluster.runId));
+    await this.prepareAgentIdentity();
     // kube-vip hook: its RBAC, bound to each node's identity.
     if (this.isKubeVip) {
       const names = cluster.nodes.map((n) => n.name);
       await applyManifests(this.kc, kubeVipRbacObjects(names, { [RUN_LABEL]: cluster.runId }));
     }
     for (const node of cluster.nodes) await this.startEcho(node);
+  }
+
+  /** Points the announcement policy at the scenario's services, or at none (idle windows). */
+  async setAnnouncing(announcing: boolean): Promise<void> {
+    const { cluster } = this;
+    await applyManifests(
+      this.kc,
+      announcementObjectsFor(this.scenario, cluster.plan.vipCidr, cluster.runId, announcing),
+    );
+  }
+
+  /**
+   * The bundled agent runs as a kube-system ServiceAccount with one bound token per node, as a
+   * DaemonSet pod does (Cilium's agent included), so its requests meet the same authentication and
+   * the same API Priority and Fairness FlowSchemas. kube-vip keeps its per-node certificates.
+   */
+  private async prepareAgentIdentity(): Promise<void> {
+    const { cluster } = this;
+    const anyNs = this.scenario.announcer.leaseNameStyle === 'kube-vip';
+    await applyManifests(this.kc, agentServiceAccountObjects(cluster.runId, anyNs));
+    for (const node of cluster.nodes) {
+      const path = await writeAgentTokenKubeconfig({
+        kc: this.kc,
+        workDir: cluster.workDir,
+        nodeIndex: node.index,
+        clusterName: `l2b-${cluster.runId}`,
+        server: cluster.apiServerUrl,
+        caPem: cluster.adminTls.ca,
+      });
+      this.agentKubeconfigs.set(node.index, path);
+    }
   }
 
   /**
@@ -75,7 +120,10 @@ export class LocalDeployment implements AsyncDisposable {
     const a = this.scenario.announcer;
     this.services = plans.map((p) => {
       const lease = this.isKubeVip
-        ? { leaseName: kubeVipLease(p).name, leaseNamespace: kubeVipLease(p).namespace }
+        ? {
+            leaseName: kubeVipLease(p, a.kubeVipMode).name,
+            leaseNamespace: kubeVipLease(p, a.kubeVipMode).namespace,
+          }
         : serviceLease(a.strategy, p, a.leaseNameStyle);
       return { ...p, vip: null, ...lease };
     });
@@ -99,6 +147,11 @@ export class LocalDeployment implements AsyncDisposable {
       signal,
     });
     this.scenario = scenario;
+    // A kube-vip-style variant needs the agents' Lease grant in every namespace (apply is idempotent).
+    await applyManifests(
+      this.kc,
+      agentServiceAccountObjects(this.cluster.runId, scenario.announcer.leaseNameStyle === 'kube-vip'),
+    );
     this.services = [];
     this.#servicesKept = r.servicesKept;
     return r;
@@ -127,6 +180,27 @@ export class LocalDeployment implements AsyncDisposable {
     }
   }
 
+  /**
+   * Plain node on a bundle, as in the images (a runtime transpiler triples an agent's memory):
+   * bundled once per harness process, written into the cluster's work dir.
+   */
+  private async bundleScripts(): Promise<void> {
+    if (this.#scripts) return;
+    const dir = join(this.cluster.workDir, 'bundle');
+    this.#scripts = {
+      agent: await bundledScriptFile(join(repoRoot, 'announcer', 'main.ts'), dir),
+      echo: await bundledScriptFile(join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'), dir),
+    };
+  }
+
+  private get scripts(): { agent: string; echo: string } {
+    if (!this.#scripts)
+      throw new BackendError(
+        'local deployment: the agent bundle is written when the first agent or echo backend starts',
+      );
+    return this.#scripts;
+  }
+
   /** True when the real kube-vip announces instead of the bundled agent. */
   get isKubeVip(): boolean {
     return this.scenario.announcer.implementation === 'kube-vip';
@@ -135,11 +209,10 @@ export class LocalDeployment implements AsyncDisposable {
   /** The agent command line for a node, from the scenario's announcer settings. */
   agentArgs(node: LocalNode, extra: readonly string[] = []): string[] {
     return [
-      '--import',
-      'tsx',
-      join(repoRoot, 'announcer', 'main.ts'),
+      ...AGENT_NODE_FLAGS,
+      this.scripts.agent,
       '--kubeconfig',
-      node.kubeconfigPath,
+      this.agentKubeconfigs.get(node.index) ?? node.kubeconfigPath,
       '--node-name',
       node.name,
       '--metrics-port',
@@ -157,6 +230,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (!node) throw new BackendError(`no node ${i}`);
     const old = this.agents.get(i);
     if (old?.running) return old;
+    await this.bundleScripts();
     if (this.isKubeVip) {
       const kv = await startKubeVip(this.cluster, node, this.scenario);
       this.agents.set(i, kv);
@@ -193,6 +267,7 @@ export class LocalDeployment implements AsyncDisposable {
     if (this.operatorOnly?.running) return;
     const node = this.cluster.nodes[0];
     if (!node) throw new BackendError('no node 0 for the IPAM operator');
+    await this.bundleScripts();
     this.operatorOnly = await this.cluster.startInNamespace(node.netns, {
       name: `ipam-operator-${node.name}`,
       command: process.execPath,
@@ -217,17 +292,11 @@ export class LocalDeployment implements AsyncDisposable {
 
   async startEcho(node: LocalNode): Promise<ManagedProcess> {
     const s = this.scenario.services.echo;
+    await this.bundleScripts();
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `echo-${node.name}`,
       command: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join(repoRoot, 'harness', 'backends', 'local', 'echo-server.ts'),
-        node.name,
-        String(s.port),
-        String(s.targetPort),
-      ],
+      args: [...AGENT_NODE_FLAGS, this.scripts.echo, node.name, String(s.port), String(s.targetPort)],
       cwd: repoRoot,
       logFile: join(this.cluster.workDir, 'logs', `echo-${node.index}.log`),
     });

@@ -1,6 +1,6 @@
+import type { AddressPlan } from '../../cluster/address-plan.js';
+import type { RunRegistration } from '../../cluster/run-registry.js';
 import { runCommand } from '../../util/run-command.js';
-import type { AddressPlan } from './address-plan.js';
-import type { RunRegistration } from './run-registry.js';
 
 /** One node's (or the client's) network namespace, joined to the run's bridge by a veth pair. */
 export interface NamespaceHost {

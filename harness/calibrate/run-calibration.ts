@@ -1,0 +1,217 @@
+import 'disposablestack/auto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { type LocalNode, StartedLocalCluster } from '../backends/local/local-cluster.js';
+import { MeasureError } from '../errors.js';
+import { applyManifests, readManifestDir, withLabel } from '../manifests/apply-manifests.js';
+import { RUN_LABEL } from '../manifests/scenario-objects.js';
+import { CpuSampler } from '../measure/cpu-sampler.js';
+import { repoRoot } from '../paths.js';
+import { captureEnvironment } from '../run/capture-environment.js';
+import { measureWindow } from '../run/measure-window.js';
+import { sleep } from '../shutdown-signal.js';
+import { resolveTool } from '../tools/resolve-tool.js';
+import { type CalibrationPoint, fitComponent } from './calibration-fit.js';
+import { Calibration, type CalibrationWindow } from './calibration-schema.js';
+
+export interface CalibrateOptions {
+  /** Fixed request rates per verb (per second); each runs one window. */
+  rates: { GET: readonly number[]; PUT: readonly number[] };
+  /** Idle windows (no load): the intercept. */
+  idleWindows: number;
+  windowSeconds: number;
+  /** Load before each window opens: k6's start, each VU's first GET, the API server's caches. */
+  warmupSeconds: number;
+  out: string;
+  signal: AbortSignal;
+  progress: (line: string) => void;
+}
+
+/** Lease namespace and names the load uses: kube-system, as Cilium's agents do. */
+const NAMESPACE = 'kube-system';
+const LEASE_PREFIX = 'l2b-calibration-';
+const K6_SCRIPT = join(repoRoot, 'scenarios', 'k6', 'lease-calibration.ts');
+export const MAX_CALIBRATION_RATE = 500;
+
+/** VUs for a rate: a request takes a few ms; headroom for a slow second. */
+function vusFor(rate: number): { vus: number; maxVus: number } {
+  const vus = Math.max(2, Math.ceil(rate / 20));
+  return { vus, maxVus: Math.min(200, vus * 4) };
+}
+
+/** The agent identity of a node kubeconfig, as files k6 can open. */
+function identityFiles(
+  node: LocalNode,
+  dir: string,
+): { env: Record<string, string>; kind: Calibration['identity'] } {
+  const kc = new KubeConfig();
+  kc.loadFromFile(node.kubeconfigPath);
+  const user = kc.getCurrentUser();
+  mkdirSync(dir, { recursive: true });
+  const write = (name: string, data: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, data, { mode: 0o600 });
+    return p;
+  };
+  if (user?.token) return { env: { TOKEN_FILE: write('token', user.token) }, kind: 'bearer-token' };
+  if (user?.certData && user.keyData)
+    return {
+      env: {
+        CERT_FILE: write('cert.pem', Buffer.from(user.certData, 'base64').toString()),
+        KEY_FILE: write('key.pem', Buffer.from(user.keyData, 'base64').toString()),
+      },
+      kind: 'client-certificate',
+    };
+  throw new MeasureError(
+    `calibrate: ${node.kubeconfigPath} has neither a token nor embedded client certificate`,
+  );
+}
+
+/**
+ * `l2bench calibrate`: a one-node local cluster with the announcer's RBAC; idle windows, then for
+ * each verb and rate one window of k6 load (scenarios/k6/lease-calibration.ts, from the client
+ * namespace with node 0's identity); kube-apiserver and etcd CPU per window from the same
+ * sampler and window code as `run`; per-request costs fitted by least squares with bootstrap
+ * intervals. Writes `out` (calibration.json) and returns it.
+ */
+export async function runCalibration(o: CalibrateOptions): Promise<Calibration> {
+  for (const r of [...o.rates.GET, ...o.rates.PUT])
+    if (!(r > 0 && r <= MAX_CALIBRATION_RATE))
+      throw new MeasureError(`calibrate: rate ${r} must be in (0, ${MAX_CALIBRATION_RATE}] requests/s`);
+  const k6 = await resolveTool('k6', { onProgress: o.progress });
+  await using cluster = await StartedLocalCluster.start({ nodes: 1, onProgress: o.progress });
+  const node = cluster.nodes[0]!;
+  const admin = cluster.kubeConfig();
+  const deployDir = join(repoRoot, 'announcer', 'deploy');
+  await applyManifests(admin, readManifestDir(join(deployDir, 'crds')));
+  await applyManifests(
+    admin,
+    readManifestDir(deployDir).map((x) => withLabel(x, RUN_LABEL, cluster.runId)),
+  );
+  const maxVus = Math.max(...[...o.rates.GET, ...o.rates.PUT].map((r) => vusFor(r).maxVus));
+  const leases = admin.makeApiClient(CoordinationV1Api);
+  for (let i = 1; i <= maxVus; i++)
+    await leases.createNamespacedLease({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: `${LEASE_PREFIX}${i}`, labels: { [RUN_LABEL]: cluster.runId } },
+        spec: { holderIdentity: node.name, leaseDurationSeconds: 15 },
+      },
+    });
+  const identity = identityFiles(node, join(cluster.workDir, 'calibration'));
+
+  using sampler = new CpuSampler(() => {});
+  const endpoints = {
+    apiserverUrl: cluster.apiServerUrl,
+    apiserverTls: cluster.adminTls,
+    etcdUrl: cluster.etcdMetricsUrl,
+  };
+  const processes = [
+    { role: 'kube-apiserver' as const, pid: cluster.apiserver.pid },
+    { role: 'etcd' as const, pid: cluster.etcd.pid },
+  ];
+  const windows: CalibrationWindow[] = [];
+  const measure = async (verb: 'GET' | 'PUT' | null, target: number) => {
+    const w = await measureWindow({
+      variantId: `calibrate-${verb ?? 'idle'}-${target}`,
+      repetition: windows.length,
+      phase: verb ? 'announce' : 'baseline',
+      windowSeconds: o.windowSeconds,
+      processes,
+      endpoints,
+      sampler,
+      signal: o.signal,
+    });
+    if (!w) return;
+    const perSecond: Record<string, number> = {};
+    for (const r of w.leaseRequests) perSecond[r.verb] = (perSecond[r.verb] ?? 0) + r.perSecond;
+    windows.push({
+      verb,
+      targetPerSecond: target,
+      perSecond,
+      apiserverMillicores: w.cpuMillicores.apiserver,
+      etcdMillicores: w.cpuMillicores.etcd,
+      startMs: w.startMs,
+      endMs: w.endMs,
+    });
+    o.progress(
+      `calibrate: ${verb ?? 'idle'} ${target}/s → ${Object.entries(perSecond)
+        .map(([v, r]) => `${v} ${r.toFixed(1)}/s`)
+        .join(
+          ', ',
+        )}; kube-apiserver ${w.cpuMillicores.apiserver.toFixed(0)} mCPU, etcd ${w.cpuMillicores.etcd.toFixed(0)} mCPU`,
+    );
+  };
+
+  await sleep(o.warmupSeconds * 1000, o.signal);
+  for (let i = 0; i < o.idleWindows && !o.signal.aborted; i++) await measure(null, 0);
+  for (const verb of ['GET', 'PUT'] as const) {
+    for (const rate of o.rates[verb]) {
+      if (o.signal.aborted) break;
+      const { vus, maxVus: max } = vusFor(rate);
+      const seconds = Math.ceil(o.warmupSeconds + o.windowSeconds + 2);
+      const load = await cluster.startInNamespace(cluster.network.client.netns, {
+        name: `k6-calibrate-${verb}-${rate}`,
+        command: k6,
+        args: [
+          'run',
+          '--quiet',
+          '--summary-mode=disabled',
+          '--no-usage-report',
+          '--no-color',
+          '--address=',
+          '--include-system-env-vars=false',
+          ...Object.entries({
+            API: cluster.apiServerUrl,
+            VERB: verb,
+            RATE: String(rate),
+            DURATION_S: String(seconds),
+            NAMESPACE,
+            LEASE_PREFIX,
+            VUS: String(vus),
+            MAX_VUS: String(max),
+            ...identity.env,
+          }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+          K6_SCRIPT,
+        ],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+        logFile: join(cluster.workDir, 'logs', `k6-calibrate-${verb}-${rate}.log`),
+      });
+      try {
+        await sleep(o.warmupSeconds * 1000, o.signal);
+        if (!load.running)
+          throw new MeasureError(`calibrate: k6 (${verb} ${rate}/s) exited early: see its log`);
+        await measure(verb, rate);
+      } finally {
+        await load.stop(8000);
+      }
+    }
+  }
+  if (o.signal.aborted) throw new MeasureError('calibrate: interrupted');
+
+  const verbs = ['GET', 'PUT'];
+  const points = (pick: (w: CalibrationWindow) => number): CalibrationPoint[] =>
+    windows.map((w) => ({ perSecond: w.perSecond, millicores: pick(w) }));
+  const calibration: Calibration = {
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    environment: await captureEnvironment('local', ['kube-apiserver', 'etcd', 'k6']),
+    identity: identity.kind,
+    windowSeconds: o.windowSeconds,
+    verbs,
+    windows,
+    fits: {
+      apiserver: fitComponent(
+        points((w) => w.apiserverMillicores),
+        verbs,
+      ),
+      etcd: fitComponent(
+        points((w) => w.etcdMillicores),
+        verbs,
+      ),
+    },
+  };
+  writeFileSync(o.out, `${JSON.stringify(Calibration.parse(calibration), null, 1)}\n`);
+  return calibration;
+}
