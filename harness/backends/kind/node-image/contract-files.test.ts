@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import { contractFiles } from './build-node-image.js';
 import { bridgeConflist } from './pod-network.js';
 
@@ -42,4 +43,16 @@ test('the pod network config puts the node CIDR on a bridge without masquerading
   assert.equal(c.plugins[0].type, 'bridge');
   assert.equal(c.plugins[0].ipMasq, false);
   assert.deepEqual(c.plugins[0].ipam.ranges, [[{ subnet: '10.244.1.0/24' }]]);
+});
+
+test('the default CNI manifest lets nodes list Node objects (1.32 lets a node read only its own)', () => {
+  const docs = parseAllDocuments(file('/kind/manifests/default-cni.yaml').content).map((d) => d.toJS());
+  const role = docs.find((d) => d.kind === 'ClusterRole');
+  const binding = docs.find((d) => d.kind === 'ClusterRoleBinding');
+  assert.deepEqual(role?.rules, [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
+  assert.equal(binding?.roleRef.name, role?.metadata.name);
+  assert.deepEqual(
+    binding?.subjects.map((s: { kind: string; name: string }) => `${s.kind}/${s.name}`),
+    ['Group/system:nodes'],
+  );
 });

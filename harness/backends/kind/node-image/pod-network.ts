@@ -77,10 +77,36 @@ WantedBy=multi-user.target
 `;
 
 /**
- * kind applies /kind/manifests/default-cni.yaml unless the cluster disables the default CNI; the
- * network itself needs no object, so the manifest records where it comes from.
+ * kind applies /kind/manifests/default-cni.yaml (as cluster admin) unless the cluster disables the
+ * default CNI. The network needs one grant: the pod-network unit reads every Node with kubelet's
+ * credentials, and since Kubernetes 1.32 (AuthorizeNodeWithSelectors) the Node authorizer lets a
+ * node read only its own Node object, so every route stayed unset and no node became Ready. RBAC
+ * lets the group system:nodes list nodes again (read-only, what kindnet's own account holds). The
+ * ConfigMap records where the network comes from.
  */
-export const DEFAULT_CNI_MANIFEST = `apiVersion: v1
+export const DEFAULT_CNI_MANIFEST = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: l2b-pod-network
+rules:
+  - apiGroups: [""]
+    resources: [nodes]
+    verbs: [list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: l2b-pod-network
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: l2b-pod-network
+subjects:
+  - apiGroup: rbac.authorization.k8s.io
+    kind: Group
+    name: system:nodes
+---
+apiVersion: v1
 kind: ConfigMap
 metadata:
   name: l2b-pod-network
