@@ -103,7 +103,6 @@ export class KindBenchTarget implements BenchTarget {
       ),
     );
     const cp = cluster.controlPlaneContainer;
-    await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
     const target = new KindBenchTarget(
       cluster,
       deployment,
@@ -113,10 +112,19 @@ export class KindBenchTarget implements BenchTarget {
       stack.move(),
       '',
     );
-    await target.inspectNodes(s);
-    const cpIp = target.nodeIps.get(cp);
-    (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
-    await target.waitForEtcdMetrics(o.signal);
+    try {
+      // Nodes first: the etcd manifest edit restarts etcd, and the API server times out until
+      // it is back (a listNode in that gap failed with 504).
+      await target.inspectNodes(s);
+      await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
+      const cpIp = target.nodeIps.get(cp);
+      (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
+      await target.waitForEtcdMetrics(o.signal);
+    } catch (err) {
+      // The stack moved into the target: without this the cluster outlived a failed start.
+      await target[Symbol.asyncDispose]();
+      throw err;
+    }
     return target;
   }
 
