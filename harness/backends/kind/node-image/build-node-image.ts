@@ -136,7 +136,20 @@ export async function buildKindNodeImage(onProgress: (line: string) => void): Pr
     await rm(stage, { recursive: true, force: true });
   }
   say(`kind node image: built ${tag}`);
+  await removeOlderImages(tag);
   return { tag, built: true, seconds: secs() };
+}
+
+/**
+ * Each node image is ~1.3 GB and a new input makes a new tag: the ones it replaces go, except any
+ * a container still uses (`docker rmi` refuses those, and the next build retries).
+ */
+async function removeOlderImages(keep: string): Promise<void> {
+  const r = await runCommand('docker', ['images', NODE_IMAGE_REPO, '--format', '{{.Repository}}:{{.Tag}}'], {
+    allowFailure: true,
+  });
+  const old = r.stdout.split('\n').filter((t) => t.startsWith(`${NODE_IMAGE_REPO}:`) && t !== keep);
+  if (old.length > 0) await runCommand('docker', ['rmi', ...old], { allowFailure: true });
 }
 
 async function stageFiles(
