@@ -19,6 +19,13 @@ test('each tool version output parses to the v-prefixed version', () => {
     parseReportedVersion('kube-vip', 'Kube-VIP Release Information\nVersion:  v1.0.0\nBuild:    \n'),
     'v1.0.0',
   );
+  assert.equal(parseReportedVersion('kubelet', 'Kubernetes v1.32.13\n'), 'v1.32.13');
+  assert.equal(parseReportedVersion('kubeadm', 'v1.32.13\n'), 'v1.32.13');
+  assert.equal(
+    parseReportedVersion('kubectl', 'Client Version: v1.32.13\nKustomize Version: v5.5.0\n'),
+    'v1.32.13',
+  );
+  assert.equal(parseReportedVersion('coredns', 'CoreDNS-1.11.3\nlinux/amd64, go1.26.8, \n'), 'v1.11.3');
   // MetalLB has no version flag: its first log line, before it exits on the probe arguments.
   assert.equal(
     parseReportedVersion(
@@ -46,6 +53,8 @@ test('an unpinned build and foreign output are told apart from the pin', () => {
     'v0.0.0-master+',
   );
   assert.equal(parseReportedVersion('etcd', 'Kubernetes v1.32.13'), undefined);
+  assert.equal(parseReportedVersion('kubeadm', 'Kubernetes v1.32.13'), undefined);
+  assert.equal(parseReportedVersion('kubectl', 'error: unknown flag: --client'), undefined);
   assert.equal(parseReportedVersion('k6', 'unknown flag: --version'), undefined);
   assert.equal(parseReportedVersion('k6', 'etcd Version: 3.5.35'), undefined);
   // A plain `go build` of kube-vip (no -X main.Version) prints an empty version.

@@ -7,10 +7,12 @@ import type { ToolName } from './tool-versions.js';
 //                               binary was started as (`k6-v1.8.1.tmp v1.8.1 (…)` for our .tmp file)
 //   kind version              → `kind v0.30.0 go1.26.8 linux/amd64`
 //   kube-vip version          → `Kube-VIP Release Information` then `Version:  v1.0.0` (our -X main.Version)
-/** kube-controller-manager and kube-scheduler print the same line as kube-apiserver. */
-const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
-
+//   kubelet, kube-controller-manager, kube-scheduler, kube-proxy --version → as kube-apiserver
+//   kubeadm version -o short  → `v1.32.13`
+//   kubectl version --client  → `Client Version: v1.32.13` (then a Kustomize Version line)
+//   coredns -version          → `CoreDNS-1.11.3` then `linux/amd64, go1.x, <commit>`
 //   metallb-controller|speaker <args rejected at startup> → `{…,"msg":"MetalLB speaker starting version 0.15.2 (…)",…}`
+const KUBERNETES = /^Kubernetes (v?\d+\.\d+\.\d+[\w.+-]*)/m;
 const PATTERNS: Record<ToolName, RegExp> = {
   'kube-apiserver': KUBERNETES,
   'kube-controller-manager': KUBERNETES,
@@ -19,6 +21,11 @@ const PATTERNS: Record<ToolName, RegExp> = {
   k6: /^\S+ (v?\d+\.\d+\.\d+[\w.+-]*) \(/m,
   kind: /^kind (v?\d+\.\d+\.\d+[\w.+-]*)/m,
   'kube-vip': /^Version:\s+(v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  coredns: /^CoreDNS-(\d+\.\d+\.\d+[\w.+-]*)/m,
+  kubelet: KUBERNETES,
+  kubeadm: /^(v\d+\.\d+\.\d+[\w.+-]*)$/m,
+  kubectl: /^Client Version: (v?\d+\.\d+\.\d+[\w.+-]*)/m,
+  'kube-proxy': KUBERNETES,
   'metallb-controller': /"msg":"MetalLB controller starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
   'metallb-speaker': /"msg":"MetalLB speaker starting version (v?\d+\.\d+\.\d+[\w.+-]*)/,
 };

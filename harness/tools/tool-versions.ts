@@ -8,7 +8,16 @@ export type ToolName =
   | 'kind'
   | 'kube-vip'
   | 'metallb-controller'
-  | 'metallb-speaker';
+  | 'metallb-speaker'
+  | 'coredns'
+  | KubernetesNodeTool;
+
+/**
+ * The Kubernetes binaries a kind node image carries (`l2bench tools <name>` builds one): the node
+ * agents; kube-controller-manager and kube-scheduler, which kubeadm runs as static pods, are core
+ * tools already.
+ */
+export type KubernetesNodeTool = 'kubelet' | 'kubeadm' | 'kubectl' | 'kube-proxy';
 
 /**
  * The tools every local-backend run needs, in the order `l2bench tools` builds them. The controller
@@ -160,20 +169,22 @@ function metallbPin(name: ToolName, envVar: string, cmd: 'controller' | 'speaker
 const STAGING_VERSION_EXCEPTIONS: Readonly<Record<string, string>> = { endpointslice: 'v0.32.12' };
 
 /**
- * A component of k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built from the same wrapper
- * module: one `go mod download` and one build cache serve all three.
+ * A binary from k8s.io/kubernetes at {@link KUBERNETES_VERSION}, built through a wrapper module
+ * (its go.mod replaces the staging modules, which `go install` refuses). Every such build shares one
+ * module download and the Go build cache, so the second one compiles only its own packages.
  */
 function kubernetesPin(
-  name: 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler',
+  name: 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | KubernetesNodeTool,
   envVar: string,
-  inKubebuilderAssets: boolean,
+  versionArgs: readonly string[],
+  inKubebuilderAssets = false,
 ): ToolPin {
   return {
     name,
     version: KUBERNETES_VERSION,
     envVar,
     inKubebuilderAssets,
-    versionArgs: ['--version'],
+    versionArgs,
     fallbackToolchain: 'go1.23.12',
     recipe: {
       kind: 'wrapper',
@@ -200,13 +211,11 @@ function kubernetesPin(
 
 /** The pins. Bumping a version here makes every machine build the new binary on its next run. */
 export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
-  'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', true),
-  'kube-controller-manager': kubernetesPin(
-    'kube-controller-manager',
-    'L2BENCH_KUBE_CONTROLLER_MANAGER',
-    false,
-  ),
-  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', false),
+  'kube-apiserver': kubernetesPin('kube-apiserver', 'L2BENCH_KUBE_APISERVER', ['--version'], true),
+  'kube-controller-manager': kubernetesPin('kube-controller-manager', 'L2BENCH_KUBE_CONTROLLER_MANAGER', [
+    '--version',
+  ]),
+  'kube-scheduler': kubernetesPin('kube-scheduler', 'L2BENCH_KUBE_SCHEDULER', ['--version']),
   etcd: {
     name: 'etcd',
     version: 'v3.5.35',
@@ -266,6 +275,20 @@ export const TOOL_PINS: Readonly<Record<ToolName, ToolPin>> = {
     recipe: { kind: 'go-install', mainPackage: 'sigs.k8s.io/kind', ldflags: ['-s', '-w'] },
     fromPath: true,
   },
+  // The cluster DNS kubeadm v1.32 deploys (its CoreDNSVersion); built for the kind node image.
+  coredns: {
+    name: 'coredns',
+    version: 'v1.11.3',
+    envVar: 'L2BENCH_COREDNS',
+    inKubebuilderAssets: false,
+    versionArgs: ['-version'],
+    fallbackToolchain: 'go1.22.12',
+    recipe: { kind: 'go-install', mainPackage: 'github.com/coredns/coredns', ldflags: ['-s', '-w'] },
+  },
+  kubelet: kubernetesPin('kubelet', 'L2BENCH_KUBELET', ['--version']),
+  kubeadm: kubernetesPin('kubeadm', 'L2BENCH_KUBEADM', ['version', '-o', 'short']),
+  kubectl: kubernetesPin('kubectl', 'L2BENCH_KUBECTL', ['version', '--client']),
+  'kube-proxy': kubernetesPin('kube-proxy', 'L2BENCH_KUBE_PROXY', ['--version']),
 };
 
 /** Type guard for CLI arguments. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dockerdArgs, dockerSocketPath, missingEngineMessage } from './docker-engine.js';
+import { dockerdArgs, dockerSocketPath, missingEngineMessage, RUNTIME_WRAPPER } from './docker-engine.js';
 
 test('dockerd stays in 198.19.0.0/16 and leaves iptables and forwarding alone', () => {
   const args = dockerdArgs('/run/x.sock');
@@ -10,6 +10,12 @@ test('dockerd stays in 198.19.0.0/16 and leaves iptables and forwarding alone', 
   assert.ok(args.includes('--ip-forward=false'));
   assert.ok(args.includes('--host=unix:///run/x.sock'));
   assert.ok(!args.some((a) => a.includes('172.17')));
+});
+
+test('dockerd runs containers through the capability-trimming runc wrapper', () => {
+  const args = dockerdArgs('/run/x.sock');
+  assert.ok(args.includes(`--add-runtime=l2b-runc=${RUNTIME_WRAPPER}`));
+  assert.ok(args.includes('--default-runtime=l2b-runc'));
 });
 
 test('DOCKER_HOST: unix sockets only', () => {

@@ -1,12 +1,21 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, openSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { BackendError } from '../../errors.js';
+import { repoRoot } from '../../paths.js';
 
 /** Where the harness's own dockerd writes its log (it outlives the run, like a system service). */
 const DOCKERD_LOG_DIR = '/var/lib/l2bench';
 const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+/**
+ * The runtime dockerd runs containers with: runc behind harness/backends/docker/l2b-runc, which drops the
+ * capabilities the host's bounding set lacks (without it `--privileged`, hence every kind node,
+ * fails on a host that dropped one). Copied next to the log, outside the checkout, because dockerd
+ * outlives the run and the checkout may move.
+ */
+export const RUNTIME_WRAPPER = join(DOCKERD_LOG_DIR, 'l2b-runc');
 
 /**
  * dockerd flags for an engine the harness starts itself. Its default bridge and address pool sit
@@ -23,6 +32,8 @@ export function dockerdArgs(socketPath = DEFAULT_SOCKET): string[] {
     '--ip-forward=false',
     '--ip-masq=false',
     '--pidfile=/var/run/l2bench-dockerd.pid',
+    `--add-runtime=l2b-runc=${RUNTIME_WRAPPER}`,
+    '--default-runtime=l2b-runc',
   ];
 }
 
@@ -97,6 +108,7 @@ export async function ensureDockerEngine(o: EnsureEngineOptions = {}): Promise<D
   if (process.getuid?.() !== 0)
     throw new BackendError(missingEngineMessage(socketPath, 'not running, and starting dockerd needs root'));
   mkdirSync(DOCKERD_LOG_DIR, { recursive: true });
+  copyFileSync(join(repoRoot, 'harness', 'backends', 'docker', 'l2b-runc'), RUNTIME_WRAPPER);
   const logFile = join(DOCKERD_LOG_DIR, 'dockerd.log');
   o.onProgress?.(`docker: starting dockerd (log ${logFile})`);
   const log = openSync(logFile, 'a');

@@ -28,6 +28,8 @@ import { descendantsMatching, readHostProcesses } from './host-processes.js';
 import { StartedKindCluster } from './kind-cluster.js';
 import { kindClusterName } from './kind-config.js';
 import { KIND_NETWORK, kindVipPool } from './kind-network.js';
+import { buildKindNodeImage } from './node-image/build-node-image.js';
+import { kubeadmEtcdPatch } from './node-image/component-images.js';
 import { claimVipSlot } from './vip-slot.js';
 
 /** kubeadm's etcd serves /metrics on the node's loopback only; this moves it onto the kind network. */
@@ -92,7 +94,7 @@ export class KindBenchTarget
         docker,
         images: [image.ref],
         workDir: join(tmpdir(), `l2bench-kind-${runId}`),
-        ...(process.env.L2BENCH_KIND_NODE_IMAGE ? { nodeImage: process.env.L2BENCH_KIND_NODE_IMAGE } : {}),
+        ...(await kindNodeImage(o.progress)),
         onProgress: (l) => o.progress(`  ${l}`),
       }),
     );
@@ -107,7 +109,6 @@ export class KindBenchTarget
       ),
     );
     const cp = cluster.controlPlaneContainer;
-    await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
     const target = new KindBenchTarget(
       cluster,
       deployment,
@@ -117,10 +118,19 @@ export class KindBenchTarget
       stack.move(),
       '',
     );
-    await target.inspectNodes(s);
-    const cpIp = target.nodeIps.get(cp);
-    (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
-    await target.waitForEtcdMetrics(o.signal);
+    try {
+      // Nodes first: the etcd manifest edit restarts etcd, and the API server times out until
+      // it is back (a listNode in that gap failed with 504).
+      await target.inspectNodes(s);
+      await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
+      const cpIp = target.nodeIps.get(cp);
+      (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
+      await target.waitForEtcdMetrics(o.signal);
+    } catch (err) {
+      // The stack moved into the target: without this the cluster outlived a failed start.
+      await target[Symbol.asyncDispose]();
+      throw err;
+    }
     return target;
   }
 
@@ -261,4 +271,18 @@ export class KindBenchTarget
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stack.disposeAsync();
   }
+}
+
+/**
+ * The node image: `L2BENCH_KIND_NODE_IMAGE` when set (e.g. a kindest/node where a registry is
+ * reachable), else the l2bench node image built here with no registry (found by content hash;
+ * built on first use), whose etcd tag kubeadm must be told.
+ */
+async function kindNodeImage(
+  progress: (line: string) => void,
+): Promise<{ nodeImage: string; kubeadmConfigPatches?: string[] }> {
+  const own = process.env.L2BENCH_KIND_NODE_IMAGE;
+  if (own) return { nodeImage: own };
+  const image = await buildKindNodeImage(progress);
+  return { nodeImage: image.tag, kubeadmConfigPatches: [kubeadmEtcdPatch()] };
 }

@@ -28,6 +28,8 @@ export interface KindClusterSpec {
   workDir: string;
   /** Node image (`--image`); kind's default when unset. No registry is reachable here: it must be local. */
   nodeImage?: string;
+  /** kubeadm config patches added to the cluster config (the l2bench node image's etcd tag). */
+  kubeadmConfigPatches?: readonly string[];
   baseConfig?: KindConfig;
   onProgress?: (line: string) => void;
   /** Seconds `kind create cluster --wait` waits for the control plane. */
@@ -53,7 +55,12 @@ export class StartedKindCluster implements AsyncDisposable {
     const progress = spec.onProgress ?? (() => undefined);
     await mkdir(spec.workDir, { recursive: true });
     const network = await ensureKindNetwork(spec.docker, progress);
-    const config = deriveKindConfig(spec.baseConfig ?? loadKindConfig(), spec.scenario, spec.name);
+    const derived = deriveKindConfig(spec.baseConfig ?? loadKindConfig(), spec.scenario, spec.name);
+    const patches = [
+      ...((derived.kubeadmConfigPatches as string[] | undefined) ?? []),
+      ...(spec.kubeadmConfigPatches ?? []),
+    ];
+    const config = patches.length > 0 ? { ...derived, kubeadmConfigPatches: patches } : derived;
     const configPath = join(spec.workDir, 'kind-config.yaml');
     const kubeconfigPath = join(spec.workDir, 'kubeconfig');
     await writeFile(configPath, kindConfigYaml(config));

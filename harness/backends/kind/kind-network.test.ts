@@ -34,15 +34,17 @@ test('parses the IPv4 part of docker network inspect', () => {
   });
 });
 
-test('a kind network outside 198.18.0.0/15 is refused in one line naming the fix', () => {
-  const net = parseNetworkInspect(inspect('172.18.0.0/16'), 'kind');
-  assert.throws(
-    () => kindVipPool(net, 0),
-    (e: Error) =>
-      /172\.18\.0\.0\/16, outside 198\.18\.0\.0\/15/.test(e.message) &&
-      /default-address-pool base=198\.19\.0\.0\/16/.test(e.message) &&
-      !e.message.includes('\n'),
-  );
+test('a kind network outside 198.19.0.0/16 is refused in one line naming the fix', () => {
+  for (const subnet of ['172.18.0.0/16', '198.18.3.0/24']) {
+    const net = parseNetworkInspect(inspect(subnet), 'kind');
+    assert.throws(
+      () => kindVipPool(net, 0),
+      (e: Error) =>
+        e.message.includes(`${subnet}, outside 198.19.0.0/16`) &&
+        /default-address-pool base=198\.19\.0\.0\/16/.test(e.message) &&
+        !e.message.includes('\n'),
+    );
+  }
 });
 
 test('VIP pools: the half outside the ip-range (else the upper half), in 4 disjoint slots', () => {

@@ -1,5 +1,4 @@
 import { BackendError } from '../../errors.js';
-import { BENCHMARK_NETWORK } from '../../scenario/scenario-rules.js';
 import { type Ipv4Range, ipv4Range, ipv4ToNumber, rangeContains } from '../../util/ipv4-range.js';
 
 /** The Docker network kind puts every cluster's nodes on (kind reuses it when it exists). */
@@ -48,15 +47,16 @@ const fmt = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).jo
 const cidrOf = (r: Ipv4Range): string => `${fmt(r.first)}/${32 - Math.log2(r.last - r.first + 1)}`;
 
 /**
- * The network rule: a kind network outside 198.18.0.0/15 would put VIPs on someone's real
- * addresses. One line naming the network, its subnet and the fix.
+ * The network rule: Docker networks, kind's included, live in {@link DOCKER_RANGE} (198.18.0.0/16
+ * is the local backend's); anywhere else VIPs would land on someone's real addresses. One line
+ * naming the network, its subnet and the fix.
  */
 export function checkBenchmarkSubnet(net: DockerNetworkInfo): Ipv4Range {
   const subnet = ipv4Range({ cidr: net.subnet });
-  const allowed = ipv4Range({ cidr: BENCHMARK_NETWORK }) as Ipv4Range;
+  const allowed = ipv4Range({ cidr: DOCKER_RANGE }) as Ipv4Range;
   if (!subnet || !rangeContains(allowed, subnet)) {
     throw new BackendError(
-      `docker network ${net.name} has subnet ${net.subnet}, outside ${BENCHMARK_NETWORK}: remove it (docker network rm ${net.name}) and start dockerd with --default-address-pool base=${DOCKER_RANGE},size=24, or use --backend local`,
+      `docker network ${net.name} has subnet ${net.subnet}, outside ${DOCKER_RANGE}: remove it (docker network rm ${net.name}) and start dockerd with --default-address-pool base=${DOCKER_RANGE},size=24, or use --backend local`,
     );
   }
   return subnet;
