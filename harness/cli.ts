@@ -8,6 +8,7 @@ import { cleanupStaleRuns } from './backends/local/cleanup-stale-runs.js';
 import { makeCliLog } from './cli-log.js';
 import { addCalibrateCommands } from './commands/calibrate-commands.js';
 import { intArg } from './commands/cli-args.js';
+import { addToolsCommand } from './commands/tools-command.js';
 import { upCluster } from './commands/up-cluster.js';
 import { errorExitCode, errorLeaves, errorLines } from './error-lines.js';
 import { EXIT_CODES, L2benchError, ScenarioError } from './errors.js';
@@ -21,8 +22,7 @@ import { formatCatalog, scenarioCatalog } from './run/scenario-catalog.js';
 import { bundledScenarioNames, loadScenario } from './scenario/scenario-file.js';
 import { completionScript } from './shell-completion.js';
 import { installShutdownSignal, onClosedOutput } from './shutdown-signal.js';
-import { provisionTools } from './tools/provision-tools.js';
-import { DEFAULT_TOOLS, isToolName, TOOL_PINS } from './tools/tool-versions.js';
+import { DEFAULT_TOOLS, TOOL_PINS } from './tools/tool-versions.js';
 
 // A reader that went away (`| head`, a pager quit, a dropped SSH session) closes our stdout or
 // stderr: writing on is pointless, and the run stops through the same teardown as Ctrl-C.
@@ -351,34 +351,7 @@ program
 
 addCalibrateCommands(program, { out, progress });
 
-const KIND_NODE_IMAGE = 'kind-node-image';
-
-program
-  .command('tools')
-  .description(
-    'build (once) and report the pinned kube-apiserver, etcd, k6, kube-vip and MetalLB binaries; kind-node-image builds the kind node image into Docker',
-  )
-  .argument('[names...]', `tools to provision (default: ${DEFAULT_TOOLS.join(', ')})`)
-  .action(async (names: string[]) => {
-    if (names.includes(KIND_NODE_IMAGE)) {
-      // The node image is not a binary: it needs Docker and builds the Kubernetes binaries it holds.
-      const { buildKindNodeImage } = await import('./backends/kind/node-image/build-node-image.js');
-      const r = await buildKindNodeImage(progress);
-      out(
-        `${KIND_NODE_IMAGE}: ${r.tag} (${r.built ? `built in ${r.seconds}s` : `cached, checked in ${r.seconds}s`})`,
-      );
-      names = names.filter((n) => n !== KIND_NODE_IMAGE);
-      if (names.length === 0) return;
-    }
-    const wanted = names.length > 0 ? names : [...DEFAULT_TOOLS];
-    for (const n of wanted)
-      if (!isToolName(n))
-        throw new L2benchError(
-          `unknown tool '${n}': choose from ${DEFAULT_TOOLS.join(', ')}, kind, ${KIND_NODE_IMAGE}`,
-        );
-    const results = await provisionTools(wanted.filter(isToolName), { onProgress: progress });
-    for (const r of results) out(r.summary);
-  });
+addToolsCommand(program, { out, progress });
 
 program.parseAsync(process.argv).catch((caught: unknown) => {
   const leaves = errorLeaves(caught);
