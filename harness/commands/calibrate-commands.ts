@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { installShutdownSignal } from '../shutdown-signal.js';
-import { intArg, ratesArg } from './cli-args.js';
+import { type CommandIo, intArg, ratesArg } from './cli-args.js';
 
 /** `l2bench calibrate` and `l2bench predict`: the cost of one Lease request, and what it predicts. */
-export function addCalibrateCommands(
-  program: Command,
-  io: { out: (line: string) => void; progress: (line: string) => void },
-): void {
-  const { out, progress } = io;
+export function addCalibrateCommands(program: Command, { out, progress }: CommandIo): void {
   program
     .command('calibrate')
     .description(

@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from 'commander';
 
+/** Where a command writes: results to stdout, progress through the CLI's log (--quiet, --log-format). */
+export interface CommandIo {
+  out: (line: string) => void;
+  progress: (line: string) => void;
+}
+
 /** A commander parser for an integer option, naming the flag in its error. */
 export function intArg(flag: string) {
   return (v: string): number => {

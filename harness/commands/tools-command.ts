@@ -2,15 +2,12 @@ import type { Command } from 'commander';
 import { L2benchError } from '../errors.js';
 import { provisionTools } from '../tools/provision-tools.js';
 import { DEFAULT_TOOLS, isToolName } from '../tools/tool-versions.js';
+import type { CommandIo } from './cli-args.js';
 
 const KIND_NODE_IMAGE = 'kind-node-image';
 
 /** `l2bench tools`: builds (once) and reports the pinned binaries, and the kind node image on request. */
-export function addToolsCommand(
-  program: Command,
-  io: { out: (line: string) => void; progress: (line: string) => void },
-): void {
-  const { out, progress } = io;
+export function addToolsCommand(program: Command, { out, progress }: CommandIo): void {
   program
     .command('tools')
     .description(
