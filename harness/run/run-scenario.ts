@@ -86,9 +86,15 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
     o.progress(`--parallel ${o.parallel}: ${parallel.clusters} at once (${parallel.limitedBy})`);
   await driver.prepareHost(o.progress);
   const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
+  const usesMetallb = variants.some((v) => v.scenario.announcer.implementation === 'metallb');
+  // Peer binaries are built (or found) before any cluster starts: a failing build is one line here.
+  const peerTools = [
+    ...(usesKubeVip ? (['kube-vip'] as const) : []),
+    ...(usesMetallb ? (['metallb-controller', 'metallb-speaker'] as const) : []),
+  ];
   const [k6Path] = await Promise.all([
     resolveTool('k6', { onProgress: o.progress }),
-    ...(usesKubeVip ? [resolveTool('kube-vip', { onProgress: o.progress })] : []),
+    ...peerTools.map((t) => resolveTool(t, { onProgress: o.progress })),
   ]);
 
   let writer: ResultsWriter;
@@ -111,7 +117,7 @@ export async function runScenario(o: RunOptions): Promise<{ dir: string; summary
   }
   writer.writeScenario(scenario);
   const environment = await captureEnvironment(scenario.backend, [
-    ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
+    ...new Set([...driver.tools, 'k6' as const, ...peerTools]),
   ]);
   if (parallel.clusters > 1) environment.parallelClusters = parallel.clusters;
   writer.writeEnvironment(environment);

@@ -8,6 +8,7 @@ import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../../measure/vip-probe.js';
+import { metallbAnnouncingNode } from '../../peers/metallb-log.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
@@ -91,6 +92,12 @@ export class LocalBenchTarget implements BenchTarget {
 
   kubeConfig(): KubeConfig {
     return this.cluster.kubeConfig();
+  }
+
+  /** MetalLB has no Lease: who announces is what its speakers logged last. */
+  get announcingNode(): ((service: DeployedService) => string | null) | undefined {
+    if (!this.deployment.isMetallb) return undefined;
+    return (s) => (s.vip ? metallbAnnouncingNode(this.events.events, s.vip) : null);
   }
 
   controlPlaneCpu(): SampledProcess[] {

@@ -15,7 +15,9 @@ import {
 } from '../../manifests/scenario-objects.js';
 import { repoRoot } from '../../paths.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease, kubeVipRbacObjects } from '../../peers/kube-vip.js';
+import { METALLB_POOL, METALLB_POOL_ANNOTATION } from '../../peers/metallb.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
+import { LocalMetallb } from '../../peers/start-metallb.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { runCommand } from '../../util/run-command.js';
 import type { DeployedService } from '../bench-target.js';
@@ -42,6 +44,8 @@ export class LocalDeployment implements AsyncDisposable {
   #scripts: { agent: string; echo: string } | undefined;
   /** Set by reconfigure when the next createServices adopts the existing services. */
   #servicesKept = false;
+  /** MetalLB runs: its controller, speakers and what kubelets would write (made on first use). */
+  #metallb: LocalMetallb | undefined;
 
   constructor(
     readonly cluster: StartedLocalCluster,
@@ -115,10 +119,16 @@ export class LocalDeployment implements AsyncDisposable {
       // kube-vip hook: it announces every LoadBalancer service with an address unless told not to.
       if (this.isKubeVip && !p.announced)
         body.metadata = { ...body.metadata, annotations: { [KUBE_VIP_IGNORE_ANNOTATION]: 'true' } };
+      // MetalLB hook: its pool does not auto-assign; announced services ask for it.
+      if (this.isMetallb && p.announced)
+        body.metadata = { ...body.metadata, annotations: { [METALLB_POOL_ANNOTATION]: METALLB_POOL } };
       await core.createNamespacedService({ namespace: p.namespace, body });
     }
+    if (this.isMetallb) await this.metallb.writeEndpointSlices(plans, this.scenario);
     const a = this.scenario.announcer;
     this.services = plans.map((p) => {
+      // MetalLB has no Lease: its speakers' logs say who announces.
+      if (this.isMetallb) return { ...p, vip: null, leaseName: null, leaseNamespace: p.namespace };
       const lease = this.isKubeVip
         ? {
             leaseName: kubeVipLease(p, a.kubeVipMode).name,
@@ -201,6 +211,17 @@ export class LocalDeployment implements AsyncDisposable {
     return this.#scripts;
   }
 
+  /** True when the real MetalLB announces instead of the bundled agent. */
+  get isMetallb(): boolean {
+    return this.scenario.announcer.implementation === 'metallb';
+  }
+
+  /** The MetalLB pieces of this cluster, made on first use. */
+  get metallb(): LocalMetallb {
+    this.#metallb ??= new LocalMetallb(this.cluster, this.kc, (e) => this.events.push(e));
+    return this.#metallb;
+  }
+
   /** True when the real kube-vip announces instead of the bundled agent. */
   get isKubeVip(): boolean {
     return this.scenario.announcer.implementation === 'kube-vip';
@@ -236,6 +257,11 @@ export class LocalDeployment implements AsyncDisposable {
       this.agents.set(i, kv);
       return kv;
     }
+    if (this.isMetallb) {
+      const speaker = await this.metallb.startSpeaker(node);
+      this.agents.set(i, speaker);
+      return speaker;
+    }
     const proc = await this.cluster.startInNamespace(node.netns, {
       name: `announcer-${node.name}`,
       command: process.execPath,
@@ -252,6 +278,14 @@ export class LocalDeployment implements AsyncDisposable {
   }
 
   async startAllAgents(): Promise<void> {
+    if (this.isMetallb) {
+      // Its controller is its IPAM; speakers run on the selected nodes only (no node selector).
+      await this.metallb.prepare(this.scenario);
+      await this.metallb.startController();
+      const nodes = this.metallb.speakerNodes(this.scenario);
+      await Promise.all(nodes.map((n) => this.startAgent(n.index)));
+      return;
+    }
     if (this.isKubeVip) {
       await this.startOperatorOnly();
       // kube-vip has no node selector of its own: it runs on the selected nodes only.
@@ -288,6 +322,10 @@ export class LocalDeployment implements AsyncDisposable {
     );
     this.agents.clear();
     this.operatorOnly = undefined;
+    if (this.#metallb) {
+      await this.#metallb.stopController();
+      for (const node of this.cluster.nodes) await this.#metallb.setVipRoutes(node, false);
+    }
   }
 
   async startEcho(node: LocalNode): Promise<ManagedProcess> {
@@ -306,6 +344,8 @@ export class LocalDeployment implements AsyncDisposable {
 
   /** Removes every VIP (/32 in the pool range) bound in a node's namespace: the kernel state a crash loses. */
   async flushVips(node: LocalNode): Promise<void> {
+    // MetalLB binds no address: the node's routes for the pool are what it loses.
+    if (this.isMetallb) await this.metallb.setVipRoutes(node, false);
     for (const s of this.services) {
       if (s.vip)
         await runCommand('ip', ['-n', node.netns, 'addr', 'del', `${s.vip}/32`, 'dev', node.ifname], {
