@@ -138,7 +138,9 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
       fail(
         ['probes', 'maxDurationSeconds'],
         `probes.maxDurationSeconds (${s.probes.maxDurationSeconds}) must outlast the worst-case takeover ` +
-          `of ${s.announcer.implementation === 'metallb' ? 'metallb' : strategyText(s.announcer.strategy)} (${takeoverMs} ms at these settings): raise maxDurationSeconds`,
+          (s.announcer.implementation === 'metallb'
+            ? `of metallb (${takeoverMs} ms, memberlist's failure detection among ${s.nodes.count} speakers): raise maxDurationSeconds`
+            : `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`),
       );
     }
     for (const field of ['freezeSeconds', 'partitionSeconds', 'controlPlaneOutageSeconds'] as const) {
