@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import {
   METALLB_NAMESPACE,
   metallbControllerArgs,
@@ -18,6 +19,9 @@ test('eight namespaced metallb.io CRDs of our own, BGPPeer stored as v1beta2', (
   }[];
   assert.equal(crds.length, 8);
   assert.ok(crds.every((c) => c.spec.scope === 'Namespaced' && c.metadata.name.endsWith('.metallb.io')));
+  // Through client-node's typed serializer (as applyManifests sends it) spec keeps its fields.
+  const wire = JSON.stringify(ObjectSerializer.serialize(crds[0], 'V1CustomResourceDefinition'));
+  assert.match(wire, /"spec":\{"type":"object","x-kubernetes-preserve-unknown-fields":true\}/);
   const peer = crds.find((c) => c.metadata.name === 'bgppeers.metallb.io')!;
   assert.deepEqual(
     peer.spec.versions.map((v) => [v.name, v.storage]),

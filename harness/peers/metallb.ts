@@ -46,6 +46,13 @@ const KINDS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
 };
 
 /**
+ * Any object kept as written. The key is client-node's model attribute for
+ * `x-kubernetes-preserve-unknown-fields`: applyManifests sends a CRD through its typed serializer
+ * (V1JSONSchemaProps), which drops the wire name and would let the API server prune every spec.
+ */
+const ANY_OBJECT = { type: 'object', x_kubernetes_preserve_unknown_fields: true } as const;
+
+/**
  * Our own minimal CRDs for MetalLB's kinds (not its generated ones): namespaced, any spec kept
  * (`x-kubernetes-preserve-unknown-fields`), a status subresource as each kind declares.
  */
@@ -63,7 +70,12 @@ export function metallbCrds(labels: Record<string, string>): KubernetesObject[] 
         served: true,
         storage: i === versions.length - 1,
         subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: ANY_OBJECT, status: ANY_OBJECT },
+          },
+        },
       })),
     },
   }));

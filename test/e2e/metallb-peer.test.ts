@@ -8,6 +8,8 @@
  */
 import 'disposablestack/auto';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { LocalBenchTarget } from '../../harness/backends/local/local-bench-target.js';
@@ -48,61 +50,75 @@ test('MetalLB on 3 nodes: one node answers; after a crash of its speaker another
   });
   const { cluster } = target;
   const client = cluster.network.client.netns;
-  await target.prepare();
-  await target.createServices();
-  await target.startAllAgents();
-  await target.waitForAddresses(60_000);
-  const service = target.services.find((s) => s.announced)!;
-  const vip = service.vip!;
-  // The unannounced service asked for no pool: MetalLB's controller gave it no address.
-  assert.equal(target.services.find((s) => !s.announced)?.vip ?? null, null);
+  // The work dir goes with the cluster: on failure, show what MetalLB said.
+  const dumpLogs = () => {
+    const dir = join(cluster.workDir, 'logs');
+    for (const f of readdirSync(dir).filter((x) => x.startsWith('metallb-')))
+      log(`--- ${f}\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-40).join('\n')}`);
+  };
+  try {
+    await exercise();
+  } catch (err) {
+    dumpLogs();
+    throw err;
+  }
+  async function exercise(): Promise<void> {
+    await target.prepare();
+    await target.createServices();
+    await target.startAllAgents();
+    await target.waitForAddresses(60_000);
+    const service = target.services.find((s) => s.announced)!;
+    const vip = service.vip!;
+    // The unannounced service asked for no pool: MetalLB's controller gave it no address.
+    assert.equal(target.services.find((s) => !s.announced)?.vip ?? null, null);
 
-  // Memberlist forms, the hash picks one node, it logs serviceAnnounced and answers ARP.
-  const macToNode = new Map(cluster.nodes.map((n) => [n.mac.toLowerCase(), n.name]));
-  const holder = await until(async () => {
+    // Memberlist forms, the hash picks one node, it logs serviceAnnounced and answers ARP.
+    const macToNode = new Map(cluster.nodes.map((n) => [n.mac.toLowerCase(), n.name]));
+    const holder = await until(async () => {
+      const macs = await arpAnswers(client, vip);
+      const logged = target.announcingNode?.(service);
+      return macs.length === 1 && logged && macToNode.get(macs[0]!) === logged ? logged : undefined;
+    }, 60_000);
+    assert.ok(holder, `one node answers ARP for ${vip} and its speaker logged the announcement`);
+    const answered = await target.waitUntilAllAnswer([vip], 10_000);
+    assert.notEqual(answered, null, `${vip} answers HTTP from ${holder}'s echo backend`);
+
+    const bound = metallbTakeoverBoundMs(scenario.nodes.count);
+    const wire = await target.startWireWatch([vip], Math.ceil(bound / 1000) + 20);
+    await sleep(1500);
+    const faultAtMs = Date.now();
+    await target.injectFault('node-crash', holder);
+    const back = await target.waitUntilAllAnswer([vip], bound + 5000);
+    // Keep watching a while: a second answerer (the old one back, or two winners) would show here.
+    await sleep(4000);
+    const observed = await wire.stop();
+
+    assert.notEqual(back, null, `${vip} answered again within ${bound + 5000} ms of the crash`);
+    const takeover = target.events
+      .since(faultAtMs)
+      .find((e) => e.event === 'acquire' && e.vip === vip && e.node !== holder);
+    assert.ok(takeover, 'another speaker logged serviceAnnounced after the crash');
+    const takeoverMs = takeover.tMs - faultAtMs;
+    log(`metallb crash takeover: ${holder} → ${takeover.node} in ${takeoverMs} ms (bound ${bound} ms)`);
+    // Memberlist's failure detection bounds it (harness/scenario/peer-rules.ts metallbTakeoverBoundMs).
+    assert.ok(takeoverMs > 0 && takeoverMs <= bound, `takeover ${takeoverMs} ms within ${bound} ms`);
     const macs = await arpAnswers(client, vip);
-    const logged = target.announcingNode?.(service);
-    return macs.length === 1 && logged && macToNode.get(macs[0]!) === logged ? logged : undefined;
-  }, 60_000);
-  assert.ok(holder, `one node answers ARP for ${vip} and its speaker logged the announcement`);
-  const answered = await target.waitUntilAllAnswer([vip], 10_000);
-  assert.notEqual(answered, null, `${vip} answers HTTP from ${holder}'s echo backend`);
+    assert.deepEqual(
+      macs.map((m) => macToNode.get(m)),
+      [takeover.node],
+      'the new speaker alone answers ARP',
+    );
 
-  const bound = metallbTakeoverBoundMs(scenario.nodes.count);
-  const wire = await target.startWireWatch([vip], Math.ceil(bound / 1000) + 20);
-  await sleep(1500);
-  const faultAtMs = Date.now();
-  await target.injectFault('node-crash', holder);
-  const back = await target.waitUntilAllAnswer([vip], bound + 5000);
-  // Keep watching a while: a second answerer (the old one back, or two winners) would show here.
-  await sleep(4000);
-  const observed = await wire.stop();
+    const dual = wireDualAnswering(observed, vip);
+    assert.ok(dual.record.arpRepliesSeen > 0, 'the watch saw ARP replies for the VIP');
+    assert.deepEqual(dual.record.intervals, [], 'no interval in which two nodes answered ARP');
 
-  assert.notEqual(back, null, `${vip} answered again within ${bound + 5000} ms of the crash`);
-  const takeover = target.events
-    .since(faultAtMs)
-    .find((e) => e.event === 'acquire' && e.vip === vip && e.node !== holder);
-  assert.ok(takeover, 'another speaker logged serviceAnnounced after the crash');
-  const takeoverMs = takeover.tMs - faultAtMs;
-  log(`metallb crash takeover: ${holder} → ${takeover.node} in ${takeoverMs} ms (bound ${bound} ms)`);
-  // Memberlist's failure detection bounds it (harness/scenario/peer-rules.ts metallbTakeoverBoundMs).
-  assert.ok(takeoverMs > 0 && takeoverMs <= bound, `takeover ${takeoverMs} ms within ${bound} ms`);
-  const macs = await arpAnswers(client, vip);
-  assert.deepEqual(
-    macs.map((m) => macToNode.get(m)),
-    [takeover.node],
-    'the new speaker alone answers ARP',
-  );
-
-  const dual = wireDualAnswering(observed, vip);
-  assert.ok(dual.record.arpRepliesSeen > 0, 'the watch saw ARP replies for the VIP');
-  assert.deepEqual(dual.record.intervals, [], 'no interval in which two nodes answered ARP');
-
-  // No Lease anywhere is held by a node: MetalLB elects with memberlist and a hash.
-  const leases = await target.kubeConfig().makeApiClient(CoordinationV1Api).listLeaseForAllNamespaces();
-  const nodes = new Set(cluster.nodes.map((n) => n.name));
-  assert.deepEqual(
-    leases.items.filter((l) => nodes.has(l.spec?.holderIdentity ?? '')).map((l) => l.metadata?.name),
-    [],
-  );
+    // No Lease anywhere is held by a node: MetalLB elects with memberlist and a hash.
+    const leases = await target.kubeConfig().makeApiClient(CoordinationV1Api).listLeaseForAllNamespaces();
+    const nodes = new Set(cluster.nodes.map((n) => n.name));
+    assert.deepEqual(
+      leases.items.filter((l) => nodes.has(l.spec?.holderIdentity ?? '')).map((l) => l.metadata?.name),
+      [],
+    );
+  }
 });
