@@ -60,6 +60,12 @@ export interface BenchTarget extends AsyncDisposable {
    */
   setAnnouncing?(announcing: boolean): Promise<void>;
 
+  /**
+   * Who announces `service` where no Lease says so (MetalLB: from its speakers' logs); absent:
+   * the Lease's holder (or node-lease's rendezvous choice) decides.
+   */
+  readonly announcingNode?: ((service: DeployedService) => string | null) | undefined;
+
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   prepare(): Promise<void>;
   /** Creates the scenario's services (IPAM assigns their VIPs once agents run). */

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ServicePlan } from '../manifests/scenario-objects.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import type { AnnouncerEventLog } from './announcer-events.js';
 
@@ -30,4 +31,9 @@ export interface AgentRunner extends AsyncDisposable {
   startAll(scenario: ResolvedScenario, signal?: AbortSignal): Promise<void>;
   /** Stops every agent and the operator gracefully (SIGTERM: leases released, VIPs unbound). */
   stopAll(signal?: AbortSignal): Promise<void>;
+  /**
+   * After the services exist (created or kept): what the cluster would write beside them that this
+   * runner stands in for (MetalLB on the local backend: EndpointSlices, as no kubelet runs there).
+   */
+  servicesCreated?(plans: readonly ServicePlan[], scenario: ResolvedScenario): Promise<void>;
 }

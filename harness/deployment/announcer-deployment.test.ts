@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { KubeConfig, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { METALLB_POOL, METALLB_POOL_ANNOTATION } from '../peers/metallb.js';
 import { parseScenario } from '../scenario/scenario-file.js';
 import { type ResolvedScenario, resolveScenario } from '../scenario/scenario-schema.js';
 import type { AgentRunner } from './agent-runner.js';
@@ -80,6 +81,12 @@ class FakeRunner implements AgentRunner {
   async stopAll() {
     this.calls.push('stopAll');
   }
+  /** What the servicesCreated hook was given, and what `seen` returned then. */
+  readonly hooked: string[] = [];
+  seen: () => string = () => '';
+  async servicesCreated(plans: readonly { name: string }[], s: ResolvedScenario) {
+    this.hooked.push(`${s.name}: ${plans.map((p) => p.name).join(' ')}; ${this.seen()}`);
+  }
   async [Symbol.asyncDispose]() {
     this.calls.push('dispose');
     if (this.disposeError) throw this.disposeError;
@@ -144,6 +151,25 @@ test("services get Leases in the runner's lease namespace under the scenario's s
     assert.equal(s.leaseNamespace, 'l2bench-r1');
     assert.match(s.leaseName ?? '', /^l2bench-shard-/);
   }
+});
+
+test('MetalLB: announced services ask for its pool, none has a Lease, the runner hears of them once created', async () => {
+  const { d, api, runner } = deployment(scenario({ announcer: { implementation: 'metallb' } }));
+  runner.seen = () => `${api.services.size} services exist`;
+  await d.createServices();
+  const pools = [...api.services.values()].map((s) => [
+    s.metadata?.name,
+    s.metadata?.annotations?.[METALLB_POOL_ANNOTATION],
+  ]);
+  assert.deepEqual(pools, [
+    ['public-0', METALLB_POOL],
+    ['public-1', METALLB_POOL],
+    ['public-2', METALLB_POOL],
+    // Asks for no pool, so MetalLB's controller gives it no address.
+    ['private-lb-0', undefined],
+  ]);
+  assert.ok(d.services.every((s) => s.leaseName === null));
+  assert.deepEqual(runner.hooked, ['x: public-0 public-1 public-2 private-lb-0; 4 services exist']);
 });
 
 test('waitForAddresses reads the VIPs IPAM wrote, or names the missing services and the operator', async () => {

@@ -4,6 +4,7 @@ import { BackendError } from '../errors.js';
 import { crdManifests, namespaceManifest } from '../manifests/run-manifests.js';
 import { planServices, RUN_LABEL, serviceObject } from '../manifests/scenario-objects.js';
 import { KUBE_VIP_IGNORE_ANNOTATION, kubeVipLease } from '../peers/kube-vip.js';
+import { METALLB_POOL, METALLB_POOL_ANNOTATION } from '../peers/metallb.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { sleep } from '../shutdown-signal.js';
 import type { AgentRunner } from './agent-runner.js';
@@ -71,6 +72,11 @@ export class AnnouncerDeployment<R extends AgentRunner = AgentRunner> implements
     return this.scenario.announcer.implementation === 'kube-vip';
   }
 
+  /** True when the real MetalLB announces instead of the bundled agent. */
+  get isMetallb(): boolean {
+    return this.scenario.announcer.implementation === 'metallb';
+  }
+
   /** CRDs and namespaces (when absent), the agents' RBAC, pool and policy; then the runner's echo backends. No agents yet. */
   async prepare(signal?: AbortSignal): Promise<void> {
     const namespaces = [...this.runner.namespaces, this.scenario.services.namespace];
@@ -121,10 +127,16 @@ export class AnnouncerDeployment<R extends AgentRunner = AgentRunner> implements
       // kube-vip hook: it announces every LoadBalancer service with an address unless told not to.
       if (this.isKubeVip && !p.announced)
         body.metadata = { ...body.metadata, annotations: { [KUBE_VIP_IGNORE_ANNOTATION]: 'true' } };
+      // MetalLB hook: its pool does not auto-assign; announced services ask for it.
+      if (this.isMetallb && p.announced)
+        body.metadata = { ...body.metadata, annotations: { [METALLB_POOL_ANNOTATION]: METALLB_POOL } };
       await this.api.createService(body);
     }
+    await this.runner.servicesCreated?.(plans, this.scenario);
     const a = this.scenario.announcer;
     this.services = plans.map((p) => {
+      // MetalLB has no Lease: its speakers' logs say who announces.
+      if (this.isMetallb) return { ...p, vip: null, leaseName: null, leaseNamespace: p.namespace };
       const lease = this.isKubeVip
         ? {
             leaseName: kubeVipLease(p, a.kubeVipMode).name,

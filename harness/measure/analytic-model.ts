@@ -34,7 +34,7 @@ export interface LeaseModelInput {
   /** How the operator's elector renews; default `renewMode` (differs when kube-vip elects services). */
   operatorRenewMode?: RenewMode;
   /** Who elects the service leases: the bundled agent, or kube-vip (client-go v0.33: update-first). */
-  implementation?: 'bundled' | 'kube-vip';
+  implementation?: 'bundled' | 'kube-vip' | 'metallb';
   /** Election strategy of the service leases (`--strategy`); default per-service. */
   strategy?: StrategySpec;
   /** Needed by the watch-based strategies (their holders renew every max(RP, min(LD/3, RD − RP))). */
@@ -158,7 +158,9 @@ export function leaseModelInputFor(
   // kube-vip's services-lease mode elects one Lease whatever the number of services.
   const oneLease =
     scenario.announcer.implementation === 'kube-vip' && scenario.announcer.kubeVipMode === 'services-lease';
-  const services = oneLease ? Math.min(1, elected) : elected;
+  // MetalLB elects with memberlist and a hash, no Lease at all.
+  const noLease = scenario.announcer.implementation === 'metallb';
+  const services = noLease ? 0 : oneLease ? Math.min(1, elected) : elected;
   const { implementation, renewMode, retryPeriodMs } = scenario.announcer;
   // kube-vip's elections are client-go's leaderelection of the client-go in its go.mod, whatever
   // renewMode says; the bundled IPAM operator beside it still renews the scenario's way.
@@ -173,7 +175,7 @@ export function leaseModelInputFor(
     renewDeadlineMs: scenario.announcer.renewDeadlineMs,
     // Every node runs a bundled agent (kube-vip runs: only the IPAM operator, which has no GC).
     gcAgents:
-      implementation === 'kube-vip' || scenario.announcer.leaseNameStyle !== 'cilium'
+      implementation !== 'bundled' || scenario.announcer.leaseNameStyle !== 'cilium'
         ? 0
         : scenario.nodes.count + scenario.nodes.unselected.count,
   };
@@ -196,6 +198,7 @@ export function leaseModelForScenario(scenario: Scenario): LeaseModel {
   return leaseRequestModel({
     ...leaseModelInputFor(scenario),
     strategy: scenario.announcer.strategy,
-    operatorCandidates: 1,
+    // MetalLB's own controller does IPAM: no bundled operator, no operator Lease.
+    operatorCandidates: scenario.announcer.implementation === 'metallb' ? 0 : 1,
   });
 }

@@ -6,7 +6,7 @@ import { MAX_WATCHED_VIPS } from '../measure/arp-watch.js';
 import { readProbeResults } from '../measure/k6-probe.js';
 import type { FaultKind, TrialRecord } from '../results/results-schema.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
-import { takeoverBoundMs } from '../scenario/takeover-bound.js';
+import { scenarioTakeoverBoundMs } from '../scenario/takeover-bound.js';
 import { sleep } from '../shutdown-signal.js';
 import { analyzeTrial } from './failover-analysis.js';
 import { analyzeApiOutage, longestSilenceMs } from './silence-analysis.js';
@@ -30,7 +30,7 @@ export interface TrialSpec {
 /** How long one trial's probes run: long enough to see the takeover (bounded by the scenario). */
 export function probeSeconds(s: ResolvedScenario, fault: FaultKind): number {
   const a = s.announcer;
-  const takeover = takeoverBoundMs(a.strategy, a, 'node-crash') / 1000;
+  const takeover = scenarioTakeoverBoundMs(s, 'node-crash') / 1000;
   const held =
     fault === 'freeze'
       ? s.faults.freezeSeconds
@@ -66,7 +66,12 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
   const kc = d.kubeConfig();
   const s = d.scenario;
   const strategy = s.announcer.strategy;
-  const node = (await findAnnouncingNode(kc, strategy, service)).node;
+  // Who announces: a Lease's holder, or (MetalLB, no Lease) what the target's announcer logs say.
+  const announcing = async () =>
+    d.announcingNode
+      ? { node: d.announcingNode(service), acquireTimeMs: null }
+      : await findAnnouncingNode(kc, strategy, service);
+  const node = (await announcing()).node;
   if (!node || !d.nodeNames.includes(node)) return null;
   const seconds = probeSeconds(s, t.fault);
   const outFile = join(d.workDir, `probe-${t.variantId}-${t.fault}-${t.trial}.json`);
@@ -112,7 +117,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     t.onPhase?.(`${t.fault} #${t.trial + 1}`, faultAtMs, Date.now());
     await restore(t, node);
     // After restore: the faulted node may be back, so node-lease's choice says nothing of the takeover.
-    const after = await findAnnouncingNode(kc, strategy, service);
+    const after = await announcing();
     const events = d.events.since(faultAtMs - PRE_FAULT_SECONDS * 1000);
     const all = readProbeResults(outFile);
     const own = all.filter((p) => p.vip === service.vip);

@@ -82,15 +82,21 @@ export async function runScenario(
     o.progress(`--parallel ${o.parallel}: ${parallel.clusters} at once (${parallel.limitedBy})`);
   await driver.prepareHost(o.progress);
   const usesKubeVip = variants.some((v) => v.scenario.announcer.implementation === 'kube-vip');
+  const usesMetallb = variants.some((v) => v.scenario.announcer.implementation === 'metallb');
+  // Peer binaries are built (or found) before any cluster starts: a failing build is one line here.
+  const peerTools = [
+    ...(usesKubeVip ? (['kube-vip'] as const) : []),
+    ...(usesMetallb ? (['metallb-controller', 'metallb-speaker'] as const) : []),
+  ];
   const [k6Path] = await Promise.all([
     x.resolveTool('k6', o.progress),
-    ...(usesKubeVip ? [x.resolveTool('kube-vip', o.progress)] : []),
+    ...peerTools.map((t) => x.resolveTool(t, o.progress)),
   ]);
 
   const { writer, resumed, startedAt } = openResults(o.resultsRoot ?? 'results', o.resume, scenario);
   writer.writeScenario(scenario);
   const environment = await x.captureEnvironment(scenario.backend, [
-    ...new Set([...driver.tools, 'k6' as const, ...(usesKubeVip ? (['kube-vip'] as const) : [])]),
+    ...new Set([...driver.tools, 'k6' as const, ...peerTools]),
   ]);
   if (parallel.clusters > 1) environment.parallelClusters = parallel.clusters;
   writer.writeEnvironment(environment);

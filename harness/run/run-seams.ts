@@ -19,7 +19,10 @@ export interface RunSeams {
   /** The scenario's backend (host preparation, a target per cluster); `source` names the scenario in errors. */
   driver(backend: Parameters<typeof backendDriver>[0], source: string): BackendDriver;
   /** A pinned tool's path (built once into the cache). */
-  resolveTool(name: 'k6' | 'kube-vip', progress: (line: string) => void): Promise<string>;
+  resolveTool(
+    name: 'k6' | 'kube-vip' | 'metallb-controller' | 'metallb-speaker',
+    progress: (line: string) => void,
+  ): Promise<string>;
   captureEnvironment: typeof captureEnvironment;
   availableMemoryBytes(): number;
   clock: Clock;

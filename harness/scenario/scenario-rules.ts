@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { ipv4Range, rangeContains, rangeSize } from '../util/ipv4-range.js';
-import { kubeVipTimerIssues } from './peer-rules.js';
+import { kubeVipTimerIssues, metallbIssues } from './peer-rules.js';
 import { MAX_NODES, type ScenarioFieldsOutput } from './scenario-schema.js';
 import { acceptsScalar, objectKeysAt, schemaAtPath } from './schema-path.js';
 import { strategyText } from './strategy-schema.js';
-import { takeoverBoundMs } from './takeover-bound.js';
+import { scenarioTakeoverBoundMs } from './takeover-bound.js';
 
 /**
  * Addresses in the VIP pool a backend provides when the scenario sets none: the local backend's
@@ -63,7 +63,8 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   if (s.announcer.implementation === 'kube-vip') checkKubeVip(s, fail);
-  else if (s.announcer.kubeVipMode !== 'per-service') {
+  if (s.announcer.implementation === 'metallb') checkMetallb(s, fail);
+  if (s.announcer.implementation !== 'kube-vip' && s.announcer.kubeVipMode !== 'per-service') {
     fail(
       ['announcer', 'kubeVipMode'],
       `announcer.kubeVipMode (${s.announcer.kubeVipMode}) is a kube-vip mode that implementation ${s.announcer.implementation} does not have: set implementation kube-vip or leave kubeVipMode unset`,
@@ -129,14 +130,17 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   if (s.faults.kinds.length > 0) {
-    // Worst-case takeover after a crash under the strategy (its documented bound, at least lease + 2.2 retry periods).
-    const takeoverMs = takeoverBoundMs(s.announcer.strategy, s.announcer);
+    // Worst-case takeover after a crash under the strategy (its documented bound, at least lease
+    // + 2.2 retry periods), or MetalLB's memberlist failure detection.
+    const takeoverMs = scenarioTakeoverBoundMs(s);
     const probeMs = s.probes.maxDurationSeconds * 1000;
     if (probeMs <= takeoverMs) {
       fail(
         ['probes', 'maxDurationSeconds'],
         `probes.maxDurationSeconds (${s.probes.maxDurationSeconds}) must outlast the worst-case takeover ` +
-          `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`,
+          (s.announcer.implementation === 'metallb'
+            ? `of metallb (${takeoverMs} ms, memberlist's failure detection among ${s.nodes.count} speakers): raise maxDurationSeconds`
+            : `of ${strategyText(s.announcer.strategy)} (${takeoverMs} ms at these timers): raise maxDurationSeconds`),
       );
     }
     for (const field of ['freezeSeconds', 'partitionSeconds', 'controlPlaneOutageSeconds'] as const) {
@@ -181,6 +185,29 @@ function checkKubeVip(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], messa
     fail(
       ['announcer', 'strategy'],
       `announcer.strategy (${strategyText(s.announcer.strategy)}) is a bundled-agent strategy that implementation kube-vip does not have: leave strategy unset (per-service) with implementation kube-vip`,
+    );
+  }
+}
+
+/** What MetalLB v0.15.2 in L2 mode cannot be asked to do (see harness/peers/metallb.ts). */
+function checkMetallb(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {
+  const a = s.announcer;
+  const issues = metallbIssues({
+    ...a,
+    strategyKind: a.strategy.kind,
+    strategyText: strategyText(a.strategy),
+  });
+  for (const issue of issues) fail(['announcer', issue.field], issue.message);
+  if (s.backend !== 'local') {
+    fail(
+      ['announcer', 'implementation'],
+      `announcer.implementation metallb runs on backend local only (its speakers in the node namespaces), not ${s.backend}: use backend local`,
+    );
+  }
+  if (s.services.sharedAddress) {
+    fail(
+      ['services', 'sharedAddress'],
+      "services.sharedAddress (true) uses Cilium's sharing key, which implementation metallb does not read: set sharedAddress false with implementation metallb",
     );
   }
 }

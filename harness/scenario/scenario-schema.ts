@@ -86,7 +86,12 @@ const Pool = z
   );
 
 const Announcer = z.strictObject({
-  implementation: z.enum(['bundled', 'kube-vip']).default('bundled'),
+  implementation: z
+    .enum(['bundled', 'kube-vip', 'metallb'])
+    .default('bundled')
+    .describe(
+      'bundled: the agent in announcer/; kube-vip: the real kube-vip v1.0.0; metallb: the real MetalLB v0.15.2 in L2 mode (memberlist and a hash decide, no Lease; the lease timers do not apply to it).',
+    ),
   strategy: StrategySchema.default({ kind: 'per-service' }).describe(
     'Election strategy: per-service (Cilium), per-service-watch, sharded:K or node-lease; a map {kind, shards} or the one-word form.',
   ),

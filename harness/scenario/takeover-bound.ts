@@ -1,6 +1,7 @@
 import { JITTER_FACTOR } from '../../announcer/election/election-config.js';
 import { failoverBoundMs } from '../../announcer/election/strategy-bounds.js';
 import type { FaultKind } from './fault-kind.js';
+import { metallbTakeoverBoundMs } from './peer-rules.js';
 import type { Strategy } from './strategy-schema.js';
 
 interface Timings {
@@ -27,4 +28,19 @@ export function takeoverBoundMs(strategy: Strategy, t: Timings, fault: FaultKind
  */
 export function worstCaseTakeoverMs(leaseDurationMs: number, retryPeriodMs: number): number {
   return leaseDurationMs + (1 + JITTER_FACTOR) * retryPeriodMs;
+}
+
+/**
+ * The takeover bound of a scenario's implementation: MetalLB's memberlist failure detection
+ * among its selected nodes' speakers, or {@link takeoverBoundMs} of the strategy at its timers.
+ */
+export function scenarioTakeoverBoundMs(
+  s: {
+    announcer: Timings & { implementation: string; strategy: Strategy };
+    nodes: { count: number };
+  },
+  fault: FaultKind = 'node-crash',
+): number {
+  if (s.announcer.implementation === 'metallb') return metallbTakeoverBoundMs(s.nodes.count);
+  return takeoverBoundMs(s.announcer.strategy, s.announcer, fault);
 }

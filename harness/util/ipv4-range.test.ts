@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ipv4Range, ipv4ToNumber, rangeContains, rangeSize } from './ipv4-range.js';
+import { ipv4Range, ipv4ToNumber, numberToIpv4, rangeCidrs, rangeContains, rangeSize } from './ipv4-range.js';
 
 test('ipv4ToNumber converts dotted quads and rejects the rest', () => {
   assert.equal(ipv4ToNumber('0.0.0.0'), 0);
@@ -26,4 +26,18 @@ test('rangeContains checks both ends', () => {
   assert.ok(rangeContains(net, ipv4Range({ cidr: '198.19.255.0/24' })!));
   assert.ok(!rangeContains(net, ipv4Range({ cidr: '198.20.0.0/24' })!));
   assert.ok(!rangeContains(net, ipv4Range({ cidr: '198.16.0.0/14' })!));
+});
+
+test('rangeCidrs covers a range exactly with aligned blocks', () => {
+  const r = (start: string, stop: string) => rangeCidrs(ipv4Range({ start, stop })!);
+  assert.deepEqual(rangeCidrs(ipv4Range({ cidr: '198.18.8.0/22' })!), ['198.18.8.0/22']);
+  assert.deepEqual(r('198.18.8.1', '198.18.8.6'), [
+    '198.18.8.1/32',
+    '198.18.8.2/31',
+    '198.18.8.4/31',
+    '198.18.8.6/32',
+  ]);
+  assert.deepEqual(r('198.18.8.0', '198.18.9.255'), ['198.18.8.0/23']);
+  assert.deepEqual(r('198.18.8.7', '198.18.8.7'), ['198.18.8.7/32']);
+  assert.equal(numberToIpv4(ipv4ToNumber('198.19.255.254')!), '198.19.255.254');
 });

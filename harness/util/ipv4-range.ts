@@ -47,3 +47,25 @@ export function rangeSize(range: Ipv4Range): number {
 export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
   return inner.first >= outer.first && inner.last <= outer.last;
 }
+
+/** 3323068417 → `198.18.0.1`. */
+export function numberToIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+/** The fewest CIDRs that cover exactly `range` (largest aligned block first, left to right). */
+export function rangeCidrs(range: Ipv4Range): string[] {
+  const out: string[] = [];
+  let at = range.first;
+  while (at <= range.last) {
+    let bits = 32;
+    while (bits > 0) {
+      const size = 2 ** (33 - bits);
+      if (at % size !== 0 || at + size - 1 > range.last) break;
+      bits--;
+    }
+    out.push(`${numberToIpv4(at)}/${bits}`);
+    at += 2 ** (32 - bits);
+  }
+  return out;
+}

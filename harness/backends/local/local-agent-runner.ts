@@ -4,10 +4,11 @@ import { ProcessAgentRunner } from '../../deployment/process-agent-runner.js';
 import { BackendError } from '../../errors.js';
 import { nodeAgentFlags } from '../../manifests/announcer-flags.js';
 import { readManifestDir, withLabel } from '../../manifests/apply-manifests.js';
-import { RUN_LABEL } from '../../manifests/scenario-objects.js';
+import { RUN_LABEL, type ServicePlan } from '../../manifests/scenario-objects.js';
 import { repoRoot } from '../../paths.js';
 import { kubeVipRbacObjects } from '../../peers/kube-vip.js';
 import { startKubeVip } from '../../peers/start-kube-vip.js';
+import { LocalMetallb } from '../../peers/start-metallb.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { AGENT_NODE_FLAGS, bundledScriptFile } from '../docker/bundle.js';
 import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from './agent-identity.js';
@@ -19,7 +20,8 @@ export type AgentArgs = (node: LocalNode, scenario: ResolvedScenario, extra: rea
 
 /**
  * The local backend's agents: one `node` process per node network namespace (or the real kube-vip,
- * with the bundled IPAM operator alone on node 0), and one echo backend per node.
+ * with the bundled IPAM operator alone on node 0; or MetalLB's speakers, with its controller on the
+ * host), and one echo backend per node.
  */
 export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
   readonly echoes = new Map<number, ManagedProcess>();
@@ -31,6 +33,8 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
   agentArgs: AgentArgs = (node, scenario, extra) => this.defaultAgentArgs(node, scenario, extra);
   /** The bundled agent and echo backend, written into the cluster's work dir. */
   #scripts: { agent: string; echo: string } | undefined;
+  /** MetalLB runs: its controller, speakers and what kubelets would write (made on first use). */
+  #metallb: LocalMetallb | undefined;
 
   constructor(readonly cluster: StartedLocalCluster) {
     super();
@@ -81,6 +85,14 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
 
   async startAll(scenario: ResolvedScenario): Promise<void> {
     this.scenario = scenario;
+    if (scenario.announcer.implementation === 'metallb') {
+      // Its controller is its IPAM; speakers run on the selected nodes only (no node selector).
+      await this.metallb.prepare(scenario);
+      await this.metallb.startController();
+      const nodes = this.metallb.speakerNodes(scenario);
+      await Promise.all(nodes.map((n) => this.agents.start(n.index)));
+      return;
+    }
     if (scenario.announcer.implementation === 'kube-vip') {
       await this.startOperatorOnly();
       // kube-vip has no node selector of its own: it runs on the selected nodes only.
@@ -94,6 +106,27 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
   override async stopAll(): Promise<void> {
     await Promise.all([super.stopAll(), this.operatorOnly?.stop(5000)]);
     this.operatorOnly = undefined;
+    if (this.#metallb) {
+      await this.#metallb.stopController();
+      for (const node of this.cluster.nodes) await this.#metallb.setVipRoutes(node, false);
+    }
+  }
+
+  /** MetalLB hook: the EndpointSlices a kubelet-fed control plane would hold (one ready endpoint each). */
+  async servicesCreated(plans: readonly ServicePlan[], scenario: ResolvedScenario): Promise<void> {
+    if (scenario.announcer.implementation === 'metallb')
+      await this.metallb.writeEndpointSlices(plans, scenario);
+  }
+
+  /** MetalLB binds no address: a crashed node loses its routes for the pool instead. */
+  async dropVipRoutes(node: LocalNode): Promise<void> {
+    await this.#metallb?.setVipRoutes(node, false);
+  }
+
+  /** The MetalLB pieces of this cluster, made on first use. */
+  get metallb(): LocalMetallb {
+    this.#metallb ??= new LocalMetallb(this.cluster, this.cluster.kubeConfig(), (e) => this.events.push(e));
+    return this.#metallb;
   }
 
   /** The bundled agent's command line for a node. */
@@ -114,6 +147,7 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
     await this.bundleScripts();
     if (this.scenario.announcer.implementation === 'kube-vip')
       return startKubeVip(this.cluster, node, this.scenario);
+    if (this.scenario.announcer.implementation === 'metallb') return this.metallb.startSpeaker(node);
     return this.startNodeProcess(node, `announcer-${node.name}`, `announcer-${i}.log`, []);
   }
 

@@ -8,10 +8,17 @@ import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { netnsVipClient } from '../../measure/curl-vip-client.js';
 import { type RunningProbes, startProbes } from '../../measure/k6-probe.js';
 import { waitUntilAllAnswer } from '../../measure/vip-poller.js';
+import { metallbAnnouncingNode } from '../../peers/metallb-log.js';
 import type { FaultKind } from '../../scenario/fault-kind.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
-import type { BenchTarget, BenchTargetOptions, ProbeSpec, WireWatch } from '../bench-target.js';
+import type {
+  BenchTarget,
+  BenchTargetOptions,
+  DeployedService,
+  ProbeSpec,
+  WireWatch,
+} from '../bench-target.js';
 import { DeployedTarget } from '../deployed-target.js';
 import { type LocalNode, StartedLocalCluster } from './local-cluster.js';
 import { LocalDeployment } from './local-deployment.js';
@@ -77,6 +84,12 @@ export class LocalBenchTarget extends DeployedTarget<LocalDeployment> implements
 
   kubeConfig(): KubeConfig {
     return this.cluster.kubeConfig();
+  }
+
+  /** MetalLB has no Lease: who announces is what its speakers logged last. */
+  get announcingNode(): ((service: DeployedService) => string | null) | undefined {
+    if (!this.deployment.isMetallb) return undefined;
+    return (s) => (s.vip ? metallbAnnouncingNode(this.events.events, s.vip) : null);
   }
 
   controlPlaneCpu(): SampledProcess[] {

@@ -318,6 +318,16 @@ export class StartedLocalCluster implements AsyncDisposable {
     return proc;
   }
 
+  /**
+   * Starts a process on the host beside the control plane (as kube-controller-manager runs); it
+   * is stopped with the cluster unless the caller stops it earlier.
+   */
+  async startOnHost(spec: ProcessSpec): Promise<ManagedProcess> {
+    const proc = await this.startProcess(spec);
+    this.stack.use(proc);
+    return proc;
+  }
+
   /** Runs a command to completion inside a namespace. */
   execIn(netns: string, command: string, args: readonly string[], timeoutMs = 30_000) {
     return runCommand('ip', ['netns', 'exec', netns, command, ...args], { allowFailure: true, timeoutMs });

@@ -48,6 +48,8 @@ export class LocalDeployment extends AnnouncerDeployment<LocalAgentRunner> {
 
   /** Removes every VIP (/32 in the pool range) bound in a node's namespace: the kernel state a crash loses. */
   async flushVips(node: LocalNode): Promise<void> {
+    // MetalLB binds no address: the node's routes for the pool are what it loses.
+    if (this.isMetallb) await this.runner.dropVipRoutes(node);
     for (const s of this.services) {
       if (s.vip)
         await runCommand('ip', ['-n', node.netns, 'addr', 'del', `${s.vip}/32`, 'dev', node.ifname], {
