@@ -132,6 +132,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     // answered" is no outage: take the VIP's longest silence instead.
     if (t.fault === 'agent-crash' || t.fault === 'control-plane-outage')
       a.outageMs = longestSilenceMs(own, faultAtMs);
+    const onWire = observed ? wireFigures(observed, vips) : { dualAnsweringSource: 'probes' as const };
     return {
       type: 'trial',
       variantId: t.variantId,
@@ -140,9 +141,9 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
       service: service.name,
       vip: service.vip,
       ...a,
-      ...(observed ? wireFigures(observed, vips) : { dualAnsweringSource: 'probes' as const }),
+      ...onWire,
       ...(observed && LIFTED_FAULTS.has(t.fault)
-        ? { dualAnsweringAfterLiftMs: afterLiftMs(observed, vips, liftedAtMs) }
+        ? { dualAnsweringAfterLiftMs: afterLiftMs(onWire.dualAnswering?.intervals ?? [], liftedAtMs) }
         : {}),
       ...(t.fault === 'control-plane-outage'
         ? { apiOutage: analyzeApiOutage({ probes: all, vips, faultAtMs, restoredAtMs: liftedAtMs }) }
@@ -158,9 +159,8 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
 const LIFTED_FAULTS: ReadonlySet<FaultKind> = new Set(['freeze', 'partition', 'control-plane-outage']);
 
 /** How long two nodes still answered for any watched VIP after the lift (0: none after it). */
-function afterLiftMs(o: WireObservations, vips: readonly string[], liftedAtMs: number): number {
-  const ends = vips.flatMap((vip) => wireDualAnswering(o, vip).record.intervals.map((i) => i.toMs));
-  return Math.max(0, ...ends.map((end) => end - liftedAtMs));
+function afterLiftMs(intervals: readonly { toMs: number }[], liftedAtMs: number): number {
+  return Math.max(0, ...intervals.map((i) => i.toMs - liftedAtMs));
 }
 
 /** The wire's dual-answering figures over the watched VIPs: every interval, and their total. */
