@@ -121,8 +121,20 @@ export class VipDataplane {
   }
 
   private async reconcileNow(): Promise<void> {
-    const snap = await this.snapshot();
     const errors: string[] = [];
+    // A VIP this process bound and no longer wants (a lost lease) goes before the host is read:
+    // stepping down costs one `ip addr del`, not a listing and then a delete.
+    for (const key of [...this.bound]) {
+      const [ip = '', iface = ''] = key.split('@');
+      if (this.desired.get(ip)?.iface === iface) continue;
+      const family = parseIp(ip)?.family ?? 4;
+      try {
+        await this.unbind({ ip, iface, family, prefixLength: hostPrefix[family] }, 'released');
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+    const snap = await this.snapshot();
     // Forget bindings someone else removed behind our back (before binding: snap predates it).
     for (const key of this.bound) {
       const [ip, iface] = key.split('@');
@@ -207,10 +219,12 @@ export class VipDataplane {
     this.garps.get(a.ip)?.abort();
     const args = ['addr', 'del', `${a.ip}/${a.prefixLength}`, 'dev', a.iface];
     const r = await this.opts.run('ip', args);
-    if (r.code !== 0 && !notThere.test(r.stderr)) {
+    const gone = r.code !== 0 && notThere.test(r.stderr);
+    if (r.code !== 0 && !gone) {
       throw new Error(`ip ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
     }
     this.bound.delete(`${a.ip}@${a.iface}`);
+    if (gone) return; // someone else removed it: nothing was unbound here
     this.opts.counters?.unbind();
     this.opts.log.log('unbind', { vip: a.ip, iface: a.iface, reason });
   }

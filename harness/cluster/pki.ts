@@ -131,6 +131,51 @@ export class RunPki {
   }
 }
 
+/** The control plane's certificates, as kubeadm issues them, for one run. */
+export interface ControlPlaneCertificates {
+  etcd: KeyPairFiles;
+  apiserver: KeyPairFiles;
+  apiserverEtcdClient: KeyPairFiles;
+  admin: KeyPairFiles;
+  serviceAccount: { keyFile: string; pubFile: string };
+}
+
+/**
+ * Issues etcd's serving/peer certificate (localhost), kube-apiserver's serving certificate for
+ * `apiserverDnsNames` and `apiserverIps`, its etcd client certificate, the admin's
+ * (`system:masters`) and the service-account signing keys.
+ */
+export async function issueControlPlaneCertificates(
+  pki: RunPki,
+  apiserver: { dnsNames: readonly string[]; ipAddresses: readonly string[] },
+): Promise<ControlPlaneCertificates> {
+  const [etcd, apiserverCert, apiserverEtcdClient, admin, serviceAccount] = await Promise.all([
+    pki.issue({
+      stem: 'etcd',
+      commonName: 'etcd',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      usage: ['server', 'client'],
+    }),
+    pki.issue({
+      stem: 'apiserver',
+      commonName: 'kube-apiserver',
+      dnsNames: [...apiserver.dnsNames],
+      ipAddresses: [...apiserver.ipAddresses],
+      usage: ['server'],
+    }),
+    pki.issue({ stem: 'apiserver-etcd-client', commonName: 'kube-apiserver-etcd-client', usage: ['client'] }),
+    pki.issue({
+      stem: 'admin',
+      commonName: 'kubernetes-admin',
+      organizations: ['system:masters'],
+      usage: ['client'],
+    }),
+    pki.serviceAccountKeys(),
+  ]);
+  return { etcd, apiserver: apiserverCert, apiserverEtcdClient, admin, serviceAccount };
+}
+
 function write(dir: string, stem: string, certPem: string, keyPem: string): KeyPairFiles {
   const certFile = join(dir, `${stem}.crt`);
   const keyFile = join(dir, `${stem}.key`);

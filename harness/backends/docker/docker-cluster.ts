@@ -8,11 +8,12 @@ import { checkNodeCount } from '../../cluster/address-plan.js';
 import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import { nodeObject } from '../../cluster/node-object.js';
-import { RunPki } from '../../cluster/pki.js';
+import { issueControlPlaneCertificates, RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
+import { waitApiServerReady } from '../../cluster/wait-api-ready.js';
 import { BackendError } from '../../errors.js';
 import { applyManifests } from '../../manifests/apply-manifests.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import type { TlsIdentity } from '../../util/https-get.js';
 import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/agent-identity.js';
 import { AGENT_NODE_FLAGS } from './bundle.js';
 import { type CgroupFiles, containerCgroup } from './container-cpu.js';
@@ -132,34 +133,12 @@ export class StartedDockerCluster implements AsyncDisposable {
 
     progress('pki: CA, serving and client certificates');
     const pki = await RunPki.create(join(workDir, 'pki'), `l2bench-ca-${runId}`);
-    const [etcdCert, apiCert, apiEtcdClient, admin, sa] = await Promise.all([
-      pki.issue({
-        stem: 'etcd',
-        commonName: 'etcd',
-        dnsNames: ['localhost'],
-        ipAddresses: ['127.0.0.1'],
-        usage: ['server', 'client'],
-      }),
-      pki.issue({
-        stem: 'apiserver',
-        commonName: 'kube-apiserver',
-        dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'localhost'],
-        ipAddresses: [plan.controlPlane, '127.0.0.1', '198.19.240.1'],
-        usage: ['server'],
-      }),
-      pki.issue({
-        stem: 'apiserver-etcd-client',
-        commonName: 'kube-apiserver-etcd-client',
-        usage: ['client'],
-      }),
-      pki.issue({
-        stem: 'admin',
-        commonName: 'kubernetes-admin',
-        organizations: ['system:masters'],
-        usage: ['client'],
-      }),
-      pki.serviceAccountKeys(),
-    ]);
+    const certs = await issueControlPlaneCertificates(pki, {
+      dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'localhost'],
+      ipAddresses: [plan.controlPlane, '127.0.0.1', '198.19.240.1'],
+    });
+    const { etcd: etcdCert, apiserver: apiCert, apiserverEtcdClient: apiEtcdClient, admin } = certs;
+    const sa = certs.serviceAccount;
     const inPki = (file: string) => `${PKI_DIR}/${file.split('/').pop()}`;
     const processes = [
       {
@@ -320,25 +299,20 @@ export class StartedDockerCluster implements AsyncDisposable {
   }
 
   /** Polls kube-apiserver's /readyz until 200 (or the container stops, or time runs out). */
-  private async waitReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      const state = (await this.docker.getContainer(this.controlPlane.getId()).inspect()).State;
-      if (!state.Running)
-        throw new BackendError(
-          `control-plane container exited (${state.ExitCode}): see ${join(this.workDir, 'logs', 'control-plane.log')}`,
-        );
-      try {
-        const r = await httpsGet(`${this.apiServerUrl}/readyz`, this.adminTls, 2000);
-        if (r.status === 200) return;
-        last = `HTTP ${r.status}`;
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new BackendError(`kube-apiserver not ready after ${timeoutMs}ms (last: ${last})`);
+  private waitReady(timeoutMs: number): Promise<void> {
+    return waitApiServerReady({
+      apiServerUrl: this.apiServerUrl,
+      tls: this.adminTls,
+      timeoutMs,
+      pollMs: 250,
+      assertAlive: async () => {
+        const state = (await this.docker.getContainer(this.controlPlane.getId()).inspect()).State;
+        if (!state.Running)
+          throw new BackendError(
+            `control-plane container exited (${state.ExitCode}): see ${join(this.workDir, 'logs', 'control-plane.log')}`,
+          );
+      },
+    });
   }
 
   kubeConfig(): KubeConfig {

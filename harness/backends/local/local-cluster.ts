@@ -12,12 +12,13 @@ import {
 import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import { nodeObject } from '../../cluster/node-object.js';
-import { RunPki } from '../../cluster/pki.js';
+import { issueControlPlaneCertificates, RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
+import { waitApiServerReady } from '../../cluster/wait-api-ready.js';
 import { BackendError } from '../../errors.js';
 import { resolveTool } from '../../tools/resolve-tool.js';
 import { assertPortFree, freePort } from '../../util/free-port.js';
-import { httpsGet, type TlsIdentity } from '../../util/https-get.js';
+import type { TlsIdentity } from '../../util/https-get.js';
 import { runCommand } from '../../util/run-command.js';
 import { type StartedComponents, startControlPlaneComponents } from './control-plane-components.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
@@ -126,40 +127,18 @@ export class StartedLocalCluster implements AsyncDisposable {
     progress('pki: CA, serving and client certificates');
     const pkiDir = join(workDir, 'pki');
     const pki = await RunPki.create(pkiDir, `l2bench-ca-${runId}`);
-    const [etcdCert, apiCert, apiEtcdClient, admin, sa] = await Promise.all([
-      pki.issue({
-        stem: 'etcd',
-        commonName: 'etcd',
-        dnsNames: ['localhost'],
-        ipAddresses: ['127.0.0.1'],
-        usage: ['server', 'client'],
-      }),
-      pki.issue({
-        stem: 'apiserver',
-        commonName: 'kube-apiserver',
-        dnsNames: [
-          'kubernetes',
-          'kubernetes.default',
-          'kubernetes.default.svc',
-          'kubernetes.default.svc.cluster.local',
-          'localhost',
-        ],
-        ipAddresses: [plan.gateway, '127.0.0.1', '198.18.240.1'],
-        usage: ['server'],
-      }),
-      pki.issue({
-        stem: 'apiserver-etcd-client',
-        commonName: 'kube-apiserver-etcd-client',
-        usage: ['client'],
-      }),
-      pki.issue({
-        stem: 'admin',
-        commonName: 'kubernetes-admin',
-        organizations: ['system:masters'],
-        usage: ['client'],
-      }),
-      pki.serviceAccountKeys(),
-    ]);
+    const certs = await issueControlPlaneCertificates(pki, {
+      dnsNames: [
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+        'localhost',
+      ],
+      ipAddresses: [plan.gateway, '127.0.0.1', '198.18.240.1'],
+    });
+    const { etcd: etcdCert, apiserver: apiCert, apiserverEtcdClient: apiEtcdClient, admin } = certs;
+    const sa = certs.serviceAccount;
 
     const [clientPort, peerPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     progress('etcd: starting (data and WAL on disk)');
@@ -273,28 +252,23 @@ export class StartedLocalCluster implements AsyncDisposable {
     return proc;
   }
 
-  /** Polls kube-apiserver's /readyz until it answers 200 (or the process dies, or time runs out). */
-  private async waitReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      if (!this.apiserver.running) {
-        throw new BackendError(
-          `kube-apiserver exited during start: see ${join(this.workDir, 'logs', 'kube-apiserver.log')}`,
-        );
-      }
-      if (!this.etcd.running)
-        throw new BackendError(`etcd exited during start: see ${join(this.workDir, 'logs', 'etcd.log')}`);
-      try {
-        const r = await httpsGet(`${this.apiServerUrl}/readyz`, this.adminTls, 2000);
-        if (r.status === 200) return;
-        last = `HTTP ${r.status}`;
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new BackendError(`kube-apiserver not ready after ${timeoutMs}ms (last: ${last})`);
+  /** Polls kube-apiserver's /readyz until it answers 200 (or a process dies, or time runs out). */
+  private waitReady(timeoutMs: number): Promise<void> {
+    return waitApiServerReady({
+      apiServerUrl: this.apiServerUrl,
+      tls: this.adminTls,
+      timeoutMs,
+      pollMs: 200,
+      assertAlive: () => {
+        if (!this.apiserver.running) {
+          throw new BackendError(
+            `kube-apiserver exited during start: see ${join(this.workDir, 'logs', 'kube-apiserver.log')}`,
+          );
+        }
+        if (!this.etcd.running)
+          throw new BackendError(`etcd exited during start: see ${join(this.workDir, 'logs', 'etcd.log')}`);
+      },
+    });
   }
 
   /** A client-node KubeConfig for the admin identity. */
