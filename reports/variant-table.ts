@@ -121,7 +121,8 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
     return [
       marks.length === 0 ? v.label : `${v.label} ${marks.join('')}`,
       `${v.announcedServices} × ${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`}`,
-      `${leaseText(v)} (${v.strategy}, ${v.implementation})`,
+      // Strategies are the bundled agent's; a peer's own mode is in its implementation name.
+      `${leaseText(v)} (${v.implementation === 'bundled' ? `${v.strategy}, bundled` : v.implementation})`,
       formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU', showN: !uniform }),
       v.cpu.overheadVsIdleMillicores
         ? formatInterval(v.cpu.overheadVsIdleMillicores, { unit: 'mCPU', showN: !uniform })

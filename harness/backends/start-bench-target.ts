@@ -44,7 +44,7 @@ const localDriver: BackendDriver = {
 };
 
 const dockerDriver: BackendDriver = {
-  tools: ['kube-apiserver', 'etcd', 'k6'],
+  tools: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'k6'],
   async prepareHost(progress) {
     // The engine first: without one, say so before building anything.
     const engine = await ensureDockerEngine({ onProgress: progress });

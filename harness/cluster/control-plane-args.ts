@@ -85,6 +85,10 @@ export function apiserverArgs(s: ApiserverArgsSpec): string[] {
   ];
 }
 
+/** Users the bootstrap RBAC (system:kube-controller-manager, system:kube-scheduler roles) and APF know. */
+export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+export const SCHEDULER_USER = 'system:kube-scheduler';
+
 export interface ControllerManagerArgsSpec {
   /** The component's own kubeconfig (client certificate CN=system:kube-controller-manager). */
   kubeconfig: string;

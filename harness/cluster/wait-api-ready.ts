@@ -1,3 +1,4 @@
+import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
 import { httpsGet, type TlsIdentity } from '../util/https-get.js';
 
@@ -27,4 +28,34 @@ export async function waitApiServerReady(p: ApiReadyProbe): Promise<void> {
     await new Promise((r) => setTimeout(r, p.pollMs));
   }
   throw new BackendError(`kube-apiserver not ready after ${p.timeoutMs}ms (last: ${last})`);
+}
+
+/**
+ * Waits until each named Lease in kube-system has a holder: kube-controller-manager and
+ * kube-scheduler are past their start (a kubelet-style restart while bootstrap RBAC was missing).
+ */
+export async function waitComponentLeases(
+  kc: KubeConfig,
+  names: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const api = kc.makeApiClient(CoordinationV1Api);
+  const deadline = Date.now() + timeoutMs;
+  let missing = [...names];
+  while (Date.now() < deadline) {
+    const held = await Promise.all(
+      missing.map((name) =>
+        api
+          .readNamespacedLease({ name, namespace: 'kube-system' })
+          .then((l) => Boolean(l.spec?.holderIdentity))
+          .catch(() => false),
+      ),
+    );
+    missing = missing.filter((_, i) => !held[i]);
+    if (missing.length === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new BackendError(
+    `${missing.join(' and ')} took no leader Lease within ${timeoutMs}ms: see the control plane's log`,
+  );
 }

@@ -69,12 +69,38 @@ test('zip: the i-th values go together, duration strings are normalized, derived
 
 test('keys with the same last segment keep enough of their path to differ', () => {
   const variants = expandVariants(
-    scenario({ sweep: { 'nodes.count': [3], 'nodes.unselected.count': [0, 1] } }),
+    scenario({ sweep: { 'nodes.count': [3, 4], 'nodes.unselected.count': [0, 1] } }),
   );
   assert.deepEqual(
-    variants.map((v) => v.id),
+    variants.slice(0, 2).map((v) => v.id),
     ['v01-nodes.count=3_unselected.count=0', 'v02-nodes.count=3_unselected.count=1'],
   );
+});
+
+test('names leave out a swept key with one value in every variant, and fields the implementation lacks', () => {
+  const variants = expandVariants(
+    scenario({
+      sweepMode: 'zip',
+      sweep: {
+        'announcer.implementation': ['bundled', 'kube-vip', 'metallb'],
+        'announcer.strategy': ['node-lease', 'per-service', 'per-service'],
+        'announcer.kubeVipMode': ['per-service', 'services-lease', 'per-service'],
+        'announcer.retryPeriodMs': ['1s', '1s', '1s'],
+        'announcer.leaseDurationMs': ['15s', '16s', '15s'],
+      },
+    }),
+  );
+  assert.deepEqual(
+    variants.map((v) => v.label),
+    [
+      'implementation=bundled, strategy=node-lease, leaseDurationMs=15s',
+      'implementation=kube-vip, kubeVipMode=services-lease, leaseDurationMs=16s',
+      'implementation=metallb',
+    ],
+  );
+  // The values themselves still apply and are recorded.
+  assert.equal(variants[2]?.params['announcer.leaseDurationMs'], '15s');
+  assert.equal(variants[1]?.scenario.announcer.leaseDurationMs, 16000);
 });
 
 test('more than 99 variants widen the number so ids still sort', () => {

@@ -26,16 +26,44 @@ export function expandVariants(scenario: Scenario, source: string = `scenario ${
   const points = sweepPoints(scenario);
   const names = shortNames(keys);
   const width = Math.max(2, String(points.length).length);
+  // A key with the same value in every variant (a zip column of 3s) tells variants nothing apart.
+  const varying = new Set(
+    keys.filter((k) => points.length === 1 || new Set(points.map((p) => String(p[k]))).size > 1),
+  );
   return points.map((params, index) => {
     const number = `v${String(index + 1).padStart(width, '0')}`;
-    const parts = keys.map((key) => `${names.get(key)}=${String(params[key])}`);
-    const id = parts.length === 0 ? `${number}-base` : safeId(`${number}-${parts.join('_')}`);
-    const label = parts.length === 0 ? 'base' : parts.join(', ');
     const applied: Record<string, unknown> = structuredClone({ ...scenario, sweep: {} });
     for (const key of keys) setAtPath(applied, key.split('.'), params[key]);
+    const implementation = (applied.announcer as { implementation?: string } | undefined)?.implementation;
+    // A swept field the variant's implementation has no use for (MetalLB's lease timers, a bundled
+    // strategy on kube-vip) stays in `params` but not in the name people read.
+    const parts = keys
+      .filter((key) => varying.has(key) && sweptFieldApplies(key, implementation ?? 'bundled'))
+      .map((key) => `${names.get(key)}=${String(params[key])}`);
+    const id = parts.length === 0 ? `${number}-base` : safeId(`${number}-${parts.join('_')}`);
+    const label = parts.length === 0 ? 'base' : parts.join(', ');
     const validated = validateScenario(applied, `${source}, variant ${id}`);
     return { id, label, params, scenario: resolveScenario(validated) };
   });
+}
+
+/** Announcer fields only a Lease-based implementation reads (MetalLB elects by memberlist and a hash). */
+const LEASE_FIELDS = new Set([
+  'announcer.leaseDurationMs',
+  'announcer.renewDeadlineMs',
+  'announcer.retryPeriodMs',
+  'announcer.renewMode',
+  'announcer.leaseNameStyle',
+  'announcer.stepDown',
+  'announcer.onApiOutage',
+]);
+
+/** Whether a swept field means anything to `implementation` (for variant names only). */
+export function sweptFieldApplies(key: string, implementation: string): boolean {
+  if (key === 'announcer.strategy') return implementation === 'bundled';
+  if (key === 'announcer.kubeVipMode') return implementation === 'kube-vip';
+  if (LEASE_FIELDS.has(key)) return implementation !== 'metallb';
+  return true;
 }
 
 function sweepPoints(scenario: Scenario): Record<string, SweepValue>[] {

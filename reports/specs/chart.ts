@@ -102,6 +102,8 @@ export function drawnChart(run: RunData, frame: ChartFrame, body: TopLevelSpec):
 
 /** The lease setting as `15/5/2 s` (duration / renew deadline / retry period). */
 export function leaseText(v: VariantSummary): string {
+  // MetalLB elects without a Lease: the scenario's timers do not apply to it.
+  if (v.implementation.startsWith('metallb')) return 'no Lease (memberlist)';
   return `${[v.leaseDurationMs, v.renewDeadlineMs, v.retryPeriodMs].map((ms) => ms / 1000).join('/')} s`;
 }
 

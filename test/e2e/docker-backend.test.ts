@@ -81,6 +81,16 @@ test('tiny runs end to end on the docker backend', { skip, timeout: 900_000 }, a
     for (const w of windows) {
       const c = w.cpuMillicores;
       assert.ok(c.controlPlaneContainer !== undefined, 'container CPU recorded');
+      // A complete control plane, as on local: the components' CPU and their leader election.
+      assert.ok(c.controllerManager !== undefined && c.scheduler !== undefined, 'component CPU recorded');
+      assert.deepEqual(
+        (w.controlPlaneLeases ?? []).map((l) => [l.name, l.heldAtEnd]).sort(),
+        [
+          ['kube-controller-manager', true],
+          ['kube-scheduler', true],
+        ],
+        `${w.phase} window ${w.repetition}: the components hold their Leases`,
+      );
       assert.ok(
         c.controlPlaneContainer >= c.controlPlane * 0.97 - 5,
         `cgroup ${c.controlPlaneContainer} mCPU < processes ${c.controlPlane} mCPU`,

@@ -60,24 +60,34 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * Opens `url` at `width` × `height` and waits for the report's render; `errors` collects console
+ * errors, uncaught page errors and (with `network: true`) any request leaving file:/data: URLs.
+ */
+async function openRendered(url: string, width: number, height: number, network = false) {
+  const page = await browser!.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (network)
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
+        errors.push(`network request: ${r.url()}`);
+    });
+  await page.goto(url);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  return { page, errors };
+}
+
 // Data-mark elements vega's SVG renderer drew in a figure: the children of its `role-mark` groups.
 // (Written out in each page callback: playwright serialises the callback, not its closure.)
 
 test('the report page draws every chart live, with the marks the static render had, and logs no errors', {
   skip,
 }, async () => {
-  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
-      errors.push(`network request: ${r.url()}`);
-  });
-  await page.goto(pathToFileURL(report.indexHtml).href);
-  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const { page, errors } = await openRendered(pathToFileURL(report.indexHtml).href, 1280, 900, true);
 
   const charts = await page.$$eval('figure.chart', (figs) =>
     figs.map((f) => ({
@@ -130,11 +140,7 @@ async function screenshots(page: import('playwright-core').Page, name: string): 
 test('a seed-homelab-shaped report at 1400 px: the answer comes first, the variants table fits, every chart is live', {
   skip,
 }, async () => {
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(pathToFileURL(seedReport.indexHtml).href);
-  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const { page, errors } = await openRendered(pathToFileURL(seedReport.indexHtml).href, 1400, 1000);
   const layout = await page.evaluate(() => {
     const answer = document.querySelector('section.answer');
     const table = document.querySelector('table.variants');
@@ -168,14 +174,7 @@ test('a seed-homelab-shaped report at 1400 px: the answer comes first, the varia
 test('a real seed-homelab --quick run: the answer first, the table fits 1400 px, every chart live, no errors', {
   skip,
 }, async () => {
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(pathToFileURL(seedQuickReport.indexHtml).href);
-  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const { page, errors } = await openRendered(pathToFileURL(seedQuickReport.indexHtml).href, 1400, 1000);
   const layout = await page.evaluate(() => ({
     answer: document.querySelector('section.answer')?.textContent ?? '',
     tableWidth: document.querySelector('table.variants')?.getBoundingClientRect().width ?? Infinity,
@@ -200,11 +199,8 @@ test('a real seed-homelab --quick run: the answer first, the table fits 1400 px,
 
 test("a published run page draws its charts live from the site's shared copy of vega", { skip }, async () => {
   const site = await publish([join(dir, 'seed')], join(dir, 'site'));
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(pathToFileURL(join(site.outDir, site.runs[0]!.href)).href);
-  await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });
+  const runPage = pathToFileURL(join(site.outDir, site.runs[0]!.href)).href;
+  const { page, errors } = await openRendered(runPage, 1400, 1000);
   const interactive = await page.$$eval('figure.chart', (figs) =>
     figs.map((f) => (f as HTMLElement).dataset.interactive),
   );

@@ -1,10 +1,13 @@
 /**
- * PID 1 of the control-plane container: starts every process in a JSON list (etcd, then
- * kube-apiserver), prefixes their output lines with the process name, and ends the container when
- * one of them exits (the others get SIGTERM, then SIGKILL after 10 s), so a dead etcd is seen as
- * a stopped container rather than a half-alive control plane. SIGTERM (docker stop) is forwarded.
+ * PID 1 of the control-plane container: starts every process in a JSON list (etcd,
+ * kube-apiserver, kube-controller-manager, kube-scheduler), prefixes their output lines with the
+ * process name, and ends the container when one of them exits (the others get SIGTERM, then
+ * SIGKILL after 10 s), so a dead etcd is seen as a stopped container rather than a half-alive
+ * control plane. An entry with `restart: true` is restarted instead, a second later, as a kubelet
+ * restarts a static pod (kube-controller-manager exits while the API server's bootstrap RBAC is not
+ * there yet); after 20 restarts it counts as dead. SIGTERM (docker stop) is forwarded.
  *
- * Usage: node supervisor.mjs <processes.json>   with [{ "name", "command", "args" }, ...]
+ * Usage: node supervisor.mjs <processes.json>   with [{ "name", "command", "args", "restart"? }, ...]
  * Runs inside the image only: imports nothing but Node built-ins.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -14,7 +17,10 @@ interface ProcessEntry {
   name: string;
   command: string;
   args: string[];
+  restart?: boolean;
 }
+
+const MAX_RESTARTS = 20;
 
 const file = process.argv[2];
 if (!file) {
@@ -51,7 +57,7 @@ function stopAll(code: number): void {
   }, 100);
 }
 
-for (const e of entries) {
+function start(e: ProcessEntry, restarts: number): void {
   const child = spawn(e.command, e.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.set(e.name, child);
   prefixLines(e.name, child.stdout, process.stdout);
@@ -61,9 +67,21 @@ for (const e of entries) {
     stopAll(1);
   });
   child.on('exit', (code, sig) => {
-    if (!stopping) process.stderr.write(`[supervisor] ${e.name} exited (${code ?? sig}); stopping\n`);
+    if (stopping) return;
+    if (e.restart && restarts < MAX_RESTARTS) {
+      process.stderr.write(
+        `[supervisor] ${e.name} exited (${code ?? sig}); restart ${restarts + 1} in 1 s\n`,
+      );
+      setTimeout(() => {
+        if (!stopping) start(e, restarts + 1);
+      }, 1000);
+      return;
+    }
+    process.stderr.write(`[supervisor] ${e.name} exited (${code ?? sig}); stopping\n`);
     stopAll(code ?? 1);
   });
 }
+
+for (const e of entries) start(e, 0);
 process.on('SIGTERM', () => stopAll(0));
 process.on('SIGINT', () => stopAll(0));

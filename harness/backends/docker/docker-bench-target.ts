@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AgentProcesses } from '../../deployment/agent-processes.js';
 import { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import { BackendError } from '../../errors.js';
+import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { MetricsEndpoints } from '../../measure/control-plane-metrics.js';
 import type { SampledProcess } from '../../measure/cpu-sampler.js';
 import { hostVipClient } from '../../measure/curl-vip-client.js';
@@ -17,7 +18,7 @@ import { DeployedTarget } from '../deployed-target.js';
 import { type CgroupFiles, readCgroupCpu } from './container-cpu.js';
 import type { ContainerProcess } from './container-process.js';
 import { DockerAgentRunner } from './docker-agent-runner.js';
-import { type DockerNode, StartedDockerCluster } from './docker-cluster.js';
+import { type ControlPlanePids, type DockerNode, StartedDockerCluster } from './docker-cluster.js';
 import {
   type DockerFaultKind,
   injectDockerFault,
@@ -60,8 +61,9 @@ export class DockerBenchTarget
   private constructor(
     readonly cluster: StartedDockerCluster,
     scenario: ResolvedScenario,
-    private readonly cpPids: { etcd: number; apiserver: number },
+    private readonly cpPids: ControlPlanePids,
     private readonly cpCgroup: CgroupFiles,
+    readonly controlPlaneLeases: ControlPlaneLeaseWatch,
   ) {
     super(
       new AnnouncerDeployment(new DockerAgentRunner(cluster), {
@@ -90,11 +92,14 @@ export class DockerBenchTarget
         onProgress: (l) => o.progress(`  ${l}`),
       }),
     );
+    const leases = new ControlPlaneLeaseWatch(cluster.kubeConfig()).start();
+    cluster.defer(() => leases[Symbol.dispose]());
     const target = new DockerBenchTarget(
       cluster,
       s,
       await cluster.controlPlanePids(),
       await cluster.controlPlaneCgroup(),
+      leases,
     );
     cluster.defer(() => target.deployment[Symbol.asyncDispose]());
     stack.move();
@@ -121,6 +126,8 @@ export class DockerBenchTarget
     return [
       { role: 'kube-apiserver', pid: this.cpPids.apiserver },
       { role: 'etcd', pid: this.cpPids.etcd },
+      { role: 'kube-controller-manager', pid: this.cpPids.controllerManager },
+      { role: 'kube-scheduler', pid: this.cpPids.scheduler },
       { role: 'control-plane', read: () => readCgroupCpu(cg) },
     ];
   }

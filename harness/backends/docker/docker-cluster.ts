@@ -5,12 +5,11 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
 import { checkNodeCount } from '../../cluster/address-plan.js';
-import { apiserverArgs, etcdArgs } from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import { nodeObject } from '../../cluster/node-object.js';
 import { issueControlPlaneCertificates, RunPki } from '../../cluster/pki.js';
 import { RunRegistration } from '../../cluster/run-registry.js';
-import { waitApiServerReady } from '../../cluster/wait-api-ready.js';
+import { waitApiServerReady, waitComponentLeases } from '../../cluster/wait-api-ready.js';
 import { BackendError } from '../../errors.js';
 import { applyManifests } from '../../manifests/apply-manifests.js';
 import type { TlsIdentity } from '../../util/https-get.js';
@@ -18,12 +17,8 @@ import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/
 import { AGENT_NODE_FLAGS } from './bundle.js';
 import { type CgroupFiles, containerCgroup } from './container-cpu.js';
 import { ContainerProcess, type ContainerProcessSpec } from './container-process.js';
-import {
-  DOCKER_SERVICE_CLUSTER_IP_RANGE,
-  type DockerAddressPlan,
-  dockerAddressPlan,
-  freeDockerSlots,
-} from './docker-address-plan.js';
+import { controlPlaneProcesses } from './control-plane-processes.js';
+import { type DockerAddressPlan, dockerAddressPlan, freeDockerSlots } from './docker-address-plan.js';
 import { type DockerEngine, ensureDockerEngine } from './docker-engine.js';
 import { DOCKER_RUN_LABEL, L2benchContainer, removeRunResources } from './docker-resources.js';
 import { buildL2benchImages, IMAGE_PATHS, type L2benchImages } from './images.js';
@@ -38,6 +33,14 @@ export interface DockerClusterSpec {
   /** Where the run's host-side files go (default /var/lib/l2bench). */
   workRoot?: string;
   onProgress?: (line: string) => void;
+}
+
+/** Host PIDs of the control-plane container's processes. */
+export interface ControlPlanePids {
+  etcd: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
 }
 
 /** One node: a container on the run's network with the node agent's identity. */
@@ -137,44 +140,16 @@ export class StartedDockerCluster implements AsyncDisposable {
       dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'localhost'],
       ipAddresses: [plan.controlPlane, '127.0.0.1', '198.19.240.1'],
     });
-    const { etcd: etcdCert, apiserver: apiCert, apiserverEtcdClient: apiEtcdClient, admin } = certs;
-    const sa = certs.serviceAccount;
-    const inPki = (file: string) => `${PKI_DIR}/${file.split('/').pop()}`;
-    const processes = [
-      {
-        name: 'etcd',
-        command: IMAGE_PATHS.etcd,
-        args: etcdArgs({
-          name: `l2b-${runId}`,
-          dataDir: '/var/lib/etcd/data',
-          clientPort: 2379,
-          peerPort: 2380,
-          metricsPort: ETCD_METRICS_PORT,
-          metricsHost: '0.0.0.0',
-          certFile: inPki(etcdCert.certFile),
-          keyFile: inPki(etcdCert.keyFile),
-          caFile: inPki(pki.ca.certFile),
-        }),
-      },
-      {
-        name: 'kube-apiserver',
-        command: IMAGE_PATHS.kubeApiserver,
-        args: apiserverArgs({
-          bindAddress: plan.controlPlane,
-          securePort: API_PORT,
-          etcdUrl: 'https://127.0.0.1:2379',
-          etcdCaFile: inPki(pki.ca.certFile),
-          etcdCertFile: inPki(apiEtcdClient.certFile),
-          etcdKeyFile: inPki(apiEtcdClient.keyFile),
-          caFile: inPki(pki.ca.certFile),
-          tlsCertFile: inPki(apiCert.certFile),
-          tlsKeyFile: inPki(apiCert.keyFile),
-          saKeyFile: inPki(sa.keyFile),
-          saPubFile: inPki(sa.pubFile),
-          serviceClusterIpRange: DOCKER_SERVICE_CLUSTER_IP_RANGE,
-        }),
-      },
-    ];
+    const { admin } = certs;
+    const processes = await controlPlaneProcesses({
+      runId,
+      pki,
+      certs,
+      controlPlaneIp: plan.controlPlane,
+      apiPort: API_PORT,
+      etcdMetricsPort: ETCD_METRICS_PORT,
+      pkiDir: PKI_DIR,
+    });
     const volume = `l2b-${runId}-etcd`;
     await docker.createVolume({ Name: volume, Labels: this.labels() });
     const cpus = spec.controlPlaneCpus;
@@ -240,6 +215,9 @@ export class StartedDockerCluster implements AsyncDisposable {
     }
     await Promise.all(starts);
     progress(`nodes: ${this.nodes.length} containers on ${this.networkName}`);
+    // The components' PIDs are read once after start: wait until they run for good.
+    await waitComponentLeases(this.kubeConfig(), ['kube-controller-manager', 'kube-scheduler'], 90_000);
+    progress('kube-controller-manager and kube-scheduler: leading');
   }
 
   /** Creates the run's bridge network in the first free /20 (retrying when a concurrent run took it). */
@@ -326,7 +304,7 @@ export class StartedDockerCluster implements AsyncDisposable {
   }
 
   /** Host PIDs of etcd and kube-apiserver (from `docker top`, which lists host PIDs). */
-  async controlPlanePids(): Promise<{ etcd: number; apiserver: number }> {
+  async controlPlanePids(): Promise<ControlPlanePids> {
     const top = await this.docker.getContainer(this.controlPlane.getId()).top({ ps_args: '-eo pid,args' });
     const pidCol = top.Titles.indexOf('PID');
     const cmdCol = top.Titles.findIndex((t: string) => t === 'COMMAND' || t === 'CMD');
@@ -335,7 +313,12 @@ export class StartedDockerCluster implements AsyncDisposable {
       if (!row) throw new BackendError(`control-plane container runs no ${bin}`);
       return Number(row[pidCol]);
     };
-    return { etcd: find(IMAGE_PATHS.etcd), apiserver: find(IMAGE_PATHS.kubeApiserver) };
+    return {
+      etcd: find(IMAGE_PATHS.etcd),
+      apiserver: find(IMAGE_PATHS.kubeApiserver),
+      controllerManager: find(IMAGE_PATHS.kubeControllerManager),
+      scheduler: find(IMAGE_PATHS.kubeScheduler),
+    };
   }
 
   /** The control-plane container's cgroup files (what `docker stats` reads). */

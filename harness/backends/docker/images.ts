@@ -15,6 +15,8 @@ export const IMAGE_PATHS = {
   supervisor: '/opt/l2bench/supervisor.mjs',
   etcd: '/usr/local/bin/etcd',
   kubeApiserver: '/usr/local/bin/kube-apiserver',
+  kubeControllerManager: '/usr/local/bin/kube-controller-manager',
+  kubeScheduler: '/usr/local/bin/kube-scheduler',
   k6: '/usr/local/bin/k6',
   probeScript: '/opt/l2bench/probe.ts',
 } as const;
@@ -45,7 +47,10 @@ export const ANNOUNCER_IMAGE: ImageSpec = {
   ],
 };
 
-/** The control-plane image: pinned etcd and kube-apiserver under a Node.js supervisor. */
+/**
+ * The control-plane image: pinned etcd, kube-apiserver, kube-controller-manager and kube-scheduler
+ * under a Node.js supervisor.
+ */
 export const CONTROL_PLANE_IMAGE: ImageSpec = {
   name: 'control-plane',
   dockerfile: join(repoRoot, 'harness', 'backends', 'docker', 'images', 'control-plane.Dockerfile'),
@@ -53,6 +58,12 @@ export const CONTROL_PLANE_IMAGE: ImageSpec = {
     nodeRuntime(),
     { kind: 'executable', from: await resolveTool('etcd'), to: IMAGE_PATHS.etcd },
     { kind: 'executable', from: await resolveTool('kube-apiserver'), to: IMAGE_PATHS.kubeApiserver },
+    {
+      kind: 'executable',
+      from: await resolveTool('kube-controller-manager'),
+      to: IMAGE_PATHS.kubeControllerManager,
+    },
+    { kind: 'executable', from: await resolveTool('kube-scheduler'), to: IMAGE_PATHS.kubeScheduler },
     await bundled('harness/backends/docker/control-plane-supervisor.ts', IMAGE_PATHS.supervisor),
   ],
 };

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import { controllerManagerArgs, schedulerArgs } from '../../cluster/control-plane-args.js';
+import {
+  CONTROLLER_MANAGER_USER,
+  controllerManagerArgs,
+  SCHEDULER_USER,
+  schedulerArgs,
+} from '../../cluster/control-plane-args.js';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import type { RunPki } from '../../cluster/pki.js';
 import { freePort } from '../../util/free-port.js';
 import type { ManagedProcess, ProcessSpec } from './managed-process.js';
-
-/** Users the bootstrap RBAC (system:kube-controller-manager, system:kube-scheduler roles) and APF know. */
-export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
-export const SCHEDULER_USER = 'system:kube-scheduler';
 
 export interface ComponentsSpec {
   pki: RunPki;

@@ -97,6 +97,20 @@ async function binaryImage(
   ).tag;
 }
 
+/** A binary FROM scratch as the image's entrypoint `/<name>` (CoreDNS's and pause's manifests). */
+async function entrypointImage(
+  docker: Dockerode,
+  name: string,
+  from: string,
+  onProgress: (line: string) => void,
+): Promise<string> {
+  const file = await dockerfile(name, `FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/${name}"]\n`);
+  const items: RootfsItem[] = [{ kind: 'executable', from, to: `/${name}` }];
+  return (
+    await buildImage(docker, { name: `kind-${name}`, dockerfile: file, items: async () => items }, onProgress)
+  ).tag;
+}
+
 /**
  * Builds every image kubeadm v1.32 and the node image deploy, from the pinned binaries: the
  * control-plane components and etcd FROM scratch (plus their shared libraries), kube-proxy on the
@@ -126,32 +140,11 @@ export async function buildComponentImages(
   const coredns = await resolveTool('coredns', { onProgress });
   out.push({
     ref: `registry.k8s.io/coredns/coredns:${TOOL_PINS.coredns.version}`,
-    built: (
-      await buildImage(
-        docker,
-        {
-          name: 'kind-coredns',
-          dockerfile: await dockerfile('coredns', 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/coredns"]\n'),
-          items: async () => [{ kind: 'executable', from: coredns, to: '/coredns' }],
-        },
-        onProgress,
-      )
-    ).tag,
+    built: await entrypointImage(docker, 'coredns', coredns, onProgress),
   });
-  const pause = await buildPause();
   out.push({
     ref: 'registry.k8s.io/pause:3.10',
-    built: (
-      await buildImage(
-        docker,
-        {
-          name: 'kind-pause',
-          dockerfile: await dockerfile('pause', 'FROM scratch\nCOPY rootfs/ /\nENTRYPOINT ["/pause"]\n'),
-          items: async () => [{ kind: 'executable', from: pause, to: '/pause' }],
-        },
-        onProgress,
-      )
-    ).tag,
+    built: await entrypointImage(docker, 'pause', await buildPause(), onProgress),
   });
   return out;
 }
