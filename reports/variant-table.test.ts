@@ -107,3 +107,20 @@ test('the overhead against idle agents has its own column, a dash where no idle 
   assert.equal(t.rows[0]?.[col], formatInterval(idle, { unit: 'mCPU', showN: false }));
   if (t.rows[1]) assert.equal(t.rows[1][col], '—');
 });
+
+test('each row says what decides who announces, and MetalLB rows show no Lease timers', () => {
+  const v = summary.variants[0]!;
+  const row = (over: Partial<typeof v>) => variantTable([{ ...v, ...over }], summary.coresK).rows[0]![2]!;
+  assert.match(
+    row({ implementation: 'bundled', strategy: 'node-lease' }),
+    /node-lease, bundled; decided by node Leases and a hash\)$/,
+  );
+  assert.match(
+    row({ implementation: 'kube-vip services-lease' }),
+    /\(kube-vip services-lease; decided by one Lease for all services\)$/,
+  );
+  assert.equal(
+    row({ implementation: 'metallb' }),
+    'no Lease (memberlist) (metallb; decided by memberlist and a hash of node and service)',
+  );
+});

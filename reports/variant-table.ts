@@ -7,7 +7,7 @@ import {
   intervalKind,
   MIN_N_FOR_INTERVAL,
 } from './format-interval.js';
-import { leaseText } from './specs/chart.js';
+import { leaseText, whoDecides } from './specs/chart.js';
 import { verbName } from './variant-metrics.js';
 
 /** A table as plain text cells; HTML and Markdown writers escape and lay it out. */
@@ -103,7 +103,7 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
   const columns = [
     'variant',
     'N × M (services × nodes)',
-    'lease',
+    'lease, and who decides',
     `CPU overhead${brackets}`,
     // The seed's definition (announce − the same agents announcing nothing); absent without idle windows.
     `CPU overhead vs idle agents${brackets}`,
@@ -122,7 +122,7 @@ export function variantTable(variants: readonly VariantSummary[], coresK: number
       marks.length === 0 ? v.label : `${v.label} ${marks.join('')}`,
       `${v.announcedServices} × ${v.selectedNodes === v.nodes ? v.nodes : `${v.selectedNodes} of ${v.nodes}`}`,
       // Strategies are the bundled agent's; a peer's own mode is in its implementation name.
-      `${leaseText(v)} (${v.implementation === 'bundled' ? `${v.strategy}, bundled` : v.implementation})`,
+      `${leaseText(v)} (${v.implementation === 'bundled' ? `${v.strategy}, bundled` : v.implementation}; decided by ${whoDecides(v)})`,
       formatInterval(v.cpu.controlPlaneOverheadMillicores, { unit: 'mCPU', showN: !uniform }),
       v.cpu.overheadVsIdleMillicores
         ? formatInterval(v.cpu.overheadVsIdleMillicores, { unit: 'mCPU', showN: !uniform })

@@ -7,13 +7,19 @@ export interface MetricsEndpoints {
   apiserverTls: TlsIdentity;
   etcdUrl: string;
   etcdTls?: TlsIdentity;
+  /**
+   * etcd's metrics may be out of reach (an existing cluster whose etcd serves them on its node's
+   * loopback only): a failed etcd scrape then yields no etcd figures (null), not a failed run.
+   */
+  etcdOptional?: boolean;
 }
 
 /** Scrapes kube-apiserver and etcd at (nearly) the same moment. */
 export async function scrapeControlPlane(ep: MetricsEndpoints): Promise<{ apiserver: Scrape; etcd: Scrape }> {
+  const etcdScrape = scrapeMetrics(ep.etcdUrl, ep.etcdTls);
   const [apiserver, etcd] = await Promise.all([
     scrapeMetrics(`${ep.apiserverUrl}/metrics`, ep.apiserverTls),
-    scrapeMetrics(ep.etcdUrl, ep.etcdTls),
+    ep.etcdOptional ? etcdScrape.catch((): Scrape => ({ tMs: Date.now(), families: new Map() })) : etcdScrape,
   ]);
   return { apiserver, etcd };
 }

@@ -107,6 +107,16 @@ export function leaseText(v: VariantSummary): string {
   return `${[v.leaseDurationMs, v.renewDeadlineMs, v.retryPeriodMs].map((ms) => ms / 1000).join('/')} s`;
 }
 
+/** What decides which node announces a service, for a variant's implementation and strategy. */
+export function whoDecides(v: VariantSummary): string {
+  if (v.implementation.startsWith('metallb')) return 'memberlist and a hash of node and service';
+  if (v.implementation === 'kube-vip services-lease') return 'one Lease for all services';
+  if (v.implementation.startsWith('kube-vip')) return 'a Lease per service';
+  if (v.strategy === 'node-lease') return 'node Leases and a hash';
+  if (v.strategy.startsWith('sharded')) return 'a Lease per bucket of services';
+  return 'a Lease per service';
+}
+
 const CONFIG_PARTS: readonly { name: string; of: (v: VariantSummary) => string }[] = [
   { name: 'lease', of: (v) => `lease ${leaseText(v)}` },
   { name: 'strategy', of: (v) => v.strategy },
