@@ -142,7 +142,7 @@ export interface ControlPlaneCertificates {
 
 /**
  * Issues etcd's serving/peer certificate (localhost), kube-apiserver's serving certificate for
- * `apiserverDnsNames` and `apiserverIps`, its etcd client certificate, the admin's
+ * `apiserver.dnsNames` and `apiserver.ipAddresses`, its etcd client certificate, the admin's
  * (`system:masters`) and the service-account signing keys.
  */
 export async function issueControlPlaneCertificates(

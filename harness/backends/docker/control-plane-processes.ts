@@ -1,13 +1,10 @@
-import { join } from 'node:path';
+import { componentKubeconfigs } from '../../cluster/component-kubeconfigs.js';
 import {
   apiserverArgs,
-  CONTROLLER_MANAGER_USER,
   controllerManagerArgs,
   etcdArgs,
-  SCHEDULER_USER,
   schedulerArgs,
 } from '../../cluster/control-plane-args.js';
-import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import type { ControlPlaneCertificates, RunPki } from '../../cluster/pki.js';
 import { DOCKER_SERVICE_CLUSTER_IP_RANGE } from './docker-address-plan.js';
 import { IMAGE_PATHS } from './images.js';
@@ -42,24 +39,13 @@ export interface ControlPlaneProcessesSpec {
 export async function controlPlaneProcesses(s: ControlPlaneProcessesSpec): Promise<SupervisedProcess[]> {
   const { pki, certs, pkiDir } = s;
   const inPki = (file: string) => `${pkiDir}/${file.split('/').pop()}`;
-  const server = `https://${s.controlPlaneIp}:${s.apiPort}`;
-  const kubeconfigFor = async (stem: string, user: string): Promise<string> => {
-    const id = await pki.issue({ stem, commonName: user, usage: ['client'] });
-    const path = writeKubeconfig({
-      path: join(pki.dir, `${stem}.kubeconfig`),
-      clusterName: `l2b-${s.runId}`,
-      server,
-      caPem: pki.ca.certPem,
-      user,
-      certPem: id.certPem,
-      keyPem: id.keyPem,
-    });
-    return inPki(path);
-  };
-  const [kcmKubeconfig, schedulerKubeconfig] = await Promise.all([
-    kubeconfigFor('controller-manager', CONTROLLER_MANAGER_USER),
-    kubeconfigFor('scheduler', SCHEDULER_USER),
-  ]);
+  const kubeconfigs = await componentKubeconfigs(pki, {
+    dir: pki.dir,
+    clusterName: `l2b-${s.runId}`,
+    server: `https://${s.controlPlaneIp}:${s.apiPort}`,
+  });
+  const kcmKubeconfig = inPki(kubeconfigs.controllerManager);
+  const schedulerKubeconfig = inPki(kubeconfigs.scheduler);
   return [
     {
       name: 'etcd',

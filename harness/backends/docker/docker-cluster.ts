@@ -12,6 +12,7 @@ import { RunRegistration } from '../../cluster/run-registry.js';
 import { waitApiServerReady, waitComponentLeases } from '../../cluster/wait-api-ready.js';
 import { BackendError } from '../../errors.js';
 import { applyManifests } from '../../manifests/apply-manifests.js';
+import { ControlPlaneLeaseWatch } from '../../measure/control-plane-leases.js';
 import type { TlsIdentity } from '../../util/https-get.js';
 import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../local/agent-identity.js';
 import { AGENT_NODE_FLAGS } from './bundle.js';
@@ -216,7 +217,7 @@ export class StartedDockerCluster implements AsyncDisposable {
     await Promise.all(starts);
     progress(`nodes: ${this.nodes.length} containers on ${this.networkName}`);
     // The components' PIDs are read once after start: wait until they run for good.
-    await waitComponentLeases(this.kubeConfig(), ['kube-controller-manager', 'kube-scheduler'], 90_000);
+    await waitComponentLeases(this.kubeConfig(), ControlPlaneLeaseWatch.NAMES, 90_000);
     progress('kube-controller-manager and kube-scheduler: leading');
   }
 
@@ -303,7 +304,7 @@ export class StartedDockerCluster implements AsyncDisposable {
     return this.nodes.find((n) => n.name === name);
   }
 
-  /** Host PIDs of etcd and kube-apiserver (from `docker top`, which lists host PIDs). */
+  /** Host PIDs of the control plane's four processes (from `docker top`, which lists host PIDs). */
   async controlPlanePids(): Promise<ControlPlanePids> {
     const top = await this.docker.getContainer(this.controlPlane.getId()).top({ ps_args: '-eo pid,args' });
     const pidCol = top.Titles.indexOf('PID');

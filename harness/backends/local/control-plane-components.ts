@@ -1,11 +1,6 @@
 import { join } from 'node:path';
-import {
-  CONTROLLER_MANAGER_USER,
-  controllerManagerArgs,
-  SCHEDULER_USER,
-  schedulerArgs,
-} from '../../cluster/control-plane-args.js';
-import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
+import { componentKubeconfigs } from '../../cluster/component-kubeconfigs.js';
+import { controllerManagerArgs, schedulerArgs } from '../../cluster/control-plane-args.js';
 import type { RunPki } from '../../cluster/pki.js';
 import { freePort } from '../../util/free-port.js';
 import type { ManagedProcess, ProcessSpec } from './managed-process.js';
@@ -38,22 +33,11 @@ export interface StartedComponents {
  * FlowSchema name) and its own kubeconfig, leader election on, serving only on loopback.
  */
 export async function startControlPlaneComponents(s: ComponentsSpec): Promise<StartedComponents> {
-  const kubeconfigFor = async (stem: string, user: string) => {
-    const id = await s.pki.issue({ stem, commonName: user, usage: ['client'] });
-    return writeKubeconfig({
-      path: join(s.workDir, `${stem}.kubeconfig`),
-      clusterName: s.clusterName,
-      server: s.apiServerUrl,
-      caPem: s.pki.ca.certPem,
-      user,
-      certPem: id.certPem,
-      keyPem: id.keyPem,
-    });
-  };
-  const [kcmKubeconfig, schedKubeconfig] = await Promise.all([
-    kubeconfigFor('controller-manager', CONTROLLER_MANAGER_USER),
-    kubeconfigFor('scheduler', SCHEDULER_USER),
-  ]);
+  const { controllerManager: kcmKubeconfig, scheduler: schedKubeconfig } = await componentKubeconfigs(s.pki, {
+    dir: s.workDir,
+    clusterName: s.clusterName,
+    server: s.apiServerUrl,
+  });
   const kcmPort = await freePort();
   const schedPort = await freePort();
   const kcmBin = s.controllerManagerBin;
