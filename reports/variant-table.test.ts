@@ -75,6 +75,14 @@ test('dual answering says where it was measured, and "never" rather than nothing
   // A summary written before the wire watch: no per-trial figures, probes only.
   const { dualAnsweringMs: _, dualAnsweringWireTrials: __, ...old } = wire;
   assert.equal(dualAnsweringText(old), 'two nodes answering in 2 trials (probes)');
+  // kind: no trial could see it (probes reach an echo pod, no wire watch).
+  const unseen = {
+    ...wire,
+    dualAnsweringTrials: 0,
+    dualAnsweringWireTrials: 0,
+    dualAnsweringMs: { n: 0, p50: null, p95: null, min: null, max: null, values: [] },
+  };
+  assert.match(dualAnsweringText(unseen), /^two nodes answering: not observed/);
 });
 
 test('a peer without our bind events says ARP convergence is not available from it, not a blank', () => {

@@ -70,6 +70,8 @@ export function dualAnsweringText(f: VariantSummary['failover'][number]): string
   const n = d?.n ?? 0;
   const wire = f.dualAnsweringWireTrials ?? 0;
   const from = n > 0 && wire === n ? 'wire' : wire === 0 ? 'probes' : `wire in ${wire} of ${n}`;
+  if (d && n === 0)
+    return 'two nodes answering: not observed (the probes reach an echo pod, not the announcer)';
   if (f.dualAnsweringTrials === 0) return `two nodes answering: never (${from})`;
   const spread =
     d && d.max !== null ? `, p50 ${formatDurationMs(d.p50)}, max ${formatDurationMs(d.max)}` : '';

@@ -65,6 +65,13 @@ export interface BenchTarget extends AsyncDisposable {
    * the Lease's holder (or node-lease's rendezvous choice) decides.
    */
   readonly announcingNode?: ((service: DeployedService) => string | null) | undefined;
+  /**
+   * False where a probe's answer names the node of the echo pod behind the VIP (kube-proxy picks
+   * it: kind, cluster), not the node announcing it; absent: true (local and docker run an echo
+   * server in every node that names its own node). Failover trials then take the outage from the
+   * probes' silence and the new announcer from the Lease (failover-trial.ts).
+   */
+  readonly probesNameAnnouncer?: boolean;
 
   /** Applies CRDs, RBAC, pool and policy; starts every node's echo backend. */
   prepare(): Promise<void>;
@@ -131,12 +138,21 @@ export interface BenchTargetOptions {
 }
 
 /**
+ * Backends whose targets implement {@link BenchTarget.reconfigure}: a sweep runs on one cluster per
+ * node shape. The others (kind, cluster) start a target per variant, and the plan says so
+ * (bench-target.test.ts checks this set against the targets' classes).
+ */
+export const RECONFIGURABLE_BACKENDS: ReadonlySet<ResolvedScenario['backend']> = new Set(['local', 'docker']);
+
+/**
  * What a started target is made of: variants with equal keys can run one after another on one
  * target ({@link BenchTarget.reconfigure}), so a sweep over strategies, timers or service counts
  * compares them on the same cluster. Nodes, their labels, the pool, the service namespace and the
- * echo ports make the key; announcer settings, service counts, windows and faults do not.
+ * echo ports make the key; announcer settings, service counts, windows and faults do not. On a
+ * backend that cannot reconfigure, the whole scenario is the key: every variant starts its own.
  */
 export function clusterShapeKey(s: ResolvedScenario): string {
+  if (!RECONFIGURABLE_BACKENDS.has(s.backend)) return JSON.stringify({ backend: s.backend, scenario: s });
   const { count, labels, unselected } = s.nodes;
   return JSON.stringify({
     backend: s.backend,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MeasureError } from '../errors.js';
-import { leaseModelForScenario } from '../measure/analytic-model.js';
+import { leaseModelForScenario, serviceLeasesOnly } from '../measure/analytic-model.js';
 import type { Interval, Summary } from '../results/results-schema.js';
 import type { Variant } from '../scenario/expand-variants.js';
 import { type FittedCost, predictMillicores } from './calibration-fit.js';
@@ -31,13 +31,19 @@ export interface Prediction {
   perSecond: Record<string, number>;
   apiserver: FittedCost;
   etcd: FittedCost;
+  /** Against no agents: every line of the model (the IPAM operator's Lease included). */
   controlPlane: FittedCost;
+  /** Against idle agents (the seed's definition): the service Leases alone ({@link serviceLeasesOnly}). */
+  controlPlaneVsIdle: FittedCost;
+  perSecondVsIdle: Record<string, number>;
 }
 
 /** The analytic model's steady lease rates of a variant, by verb, times the calibrated costs. Pure. */
 export function predictVariant(v: Variant, c: Calibration): Prediction {
   const m = leaseModelForScenario(v.scenario);
   const perSecond = { GET: m.getPerSecond, PUT: m.updatePerSecond };
+  const services = serviceLeasesOnly(m);
+  const perSecondVsIdle = { GET: services.getPerSecond, PUT: services.updatePerSecond };
   return {
     id: v.id,
     label: v.label,
@@ -45,6 +51,8 @@ export function predictVariant(v: Variant, c: Calibration): Prediction {
     apiserver: predictMillicores(c.fits.apiserver, c.verbs, perSecond),
     etcd: predictMillicores(c.fits.etcd, c.verbs, perSecond),
     controlPlane: predictMillicores([c.fits.apiserver, c.fits.etcd], c.verbs, perSecond),
+    controlPlaneVsIdle: predictMillicores([c.fits.apiserver, c.fits.etcd], c.verbs, perSecondVsIdle),
+    perSecondVsIdle,
   };
 }
 
@@ -52,6 +60,8 @@ export function predictVariant(v: Variant, c: Calibration): Prediction {
 export interface Decomposition {
   id: string;
   measured: Interval;
+  /** What `measured` is announce minus: the idle window (agents, no service) or the baseline (no agents). */
+  reference: 'idle agents' | 'no agents';
   perSecond: Record<string, number>;
   /** Σ measured rate × cost per request (kube-apiserver + etcd). */
   explained: FittedCost;
@@ -65,8 +75,18 @@ export function decomposeSummary(s: Summary, c: Calibration): Decomposition[] {
     const perSecond: Record<string, number> = {};
     for (const r of v.requests) if (c.verbs.includes(r.verb)) perSecond[r.verb] = r.measuredPerSecond.median;
     const explained = predictMillicores([c.fits.apiserver, c.fits.etcd], c.verbs, perSecond);
-    const measured = v.cpu.controlPlaneOverheadMillicores;
-    return { id: v.id, measured, perSecond, explained, residual: measured.median - explained.estimate };
+    // Announce − idle where measured: the same agents electing nothing, so their watches and lists
+    // cancel, leaving what lease requests are meant to explain. Else announce − no agents.
+    const vsIdle = v.cpu.overheadVsIdleMillicores;
+    const measured = vsIdle && vsIdle.n > 0 ? vsIdle : v.cpu.controlPlaneOverheadMillicores;
+    return {
+      id: v.id,
+      measured,
+      reference: measured === vsIdle ? 'idle agents' : 'no agents',
+      perSecond,
+      explained,
+      residual: measured.median - explained.estimate,
+    };
   });
 }
 
@@ -92,14 +112,14 @@ export function formatPredictions(
   ];
   for (const p of predictions)
     lines.push(
-      `  ${p.id}: ${rates(p.perSecond)} → kube-apiserver ${f(p.apiserver)} + etcd ${f(p.etcd)} = ${f(p.controlPlane)} mCPU`,
+      `  ${p.id}: ${rates(p.perSecond)} → kube-apiserver ${f(p.apiserver)} + etcd ${f(p.etcd)} = ${f(p.controlPlane)} mCPU; vs idle agents (service Leases only: ${rates(p.perSecondVsIdle)}) ${f(p.controlPlaneVsIdle)} mCPU`,
     );
   if (decompositions.length > 0) {
     lines.push('', 'measured overhead = measured lease rates × unit cost + residual:');
     for (const d of decompositions) {
       const m = d.measured;
       lines.push(
-        `  ${d.id}: ${m.median.toFixed(0)} [${m.lo.toFixed(0)}, ${m.hi.toFixed(0)}] mCPU = ${f(d.explained)} (${rates(d.perSecond)}) + residual ${d.residual.toFixed(0)}`,
+        `  ${d.id}: ${m.median.toFixed(0)} [${m.lo.toFixed(0)}, ${m.hi.toFixed(0)}] mCPU (vs ${d.reference}) = ${f(d.explained)} (${rates(d.perSecond)}) + residual ${d.residual.toFixed(0)}`,
       );
     }
   }

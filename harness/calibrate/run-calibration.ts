@@ -2,7 +2,8 @@ import 'disposablestack/auto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
-import { type LocalNode, StartedLocalCluster } from '../backends/local/local-cluster.js';
+import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../backends/local/agent-identity.js';
+import { StartedLocalCluster } from '../backends/local/local-cluster.js';
 import { MeasureError } from '../errors.js';
 import { applyManifests, readManifestDir, withLabel } from '../manifests/apply-manifests.js';
 import { RUN_LABEL } from '../manifests/scenario-objects.js';
@@ -40,13 +41,13 @@ function vusFor(rate: number): { vus: number; maxVus: number } {
   return { vus, maxVus: Math.min(200, vus * 4) };
 }
 
-/** The agent identity of a node kubeconfig, as files k6 can open. */
+/** The agent identity of a kubeconfig, as files k6 can open. */
 function identityFiles(
-  node: LocalNode,
+  kubeconfigPath: string,
   dir: string,
 ): { env: Record<string, string>; kind: Calibration['identity'] } {
   const kc = new KubeConfig();
-  kc.loadFromFile(node.kubeconfigPath);
+  kc.loadFromFile(kubeconfigPath);
   const user = kc.getCurrentUser();
   mkdirSync(dir, { recursive: true });
   const write = (name: string, data: string) => {
@@ -63,9 +64,7 @@ function identityFiles(
       },
       kind: 'client-certificate',
     };
-  throw new MeasureError(
-    `calibrate: ${node.kubeconfigPath} has neither a token nor embedded client certificate`,
-  );
+  throw new MeasureError(`calibrate: ${kubeconfigPath} has neither a token nor embedded client certificate`);
 }
 
 /**
@@ -99,7 +98,19 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
         spec: { holderIdentity: node.name, leaseDurationSeconds: 15 },
       },
     });
-  const identity = identityFiles(node, join(cluster.workDir, 'calibration'));
+  // The agents' identity, as every backend's runner gives it: a bound token of the kube-system
+  // ServiceAccount, so the calibrated requests authenticate alike and land in APF's
+  // leader-election level (the node's certificate would put them in global-default).
+  await applyManifests(admin, agentServiceAccountObjects(cluster.runId, false));
+  const tokenKubeconfig = await writeAgentTokenKubeconfig({
+    kc: admin,
+    workDir: cluster.workDir,
+    nodeIndex: node.index,
+    clusterName: `l2b-${cluster.runId}`,
+    server: cluster.apiServerUrl,
+    caPem: cluster.adminTls.ca,
+  });
+  const identity = identityFiles(tokenKubeconfig, join(cluster.workDir, 'calibration'));
 
   using sampler = new CpuSampler(() => {});
   const endpoints = {

@@ -142,6 +142,23 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
 }
 
 /**
+ * What announce − idle measures: the service-lease lines alone. In an idle window the same agents
+ * and operator run with no service selected, so the operator's own Lease and the agents' lease GC
+ * LISTs are in both windows and cancel. Pure.
+ */
+export function serviceLeasesOnly(model: LeaseModel): LeaseModel {
+  const lines = model.lines.filter((l) => l.name === 'service-leases');
+  return {
+    getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
+    updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
+    watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
+    listPerSecond: 0,
+    createPerSecond: 0,
+    lines,
+  };
+}
+
+/**
  * The model's input for a scenario. In all-services mode every Service is elected (the Cilium bug
  * the seed hit): announced, unannounced and ClusterIP services plus `systemServices`, the ones
  * the cluster brings itself (default 1: `default/kubernetes`, which every kube-apiserver creates).

@@ -53,21 +53,21 @@ test('the scenario rejects kube-vip with sub-second timers or the Cilium all-ser
   parseScenario(`${base}announcer: {leaseDurationMs: 4s, renewDeadlineMs: 2s, retryPeriodMs: 0.5s}\n`, 'x');
 });
 
-test('leases and RBAC follow kube-vip: kubevip-<svc> beside the service, bound per node identity', () => {
+test("leases and RBAC follow kube-vip: kubevip-<svc> beside the service, bound to the agents' ServiceAccount and node identities", () => {
   assert.deepEqual(kubeVipLease({ name: 'public-0', namespace: 'apps' }), {
     name: 'kubevip-public-0',
     namespace: 'apps',
   });
   const [role, binding] = kubeVipRbacObjects(['n0', 'n1'], { 'l2bench.io/run': 'r' }) as [
     { rules: { resources: string[]; verbs: string[] }[] },
-    { subjects: { name: string }[] },
+    { subjects: { kind: string; name: string }[] },
   ];
   const leases = role.rules.find((r) => r.resources.includes('leases'))!;
   assert.deepEqual(leases.verbs, ['get', 'create', 'update']);
   assert.ok(!role.rules.some((r) => r.verbs.includes('delete')), 'kube-vip needs no delete');
   assert.deepEqual(
-    binding.subjects.map((s) => s.name),
-    ['l2bench:announcer:n0', 'l2bench:announcer:n1'],
+    binding.subjects.map((s) => `${s.kind}:${s.name}`),
+    ['ServiceAccount:l2bench-announcer', 'User:l2bench:announcer:n0', 'User:l2bench:announcer:n1'],
   );
 });
 

@@ -3,6 +3,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import { ANNOUNCER_SERVICE_ACCOUNT } from '../manifests/announcer-rbac.js';
 import type { TimersMs } from '../scenario/peer-rules.js';
 
 /**
@@ -103,8 +104,8 @@ export async function prepareKubeVipHome(home: string, kubeconfigPath: string): 
 }
 
 /**
- * Least privilege for kube-vip's services mode with ARP, bound to each node's identity
- * (`l2bench:announcer:<node>`, the CN of the node kubeconfigs):
+ * Least privilege for kube-vip's services mode with ARP, bound to the kube-system ServiceAccount
+ * whose tokens it runs with and to each node's certificate identity (`l2bench:announcer:<node>`):
  *   services          get/list/watch (watcher), update (the `kube-vip.io/vipHost` annotation)
  *   services/status   update (it rewrites status.loadBalancer.ingress with ports)
  *   leases            get/create/update, any namespace (`kubevip-<svc>` next to the service)
@@ -131,11 +132,15 @@ export function kubeVipRbacObjects(
       kind: 'ClusterRoleBinding',
       metadata: { name, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: nodeNames.map((n) => ({
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'User',
-        name: `l2bench:announcer:${n}`,
-      })),
+      subjects: [
+        // The kube-system ServiceAccount whose tokens the runner gives kube-vip, as a DaemonSet's.
+        { kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: 'kube-system' },
+        ...nodeNames.map((n) => ({
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: `l2bench:announcer:${n}`,
+        })),
+      ],
     } as KubernetesObject,
   ];
 }

@@ -7,17 +7,19 @@ import { kubeVipEnv, prepareKubeVipHome } from './kube-vip.js';
 
 /**
  * Starts the pinned kube-vip (`kube-vip manager`, services mode, `announcer.kubeVipMode`, ARP) in a
- * node's namespace with that node's identity and the scenario's timers. Tracked by the cluster
- * like every process it starts, so teardown and `l2bench cleanup` stop it.
+ * node's namespace with `kubeconfigPath`'s identity (the node's certificate by default) and the
+ * scenario's timers. Tracked by the cluster like every process it starts, so teardown and
+ * `l2bench cleanup` stop it.
  */
 export async function startKubeVip(
   cluster: StartedLocalCluster,
   node: LocalNode,
   scenario: ResolvedScenario,
+  kubeconfigPath: string = node.kubeconfigPath,
 ): Promise<ManagedProcess> {
   const binary = await resolveTool('kube-vip');
   const home = join(cluster.workDir, 'kube-vip', node.name);
-  await prepareKubeVipHome(home, node.kubeconfigPath);
+  await prepareKubeVipHome(home, kubeconfigPath);
   const a = scenario.announcer;
   return cluster.startInNamespace(node.netns, {
     name: `kube-vip-${node.name}`,

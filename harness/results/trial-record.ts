@@ -32,8 +32,11 @@ export const TrialRecord = z.object({
    * (results written before the wire watch; a client's ARP cache hides a second answerer there).
    */
   dualAnsweringMs: z.number(),
-  /** Where `dualAnsweringMs` comes from; absent: `probes`. */
-  dualAnsweringSource: z.enum(['wire', 'probes']).optional(),
+  /**
+   * Where `dualAnsweringMs` comes from; absent: `probes`. `none`: not observed (0), where the probes
+   * name the echo pod's node rather than the announcer's and no wire watch ran (kind, cluster).
+   */
+  dualAnsweringSource: z.enum(['wire', 'probes', 'none']).optional(),
   /**
    * freeze, partition, control-plane-outage, on the wire: how long two nodes still answered after
    * the fault was lifted (end of the last dual interval − lift; 0 = none after it). This is the part

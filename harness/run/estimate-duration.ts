@@ -49,6 +49,15 @@ export function clusterStartSeconds(s: ResolvedScenario): number {
   }
 }
 
+/**
+ * Seconds to bring a faulted node back beyond the common trial overhead. kind: a crashed node is a
+ * stopped container; starting it again, its kubelet Ready and the agent pod back took 140–150 s
+ * between one crash trial's end and the next trial (docs/runs/…-seed-homelab-kind).
+ */
+function restoreSeconds(s: ResolvedScenario, kind: FaultKind): number {
+  return s.backend === 'kind' && kind === 'node-crash' ? 145 : 0;
+}
+
 /** Estimated seconds of one variant on a ready cluster: setup, windows, warm-ups and trials. */
 export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
@@ -68,7 +77,11 @@ export function estimateVariantSeconds(v: Variant): number {
   const trials = s.faults.kinds.reduce(
     (sum, kind) =>
       sum +
-      s.faults.trialsPerKind * (trialProbeSeconds(s, kind) + s.faults.settleSeconds + TRIAL_OVERHEAD_SECONDS),
+      s.faults.trialsPerKind *
+        (trialProbeSeconds(s, kind) +
+          s.faults.settleSeconds +
+          TRIAL_OVERHEAD_SECONDS +
+          restoreSeconds(s, kind)),
     0,
   );
   return PER_VARIANT_SETUP_SECONDS + services + m.repetitions * perRep + trials;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnnouncerEvent } from '../deployment/announcer-events.js';
 import type { ProbeResult } from '../measure/k6-probe.js';
-import { analyzeTrial, dualAnsweringMs } from './failover-analysis.js';
+import { analyzeTrial, dualAnsweringMs, podAnsweredFigures } from './failover-analysis.js';
 
 const VIP = '198.18.8.3';
 const FAULT = 10_000;
@@ -163,4 +163,29 @@ test('dual answering is the union of pairwise overlaps, each instant counted onc
     50,
   );
   assert.equal(dualAnsweringMs([at(0, 'a'), at(10, 'a'), at(20, 'b'), at(30, 'b')]), 0);
+});
+
+test('probes answered by an echo pod behind kube-proxy (kind): the outage is the silence, the new announcer the Lease holder', () => {
+  // Echo pods on w1 and w3; the announcer on w2 crashes at FAULT. One probe sent 16 ms after the
+  // fault still got through (the node was not gone yet) and named w3; then nothing until the
+  // takeover 16.5 s later, when answers come from w1 and w3 again.
+  const pods = (i: number) => (i % 2 === 0 ? 'w1' : 'w3');
+  const seen = [
+    ...probes(FAULT - 2000, FAULT, 50, (_, i) => pods(i)),
+    { tMs: FAULT + 16, vip: VIP, ok: true, node: 'w3' },
+    ...probes(FAULT + 66, FAULT + 16_500, 50, () => null),
+    ...probes(FAULT + 16_550, FAULT + 21_500, 50, (_, i) => pods(i)),
+  ];
+  const byNode = analyzeTrial({ probes: seen, faultAtMs: FAULT, fromNode: 'w2', events: [] });
+  assert.equal(byNode.outageMs, null, 'w2 never answered a probe: the node-based figure has no start');
+  const byPod = podAnsweredFigures({ faultAtMs: FAULT, fromNode: 'w2' }, seen, 'w1');
+  assert.equal(byPod.outageMs, 16_550 - 16);
+  assert.equal(byPod.toNode, 'w1');
+  assert.equal(byPod.arpConvergenceMs, null);
+  assert.equal(byPod.dualAnsweringSource, 'none');
+  // The Lease still names the crashed node (restored before the read): no new announcer.
+  assert.equal(podAnsweredFigures({ faultAtMs: FAULT, fromNode: 'w2' }, seen, 'w2').toNode, null);
+  // No silence longer than a second: no outage.
+  const steady = probes(FAULT - 2000, FAULT + 5000, 50, (_, i) => pods(i));
+  assert.equal(podAnsweredFigures({ faultAtMs: FAULT, fromNode: 'w2' }, steady, 'w1').outageMs, 0);
 });

@@ -8,7 +8,7 @@ import type { FaultKind, TrialRecord } from '../results/results-schema.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
 import { scenarioTakeoverBoundMs } from '../scenario/takeover-bound.js';
 import { sleep } from '../shutdown-signal.js';
-import { analyzeTrial } from './failover-analysis.js';
+import { analyzeTrial, podAnsweredFigures } from './failover-analysis.js';
 import { analyzeApiOutage, longestSilenceMs } from './silence-analysis.js';
 import { wireDualAnswering } from './wire-dual-answering.js';
 
@@ -132,7 +132,12 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     // answered" is no outage: take the VIP's longest silence instead.
     if (t.fault === 'agent-crash' || t.fault === 'control-plane-outage')
       a.outageMs = longestSilenceMs(own, faultAtMs);
-    const onWire = observed ? wireFigures(observed, vips) : { dualAnsweringSource: 'probes' as const };
+    const byPod = d.probesNameAnnouncer === false ? podAnsweredFigures(a, own, after.node) : {};
+    const onWire = observed
+      ? wireFigures(observed, vips)
+      : byPod.dualAnsweringSource
+        ? {}
+        : { dualAnsweringSource: 'probes' as const };
     return {
       type: 'trial',
       variantId: t.variantId,
@@ -141,6 +146,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
       service: service.name,
       vip: service.vip,
       ...a,
+      ...byPod,
       ...onWire,
       ...(observed && LIFTED_FAULTS.has(t.fault)
         ? { dualAnsweringAfterLiftMs: afterLiftMs(onWire.dualAnswering?.intervals ?? [], liftedAtMs) }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expandVariants } from '../scenario/expand-variants.js';
 import { loadScenario } from '../scenario/scenario-file.js';
-import { estimateRun, estimateVariantSeconds, formatSeconds } from './estimate-duration.js';
+import { resolveScenario } from '../scenario/scenario-schema.js';
+import {
+  clusterStartSeconds,
+  estimateRun,
+  estimateVariantSeconds,
+  formatSeconds,
+} from './estimate-duration.js';
 import { firstSentence, formatPlan, planRun } from './plan-run.js';
 import { scenarioCatalog } from './scenario-catalog.js';
 
@@ -44,6 +50,21 @@ test('a variant estimate counts every window, warm-up and trial; shared clusters
   // The cluster start is paid once: later variants cost less than the first.
   assert.ok(all.totalSeconds < 4 * one.totalSeconds);
   assert.ok(estimateRun(variants, 2).totalSeconds === all.totalSeconds, 'one shape: --parallel cannot help');
+});
+
+test('on a backend that cannot reconfigure (kind), every variant starts its own cluster, and the plan counts each start', async () => {
+  const local = await planRun('seed-homelab', { quick: true });
+  const kind = await planRun('seed-homelab', { quick: true, backend: 'kind' });
+  assert.equal(local.clusters, 1);
+  assert.equal(kind.clusters, kind.variants.length);
+  assert.deepEqual(
+    kind.variants.map((v) => v.cluster),
+    kind.variants.map((_, i) => i + 1),
+  );
+  const s = await loadScenario('seed-homelab');
+  const start = clusterStartSeconds(resolveScenario({ ...s, backend: 'kind' }));
+  assert.ok(kind.totalSeconds > kind.variants.length * start, `${kind.totalSeconds}`);
+  assert.match(formatPlan(kind), /one per variant: kind cannot reconfigure a cluster/);
 });
 
 test('--quick plans are shorter; --set changes the plan', async () => {

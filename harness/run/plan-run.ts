@@ -1,3 +1,4 @@
+import { RECONFIGURABLE_BACKENDS } from '../backends/bench-target.js';
 import { leaseModelForScenario } from '../measure/analytic-model.js';
 import { expandVariants } from '../scenario/expand-variants.js';
 import { loadScenario, quickScenario } from '../scenario/scenario-file.js';
@@ -113,7 +114,7 @@ const rate = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : 
 /** The plan as text: a header, one line per variant, the total. */
 export function formatPlan(p: RunPlan): string {
   const lines = [
-    `${p.scenario}${p.quick ? ' (--quick)' : ''} on ${p.backend}: ${p.variants.length} variant${p.variants.length === 1 ? '' : 's'} on ${p.clusters} cluster${p.clusters === 1 ? '' : 's'} (one per node shape)${p.parallel > 1 ? `, up to ${p.parallel} at once` : ''}`,
+    `${p.scenario}${p.quick ? ' (--quick)' : ''} on ${p.backend}: ${p.variants.length} variant${p.variants.length === 1 ? '' : 's'} on ${p.clusters} cluster${p.clusters === 1 ? '' : 's'} (${RECONFIGURABLE_BACKENDS.has(p.backend) ? 'one per node shape' : `one per variant: ${p.backend} cannot reconfigure a cluster`})${p.parallel > 1 ? `, up to ${p.parallel} at once` : ''}`,
   ];
   if (p.description) lines.push(`  ${firstSentence(p.description)}`);
   lines.push('');

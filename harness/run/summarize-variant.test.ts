@@ -175,6 +175,16 @@ test('baseline disabled: no overhead, raw rates, and a note saying so', () => {
   );
   assert.ok(summary.notes.includes('no analytic model for this variant: request rates not compared'));
   assert.ok(Math.abs(summary.requests[0]!.measuredPerSecond.median - 6.85) < 1e-9);
+  // With idle windows (the same agents, no service selected) the rates are net of them.
+  const idle = windows.map((w) => ({ ...w, phase: 'idle' as const, leaseRequests: [] }));
+  const vsIdle = summarizeVariant(meta(s), [...windows, ...idle], [], null, 4);
+  assert.ok(vsIdle.notes.some((n) => n.includes('request rates are announce − idle')));
+  assert.ok(Math.abs(vsIdle.requests[0]!.measuredPerSecond.median - 6.85) < 1e-9);
+  const busyIdle = windows.map((w) => ({ ...w, phase: 'idle' as const }));
+  assert.equal(
+    summarizeVariant(meta(s), [...windows, ...busyIdle], [], null, 4).requests[0]?.measuredPerSecond.median,
+    0,
+  );
 });
 
 test('missing windows are notes, not crashes', () => {
@@ -236,6 +246,28 @@ test('dual answering after the lift: per fault from the wire trials that carry i
   const crash = summarizeVariant(meta(s), seedWindows(), [trial('node-crash', 0, 9_000)], null, 4)
     .failover[0];
   assert.equal(crash?.dualAnsweringAfterLiftMs, undefined, 'a crash has no lift');
+});
+
+test('trials whose probes cannot see two announcers (kind) are left out of dual answering, and a note says why', () => {
+  const s = scenario();
+  const unseen: TrialRecord = { ...trial('node-crash', 0, 16_500), dualAnsweringSource: 'none' };
+  const summary = summarizeVariant(
+    meta(s),
+    seedWindows(),
+    [unseen, trial('node-crash', 1, 300, 90)],
+    null,
+    4,
+  );
+  const crash = summary.failover[0];
+  assert.deepEqual(crash?.dualAnsweringMs?.values, [90]);
+  assert.equal(crash?.dualAnsweringTrials, 1);
+  assert.deepEqual(crash?.outageMs.values, [16_500, 300]);
+  assert.ok(
+    summary.notes.some((n) => n.startsWith('node-crash: two nodes answering not observed in 1 of 2 trials')),
+  );
+  assert.ok(
+    summary.notes.includes('node-crash: 1 of 1 trials had two nodes answering by the probes (longest 90 ms)'),
+  );
 });
 
 test('summarizeRun assembles a valid summary and tells complete from partial', () => {

@@ -1,4 +1,4 @@
-import { type LeaseModel, relativeError } from '../measure/analytic-model.js';
+import { type LeaseModel, relativeError, serviceLeasesOnly } from '../measure/analytic-model.js';
 import type {
   Environment,
   FaultKind,
@@ -76,7 +76,8 @@ function nullableInterval(values: readonly (number | null)[]): Interval | null {
  *   % of a `coresK`-core node (millicores / (10 × K)), the seed's unit.
  * - Lease requests: by verb, summed over codes. With a baseline, each repetition's baseline rate
  *   is subtracted, so only the announcers' traffic is compared with the model (the apiserver's own
- *   identity lease keeps renewing in baseline windows). GET is compared with the model's gets,
+ *   identity lease and the controller manager's and scheduler's keep renewing in baseline
+ *   windows); without one, the idle window's rate when there is one. GET is compared with the model's gets,
  *   PUT with its updates, POST with its creates.
  * - Failover: percentiles per fault kind.
  * - `notes` say what is missing and why a figure is absent.
@@ -115,7 +116,12 @@ export function summarizeVariant(
     notes.push(`${announced.length} of ${s.measurement.repetitions} repetitions measured`);
   }
   if (!s.measurement.baseline) {
-    notes.push('baseline disabled: overhead not measured; request rates include non-announcer lease traffic');
+    const idled = repetitions.some((r) => byRepetition.get(r)?.idle && byRepetition.get(r)?.announce);
+    notes.push(
+      idled
+        ? 'baseline disabled: overhead vs no agents not measured; request rates are announce − idle (agents running, no service selected)'
+        : 'baseline disabled: overhead not measured; request rates include non-announcer lease traffic',
+    );
   } else {
     for (const r of repetitions) {
       const { baseline, announce } = byRepetition.get(r) ?? {};
@@ -159,7 +165,16 @@ export function summarizeVariant(
                 ),
               }),
         };
-  const requestWindows = s.measurement.baseline ? paired : announced.map((announce) => ({ announce }));
+  // Rates net of the cluster's own lease traffic: announce − baseline, or without baseline windows
+  // announce − idle (the same agents, electing nothing), else raw.
+  const againstIdle = !s.measurement.baseline && vsIdle.length > 0;
+  const requestWindows = s.measurement.baseline
+    ? paired
+    : againstIdle
+      ? vsIdle.map(({ announce, idle }) => ({ announce, baseline: idle }))
+      : announced.map((announce) => ({ announce }));
+  // Against idle windows the operator's Lease and the GC's LISTs cancel: compare the service leases.
+  const requestModel = againstIdle && model ? serviceLeasesOnly(model) : model;
 
   return {
     id: meta.id,
@@ -194,8 +209,8 @@ export function summarizeVariant(
       ...idleFigures,
     },
     controlPlane: summarizeControlPlane(repetitions.flatMap((r) => byRepetition.get(r) ?? [])),
-    requests: summarizeRequests(requestWindows, model, notes),
-    requestsTotal: summarizeTotal(requestWindows, model),
+    requests: summarizeRequests(requestWindows, requestModel, notes),
+    requestsTotal: summarizeTotal(requestWindows, requestModel),
     etcd: {
       writesPerSecond: nullableInterval(announced.map((w) => w.etcd.writesPerSecond)),
       fsyncsPerSecond: nullableInterval(announced.map((w) => w.etcd.fsyncsPerSecond)),
@@ -297,7 +312,14 @@ function summarizeFailover(
     const present = (pick: (t: TrialRecord) => number | null) =>
       ofKind.map(pick).filter((v): v is number => v !== null);
     const failedTrials = ofKind.filter((t) => t.outageMs === null).length;
-    const dual = ofKind.filter((t) => t.dualAnsweringMs > 0);
+    // Trials where two answering announcers could not be seen (kind, cluster: see failover-trial.ts).
+    const observable = ofKind.filter((t) => t.dualAnsweringSource !== 'none');
+    const dual = observable.filter((t) => t.dualAnsweringMs > 0);
+    if (observable.length < ofKind.length) {
+      notes.push(
+        `${fault}: two nodes answering not observed in ${ofKind.length - observable.length} of ${ofKind.length} trials (the probes reach an echo pod through kube-proxy, so they do not name the announcer, and no wire watch ran)`,
+      );
+    }
     if (ofKind.length < s.faults.trialsPerKind) {
       notes.push(`${fault}: ${ofKind.length} of ${s.faults.trialsPerKind} trials recorded`);
     }
@@ -310,13 +332,13 @@ function summarizeFailover(
     if (dual.length > 0) {
       const longest = Math.max(...dual.map((t) => t.dualAnsweringMs));
       const from =
-        wire === ofKind.length
+        wire === observable.length
           ? 'on the wire'
           : wire === 0
             ? 'by the probes'
             : 'on the wire or by the probes';
       notes.push(
-        `${fault}: ${dual.length} of ${ofKind.length} trials had two nodes answering ${from} (longest ${longest} ms)`,
+        `${fault}: ${dual.length} of ${observable.length} trials had two nodes answering ${from} (longest ${longest} ms)`,
       );
     }
     const outages = ofKind.flatMap((t) => (t.apiOutage ? [t.apiOutage] : []));
@@ -326,7 +348,7 @@ function summarizeFailover(
       takeoverMs: percentiles(present((t) => t.takeoverMs)),
       arpConvergenceMs: percentiles(present((t) => t.arpConvergenceMs)),
       dualAnsweringTrials: dual.length,
-      dualAnsweringMs: percentiles(ofKind.map((t) => t.dualAnsweringMs)),
+      dualAnsweringMs: percentiles(observable.map((t) => t.dualAnsweringMs)),
       dualAnsweringWireTrials: wire,
       ...(ofKind.some((t) => t.dualAnsweringAfterLiftMs !== undefined)
         ? {

@@ -39,7 +39,7 @@ test('calibrate drives Lease GETs and PUTs at the asked rates and fits a cost pe
     // A PUT window sends PUTs, not GET + PUT pairs: one GET per VU at most.
     for (const w of c.windows.filter((x) => x.verb === 'PUT'))
       assert.ok((w.perSecond.GET ?? 0) < 0.2 * w.targetPerSecond, JSON.stringify(w.perSecond));
-    assert.equal(c.identity, 'client-certificate');
+    assert.equal(c.identity, 'bearer-token');
     for (const k of ['apiserver', 'etcd'] as const)
       for (const v of ['GET', 'PUT'])
         assert.ok(Number.isFinite(c.fits[k].perRequest[v]?.estimate), `${k} ${v}`);

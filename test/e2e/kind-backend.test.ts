@@ -63,6 +63,12 @@ test('a small scenario runs end to end on kind (2 workers, 2 services, crash and
         `${r.verb}: ${r.measuredPerSecond.median}/s vs model ${r.modelPerSecond}`,
       );
     for (const f of v.failover) assert.equal(f.failedTrials, 0, f.fault);
+    // A crashed node cannot answer, and no other agent may take its Lease before it expires: the
+    // VIP is silent for at least leaseDuration − retryPeriod (3.5 s here) after the last renewal.
+    // Half of that leaves room for probe spacing; the probes name echo pods, not the announcer, so
+    // a node-based figure read 50–200 ms here before (failover-analysis.ts, podAnsweredFigures).
+    const crash = v.failover.find((f) => f.fault === 'node-crash');
+    assert.ok(crash && (crash.outageMs.min ?? 0) >= 1_750, `crash outage ${crash?.outageMs.min} ms`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

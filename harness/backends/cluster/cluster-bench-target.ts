@@ -42,6 +42,8 @@ export class ClusterBenchTarget
   implements BenchTarget
 {
   readonly backend = 'cluster' as const;
+  /** Probes are answered by an echo pod kube-proxy picks, on any node. */
+  readonly probesNameAnnouncer = false;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
   private faultAtMs = 0;

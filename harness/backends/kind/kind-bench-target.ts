@@ -52,6 +52,8 @@ export class KindBenchTarget
   implements BenchTarget
 {
   readonly backend = 'kind' as const;
+  /** Probes are answered by an echo pod kube-proxy picks, on any node. */
+  readonly probesNameAnnouncer = false;
   readonly metrics: MetricsEndpoints;
   nodeNames: readonly string[] = [];
   private faultAtMs = 0;

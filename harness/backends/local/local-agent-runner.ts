@@ -47,8 +47,8 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
   /**
    * The deploy dir's RBAC, and the bundled agent as a kube-system ServiceAccount with one bound
    * token per node, as a DaemonSet pod does (Cilium's agent included), so its requests meet the
-   * same authentication and API Priority and Fairness FlowSchemas. kube-vip keeps its per-node
-   * certificates, bound to its RBAC.
+   * same authentication and API Priority and Fairness FlowSchemas; kube-vip runs with the same
+   * token (a kube-vip DaemonSet pod has one too), its RBAC bound to that ServiceAccount.
    */
   agentObjects(scenario: ResolvedScenario): KubernetesObject[] {
     const { runId } = this.cluster;
@@ -146,7 +146,14 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
     const node = this.node(i);
     await this.bundleScripts();
     if (this.scenario.announcer.implementation === 'kube-vip')
-      return startKubeVip(this.cluster, node, this.scenario);
+      // The identity a kube-vip DaemonSet pod has: the same kube-system ServiceAccount token as
+      // the bundled agent's, so both meet the same authentication and APF level.
+      return startKubeVip(
+        this.cluster,
+        node,
+        this.scenario,
+        this.agentKubeconfigs.get(i) ?? node.kubeconfigPath,
+      );
     if (this.scenario.announcer.implementation === 'metallb') return this.metallb.startSpeaker(node);
     return this.startNodeProcess(node, `announcer-${node.name}`, `announcer-${i}.log`, []);
   }
