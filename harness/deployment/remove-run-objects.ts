@@ -7,6 +7,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
+import { AGENT_WORKLOAD_NAMESPACE } from '../manifests/manifest-options.js';
 import { RUN_LABEL } from '../manifests/scenario-objects.js';
 
 /** What a run made on a cluster that outlives it, beside what carries its run label. */
@@ -43,6 +44,14 @@ export async function removeRunObjects(kc: KubeConfig, o: RunObjects): Promise<B
       await core.deleteNamespacedService({ namespace: svcNs, name: s.metadata?.name ?? '' });
   });
   await attempt('echo', () => apps.deleteCollectionNamespacedDeployment({ namespace: svcNs, ...sel }));
+  // Agents, operator and their ServiceAccount live in kube-system, as Cilium's (by label: nothing
+  // else there is touched).
+  const sys = AGENT_WORKLOAD_NAMESPACE;
+  await attempt('agents', () => apps.deleteCollectionNamespacedDaemonSet({ namespace: sys, ...sel }));
+  await attempt('operator', () => apps.deleteCollectionNamespacedDeployment({ namespace: sys, ...sel }));
+  await attempt('service account', () =>
+    core.deleteCollectionNamespacedServiceAccount({ namespace: sys, ...sel }),
+  );
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   await attempt('roles', async () => {
     await rbac.deleteCollectionNamespacedRoleBinding({ namespace: svcNs, ...sel });

@@ -1,8 +1,13 @@
 import type { KubernetesObject, V1PolicyRule } from '@kubernetes/client-node';
-import { type ManifestOptions, systemNamespace } from './manifest-options.js';
+import {
+  AGENT_WORKLOAD_NAMESPACE,
+  agentWorkloadNames,
+  type ManifestOptions,
+  systemNamespace,
+} from './manifest-options.js';
 import { RUN_LABEL } from './scenario-objects.js';
 
-/** ServiceAccount the agents and the operator run as. */
+/** ServiceAccount (in kube-system) the local and docker backends' agents and operator run as. */
 export const ANNOUNCER_SERVICE_ACCOUNT = 'l2bench-announcer';
 
 /**
@@ -38,7 +43,7 @@ export const LEASE_RULES: readonly V1PolicyRule[] = [
 ];
 
 /**
- * ServiceAccount, lease Role(s) and the cluster rules, bound to the ServiceAccount. Leases are
+ * ServiceAccount (kube-system, as Cilium's), lease Role(s) and the cluster rules, bound to it. Leases are
  * granted in the run's namespace (cilium-style and operator leases) and, for kube-vip-style names,
  * in the services' namespace, never cluster-wide. Cluster-scoped names carry the run id, so two
  * runs on one cluster do not share or delete each other's roles.
@@ -46,7 +51,8 @@ export const LEASE_RULES: readonly V1PolicyRule[] = [
 export function announcerRbac(o: Pick<ManifestOptions, 'runId' | 'scenario'>): KubernetesObject[] {
   const ns = systemNamespace(o.runId);
   const labels = { [RUN_LABEL]: o.runId, 'app.kubernetes.io/part-of': 'l2bench' };
-  const subject = { kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: ns };
+  const { serviceAccount } = agentWorkloadNames(o.runId);
+  const subject = { kind: 'ServiceAccount', name: serviceAccount, namespace: AGENT_WORKLOAD_NAMESPACE };
   const clusterName = `l2bench:announcer:${o.runId}`;
   const leaseNamespaces = [ns];
   if (o.scenario.announcer.leaseNameStyle === 'kube-vip') leaseNamespaces.push(o.scenario.services.namespace);
@@ -54,7 +60,7 @@ export function announcerRbac(o: Pick<ManifestOptions, 'runId' | 'scenario'>): K
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: ANNOUNCER_SERVICE_ACCOUNT, namespace: ns, labels },
+      metadata: { name: serviceAccount, namespace: AGENT_WORKLOAD_NAMESPACE, labels },
     } as KubernetesObject,
   ];
   for (const leaseNs of leaseNamespaces) {

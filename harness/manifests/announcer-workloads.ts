@@ -1,8 +1,9 @@
 import type { V1DaemonSet, V1Deployment, V1EnvVar, V1SecurityContext } from '@kubernetes/client-node';
 import { announcerFlags } from './announcer-flags.js';
-import { ANNOUNCER_SERVICE_ACCOUNT } from './announcer-rbac.js';
 import {
   AGENT_METRICS_PORT,
+  AGENT_WORKLOAD_NAMESPACE,
+  agentWorkloadNames,
   type ManifestOptions,
   OPERATOR_METRICS_PORT,
   systemNamespace,
@@ -18,6 +19,16 @@ const NODE_NAME_ENV: V1EnvVar = {
   valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
 };
 
+/** The API server endpoint the pods use, when the backend gives one (see {@link ManifestOptions.apiServer}). */
+function apiServerEnv(o: ManifestOptions): V1EnvVar[] {
+  return o.apiServer
+    ? [
+        { name: 'KUBERNETES_SERVICE_HOST', value: o.apiServer.host },
+        { name: 'KUBERNETES_SERVICE_PORT', value: String(o.apiServer.port) },
+      ]
+    : [];
+}
+
 /** What ip addr add/del and arping need, and nothing else. */
 const AGENT_SECURITY: V1SecurityContext = {
   allowPrivilegeEscalation: false,
@@ -30,16 +41,18 @@ const TOLERATE_EVERYTHING = [{ operator: 'Exists' }];
 
 /**
  * One agent per node, in the node's network namespace (it binds VIPs to the node's eth0 and sends
- * gratuitous ARP there), as the seed's cilium DaemonSet. SIGTERM gives a graceful release within
+ * gratuitous ARP there), as the seed's cilium DaemonSet, in kube-system like it; its Leases in the
+ * run's namespace. SIGTERM gives a graceful release within
  * the agent's 3 s budget; the grace period leaves room for it.
  */
 export function agentDaemonSet(o: ManifestOptions): V1DaemonSet {
   const ns = systemNamespace(o.runId);
+  const names = agentWorkloadNames(o.runId);
   const labels = { ...AGENT_SELECTOR, [RUN_LABEL]: o.runId };
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: 'l2bench-announcer', namespace: ns, labels },
+    metadata: { name: names.agent, namespace: AGENT_WORKLOAD_NAMESPACE, labels },
     spec: {
       selector: { matchLabels: labels },
       // A rollout is never wanted mid-run; all at once keeps redeploys short.
@@ -47,7 +60,7 @@ export function agentDaemonSet(o: ManifestOptions): V1DaemonSet {
       template: {
         metadata: { labels },
         spec: {
-          serviceAccountName: ANNOUNCER_SERVICE_ACCOUNT,
+          serviceAccountName: names.serviceAccount,
           hostNetwork: true,
           dnsPolicy: 'ClusterFirstWithHostNet',
           terminationGracePeriodSeconds: 5,
@@ -68,7 +81,7 @@ export function agentDaemonSet(o: ManifestOptions): V1DaemonSet {
                 ns,
                 ...announcerFlags(o.scenario.announcer),
               ],
-              env: [NODE_NAME_ENV],
+              env: [NODE_NAME_ENV, ...apiServerEnv(o)],
               ports: [{ name: 'metrics', containerPort: AGENT_METRICS_PORT, protocol: 'TCP' }],
               readinessProbe: {
                 httpGet: { path: '/healthz', port: AGENT_METRICS_PORT },
@@ -89,18 +102,19 @@ export function agentDaemonSet(o: ManifestOptions): V1DaemonSet {
  */
 export function operatorDeployment(o: ManifestOptions): V1Deployment {
   const ns = systemNamespace(o.runId);
+  const names = agentWorkloadNames(o.runId);
   const labels = { ...OPERATOR_SELECTOR, [RUN_LABEL]: o.runId };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'l2bench-ipam-operator', namespace: ns, labels },
+    metadata: { name: names.operator, namespace: AGENT_WORKLOAD_NAMESPACE, labels },
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
         spec: {
-          serviceAccountName: ANNOUNCER_SERVICE_ACCOUNT,
+          serviceAccountName: names.serviceAccount,
           terminationGracePeriodSeconds: 5,
           tolerations: TOLERATE_EVERYTHING,
           containers: [
@@ -119,7 +133,7 @@ export function operatorDeployment(o: ManifestOptions): V1Deployment {
                 ns,
                 ...announcerFlags(o.scenario.announcer),
               ],
-              env: [NODE_NAME_ENV],
+              env: [NODE_NAME_ENV, ...apiServerEnv(o)],
               ports: [{ name: 'metrics', containerPort: OPERATOR_METRICS_PORT, protocol: 'TCP' }],
               securityContext: UNPRIVILEGED,
             },

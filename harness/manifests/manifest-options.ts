@@ -27,14 +27,43 @@ export interface ManifestOptions {
    * (selected and unselected) with {@link AGENT_NODE_LABEL}; an existing cluster runs it everywhere.
    */
   agentNodeSelector?: Record<string, string>;
+  /**
+   * The API server as agents and operator reach it without kube-proxy: `KUBERNETES_SERVICE_HOST`
+   * and `_PORT` in their pods, as Cilium's `k8sServiceHost`/`k8sServicePort` (L2 announcements
+   * need kube-proxy replacement, so Cilium never goes through the `kubernetes` Service). Absent:
+   * the Service's ClusterIP, which a restarted node reaches only after its kube-proxy has
+   * programmed it again.
+   */
+  apiServer?: { host: string; port: number };
 }
 
 /** Label kind puts on every node that runs an agent (the scenario's selected and unselected nodes). */
 export const AGENT_NODE_LABEL = 'l2bench.io/agent';
 
-/** The namespace of a run's agents, operator and (cilium-style) leases. */
+/** The namespace of a run's (cilium-style, bucket and operator) Leases. */
 export function systemNamespace(runId: string): string {
   return `l2bench-${runId}`;
+}
+
+/**
+ * Where the agents and the operator run, with their ServiceAccount: kube-system, like Cilium's
+ * `cilium` DaemonSet and `cilium-operator`. The namespace decides API Priority and Fairness: the
+ * bootstrap `system-leader-election` FlowSchema sends Lease get/create/update by any kube-system
+ * ServiceAccount to the `leader-election` level; a ServiceAccount elsewhere lands in `workload-low`.
+ */
+export const AGENT_WORKLOAD_NAMESPACE = 'kube-system';
+
+/** Names of a run's agent DaemonSet, operator Deployment and their ServiceAccount in kube-system. */
+export function agentWorkloadNames(runId: string): {
+  agent: string;
+  operator: string;
+  serviceAccount: string;
+} {
+  return {
+    agent: `l2bench-announcer-${runId}`,
+    operator: `l2bench-ipam-operator-${runId}`,
+    serviceAccount: `l2bench-announcer-${runId}`,
+  };
 }
 
 /** Ports in the node's network namespace (hostNetwork): kept off 9090, which Prometheus often has. */

@@ -79,7 +79,7 @@ test('the agent DaemonSet: hostNetwork, NET_ADMIN and NET_RAW only, flags the ag
 });
 
 test('the operator Deployment runs only the operator, one replica, without capabilities', () => {
-  const d = find<V1Deployment>(runManifests(options()), 'Deployment', 'l2bench-ipam-operator');
+  const d = find<V1Deployment>(runManifests(options()), 'Deployment', 'l2bench-ipam-operator-abc123');
   assert.equal(d.spec?.replicas, 1);
   const c = d.spec?.template.spec?.containers[0];
   assert.notEqual(d.spec?.template.spec?.hostNetwork, true);
@@ -87,6 +87,29 @@ test('the operator Deployment runs only the operator, one replica, without capab
   const args = (c?.args ?? []).map((a) => (a === '$(NODE_NAME)' ? 'cp' : a));
   const cfg = parseAgentConfig(args, { KUBERNETES_SERVICE_HOST: '10.96.0.1' });
   assert.ok(cfg !== 'help' && cfg.operatorOnly && cfg.operator);
+});
+
+test('with an API server endpoint, agent and operator reach it directly (Cilium k8sServiceHost), else the Service', () => {
+  const env = (o: ManifestOptions) =>
+    runManifests(o).flatMap((x) =>
+      x.kind === 'DaemonSet' || x.metadata?.name === 'l2bench-ipam-operator-abc123'
+        ? [
+            Object.fromEntries(
+              ((x as V1Deployment).spec?.template.spec?.containers[0]?.env ?? []).map((e) => [
+                e.name,
+                e.value,
+              ]),
+            ),
+          ]
+        : [],
+    );
+  const direct = env({ ...options(), apiServer: { host: '198.19.224.5', port: 6443 } });
+  assert.equal(direct.length, 2);
+  for (const e of direct) {
+    assert.equal(e.KUBERNETES_SERVICE_HOST, '198.19.224.5');
+    assert.equal(e.KUBERNETES_SERVICE_PORT, '6443');
+  }
+  for (const e of env(options())) assert.equal(e.KUBERNETES_SERVICE_HOST, undefined);
 });
 
 test('the echo backend: one replica per agent node, on the Services targetPort, selected by the Services', () => {
@@ -119,11 +142,22 @@ test('RBAC: the same cluster rules as announcer/deploy/rbac.yaml, leases only in
     roles.map((r) => r.metadata?.namespace),
     [systemNamespace('abc123')],
   );
-  const binding = find<{ subjects: { kind: string; namespace: string }[] }>(objs, 'ClusterRoleBinding');
-  assert.deepEqual(
-    binding.subjects.map((s) => [s.kind, s.namespace]),
-    [['ServiceAccount', 'l2bench-abc123']],
+  // Agents and operator are a kube-system ServiceAccount, as Cilium's: APF's system-leader-election
+  // FlowSchema matches their Lease requests only there.
+  const binding = find<{ subjects: { kind: string; namespace: string; name: string }[] }>(
+    objs,
+    'ClusterRoleBinding',
   );
+  assert.deepEqual(
+    binding.subjects.map((s) => [s.kind, s.namespace, s.name]),
+    [['ServiceAccount', 'kube-system', 'l2bench-announcer-abc123']],
+  );
+  for (const kind of ['ServiceAccount', 'DaemonSet'])
+    assert.equal(find<KubernetesObject>(objs, kind).metadata?.namespace, 'kube-system');
+  const ds = find<V1DaemonSet>(objs, 'DaemonSet');
+  assert.equal(ds.spec?.template.spec?.serviceAccountName, 'l2bench-announcer-abc123');
+  const args = ds.spec?.template.spec?.containers[0]?.args ?? [];
+  assert.equal(args[args.indexOf('--lease-namespace') + 1], systemNamespace('abc123'));
 });
 
 test('RBAC: kube-vip lease names also get a lease Role in the services namespace', () => {

@@ -63,6 +63,10 @@ test('a small scenario runs end to end on kind (2 workers, 2 services, crash and
         `${r.verb}: ${r.measuredPerSecond.median}/s vs model ${r.modelPerSecond}`,
       );
     for (const f of v.failover) assert.equal(f.failedTrials, 0, f.fault);
+    // The agents run as a kube-system ServiceAccount, as Cilium's: APF sends their Lease requests
+    // to the leader-election level (a ServiceAccount in the run's namespace went to workload-low).
+    const top = v.controlPlane?.agentFlowSchemas[0];
+    assert.deepEqual([top?.flowSchema, top?.priorityLevel], ['system-leader-election', 'leader-election']);
     // A crashed node cannot answer, and no other agent may take its Lease before it expires: the
     // VIP is silent for at least leaseDuration − retryPeriod (3.5 s here) after the last renewal.
     // Half of that leaves room for probe spacing; the probes name echo pods, not the announcer, so

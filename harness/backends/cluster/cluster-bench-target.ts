@@ -28,8 +28,9 @@ export interface ClusterChoice {
 
 /**
  * The `cluster` backend: an existing cluster from the kubeconfig. It creates the CRDs only if
- * absent, its own namespace `l2bench-<id>`, run-labelled cluster roles, pool, policy, echo
- * Deployment and Services, and removes exactly those afterwards; it never touches a Service it did
+ * absent, its own namespace `l2bench-<id>` (the Leases), run-labelled cluster roles, pool,
+ * policy, echo Deployment and Services, the agent DaemonSet, operator and their ServiceAccount in
+ * kube-system (as Cilium's, for APF's leader-election level), and removes exactly those afterwards; it never touches a Service it did
  * not create. CPU comes from the kubelet's /stats/summary through the API server's node proxy
  * (kube-apiserver and etcd static pods, agent pods); faults are pod deletions: `agent-crash` =
  * grace 0 (SIGKILL; the node's VIPs stay bound until the DaemonSet's replacement pod starts; the
@@ -133,7 +134,7 @@ export class ClusterBenchTarget
   agentCpu(): SampledProcess[] {
     const ref = {
       namespace: this.deployment.runner.namespace,
-      podPrefix: 'l2bench-announcer-',
+      podPrefix: this.deployment.runner.agentPodPrefix,
       container: 'agent',
     };
     return this.nodeNames.flatMap((node) => {

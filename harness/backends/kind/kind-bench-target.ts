@@ -103,10 +103,27 @@ export class KindBenchTarget
     const pool = kindVipPool(cluster.network, slot.slot, s.pool);
     const vipCidr = pool.cidr ?? `${pool.start}-${pool.stop}`;
     const kc = cluster.kubeConfig();
+    // Agents reach the API server at the control-plane node's address, not through kube-proxy
+    // (Cilium's k8sServiceHost): a crashed node's agent is ready again without waiting for its
+    // kube-proxy to reprogram the `kubernetes` Service (about 45 s here).
+    const cpAddress = await docker.run([
+      'inspect',
+      '--format',
+      `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
+      cluster.controlPlaneContainer,
+    ]);
+    const apiServer = { host: cpAddress.stdout.trim(), port: KIND_APISERVER_PORT };
     const deployment = stack.use(
       KubeAgentRunner.deployment(
         kc,
-        { runId, scenario: s, image, vipCidr, agentNodeSelector: { [AGENT_NODE_LABEL]: 'true' } },
+        {
+          runId,
+          scenario: s,
+          image,
+          vipCidr,
+          agentNodeSelector: { [AGENT_NODE_LABEL]: 'true' },
+          apiServer,
+        },
         (l) => o.progress(`  ${l}`),
       ),
     );
@@ -274,6 +291,9 @@ export class KindBenchTarget
     await this.stack.disposeAsync();
   }
 }
+
+/** Where kubeadm's kube-apiserver listens on kind's control-plane node. */
+const KIND_APISERVER_PORT = 6443;
 
 /**
  * The node image: `L2BENCH_KIND_NODE_IMAGE` when set (e.g. a kindest/node where a registry is

@@ -11,14 +11,20 @@ import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { announcerRbac } from '../../manifests/announcer-rbac.js';
 import { agentDaemonSet, echoDeployment, operatorDeployment } from '../../manifests/announcer-workloads.js';
-import { type ManifestOptions, systemNamespace } from '../../manifests/manifest-options.js';
+import {
+  AGENT_WORKLOAD_NAMESPACE,
+  agentWorkloadNames,
+  type ManifestOptions,
+  systemNamespace,
+} from '../../manifests/manifest-options.js';
+import { RUN_LABEL } from '../../manifests/scenario-objects.js';
 import { serverSideApply } from '../../manifests/server-side-apply.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import { PodLogFollower } from './pod-log-follower.js';
 
-const AGENT = 'l2bench-announcer';
-const OPERATOR = 'l2bench-ipam-operator';
+/** The agent pods' name label (announcer-workloads.ts). */
+const AGENT_APP = 'l2bench-announcer';
 
 /** Polls `check` every 500 ms until true, at most `timeoutMs`; a BackendError naming `what` otherwise. */
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, signal?: AbortSignal) {
@@ -32,7 +38,8 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 
 /**
  * The agents on a real Kubernetes API (kind or an existing cluster), from the generated manifests:
- * a DaemonSet in the run's namespace, the IPAM operator and the echo backend as Deployments. Agent
+ * a DaemonSet and the IPAM operator in kube-system (as Cilium's), Leases in the run's namespace,
+ * the echo backend as a Deployment beside the services. Agent
  * logs are followed through the API into {@link events}.
  */
 export class KubeAgentRunner implements AgentRunner {
@@ -71,21 +78,34 @@ export class KubeAgentRunner implements AgentRunner {
     });
   }
 
-  /** The run's namespace: agents, operator, cilium-style and bucket Leases. */
+  /** Where the agent and operator pods run: kube-system. */
   get namespace(): string {
+    return AGENT_WORKLOAD_NAMESPACE;
+  }
+  /** The run's namespace: cilium-style, bucket and operator Leases. */
+  get leaseNamespace(): string {
     return systemNamespace(this.o.runId);
   }
-  get leaseNamespace(): string {
-    return this.namespace;
-  }
+  /** Namespaces the run creates (and removes): never kube-system. */
   get namespaces(): readonly string[] {
-    return [this.namespace];
+    return [this.leaseNamespace];
+  }
+  private get names() {
+    return agentWorkloadNames(this.o.runId);
+  }
+  /** What this run's agent pods' names start with (the DaemonSet's name and a dash). */
+  get agentPodPrefix(): string {
+    return `${this.names.agent}-`;
+  }
+  /** This run's pods in kube-system. */
+  private get runPods(): string {
+    return `${RUN_LABEL}=${this.o.runId}`;
   }
   get where(): string {
     return `run ${this.o.runId}`;
   }
   get operator(): string {
-    return `the operator pod in ${this.namespace}`;
+    return `the operator pod ${this.names.operator}-… in ${this.namespace}`;
   }
   get image(): ManifestOptions['image'] {
     return this.o.image;
@@ -131,7 +151,10 @@ export class KubeAgentRunner implements AgentRunner {
       'agent DaemonSet ready on every node',
       timeoutMs,
       async () => {
-        const ds = await this.apps.readNamespacedDaemonSet({ namespace: this.namespace, name: AGENT });
+        const ds = await this.apps.readNamespacedDaemonSet({
+          namespace: this.namespace,
+          name: this.names.agent,
+        });
         const want = ds.status?.desiredNumberScheduled ?? 0;
         return want > 0 && ds.status?.numberReady === want && ds.status?.updatedNumberScheduled === want;
       },
@@ -167,12 +190,14 @@ export class KubeAgentRunner implements AgentRunner {
   /** Deletes the agents and the operator (SIGTERM: leases released, VIPs unbound) and waits until their pods are gone. */
   async stopAll(signal?: AbortSignal): Promise<void> {
     const ns = this.namespace;
-    await this.apps.deleteNamespacedDaemonSet({ namespace: ns, name: AGENT }).catch(ignore404);
-    await this.apps.deleteNamespacedDeployment({ namespace: ns, name: OPERATOR }).catch(ignore404);
+    await this.apps.deleteNamespacedDaemonSet({ namespace: ns, name: this.names.agent }).catch(ignore404);
+    await this.apps.deleteNamespacedDeployment({ namespace: ns, name: this.names.operator }).catch(ignore404);
     await until(
       'agent and operator pods gone',
       60_000,
-      async () => (await this.core.listNamespacedPod({ namespace: ns })).items.length === 0,
+      async () =>
+        (await this.core.listNamespacedPod({ namespace: ns, labelSelector: this.runPods })).items.length ===
+        0,
       signal,
     );
     this.logs.stopAll();
@@ -182,7 +207,7 @@ export class KubeAgentRunner implements AgentRunner {
   async agentPods(): Promise<Map<string, V1Pod>> {
     const pods = await this.core.listNamespacedPod({
       namespace: this.namespace,
-      labelSelector: `app.kubernetes.io/name=${AGENT}`,
+      labelSelector: `app.kubernetes.io/name=${AGENT_APP},${this.runPods}`,
     });
     const out = new Map<string, V1Pod>();
     for (const p of pods.items)
@@ -209,7 +234,7 @@ export class KubeAgentRunner implements AgentRunner {
       await this.logs.follow(this.namespace, pod.metadata?.name ?? '', 'agent', this.events.lineSink(node));
   }
 
-  /** Stops following logs; the deployment removes the run's objects (the namespace takes the agents). */
+  /** Stops following logs; the deployment removes the run's objects (by label, and its namespace). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.logs.stopAll();
   }

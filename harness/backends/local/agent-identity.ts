@@ -2,15 +2,14 @@ import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { writeKubeconfig } from '../../cluster/kubeconfig-file.js';
 import { ANNOUNCER_SERVICE_ACCOUNT } from '../../manifests/announcer-rbac.js';
+import { AGENT_WORKLOAD_NAMESPACE } from '../../manifests/manifest-options.js';
 import { RUN_LABEL } from '../../manifests/scenario-objects.js';
 
 /**
- * Where the agents' ServiceAccount lives: kube-system, like Cilium's `cilium` ServiceAccount. The
- * namespace decides API Priority and Fairness: the bootstrap `system-leader-election` FlowSchema
- * sends Lease get/create/update by any kube-system ServiceAccount to the `leader-election` priority
- * level, and `kube-system-service-accounts` sends the rest of its requests to `workload-high`.
+ * Where the agents' ServiceAccount lives: kube-system, like Cilium's `cilium` ServiceAccount and
+ * the kind and cluster backends' agents ({@link AGENT_WORKLOAD_NAMESPACE}, which says why).
  */
-export const AGENT_SA_NAMESPACE = 'kube-system';
+export const AGENT_SA_NAMESPACE = AGENT_WORKLOAD_NAMESPACE;
 
 /**
  * A bound token's lifetime. The TokenRequest default is one hour and kubelet refreshes a pod's
