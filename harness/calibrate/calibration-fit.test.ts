@@ -58,6 +58,41 @@ test('fitComponent separates per-verb costs and its bootstrap interval covers th
   assert.ok(fit.draws.length > 100 && fit.draws.length <= 400);
 });
 
+test('the bootstrap resamples within strata: one window per rate still gives a usable interval', () => {
+  // kube-apiserver mCPU of a real `l2bench calibrate` (2026-12-03, bearer token): 2 idle windows,
+  // GET and PUT at 10, 40, 100/s; the control plane's own Leases add 1.1 PUT/s to every window.
+  const w = (stratum: string, perSecond: Record<string, number>, millicores: number) => ({
+    perSecond,
+    millicores,
+    stratum,
+  });
+  const design: CalibrationPoint[] = [
+    w('idle', { PUT: 1.1 }, 28.5),
+    w('idle', { PUT: 1.1 }, 29.5),
+    w('GET', { GET: 10, PUT: 1.1 }, 58.0),
+    w('GET', { GET: 40, PUT: 1.1 }, 116.5),
+    w('GET', { GET: 100, PUT: 1.1 }, 241.5),
+    w('PUT', { PUT: 11.1 }, 82.5),
+    w('PUT', { PUT: 41.1 }, 214.4),
+    w('PUT', { PUT: 101.0 }, 436.3),
+  ];
+  const fit = fitComponent(design, ['GET', 'PUT']);
+  for (const [verb, c] of Object.entries(fit.perRequest))
+    assert.ok(c.lo > 0 && c.hi < 2 * c.estimate, `${verb} ${c.estimate} [${c.lo}, ${c.hi}]`);
+  const wild = (f: ReturnType<typeof fitComponent>) => f.draws.filter((d) => d.some((c) => c < 0 || c > 20));
+  assert.deepEqual(wild(fit), []);
+  const seed = predictMillicores(fit, ['GET', 'PUT'], { GET: 5.6, PUT: 2.5 });
+  assert.ok(seed.hi < 1.5 * seed.estimate, `${seed.estimate} [${seed.lo}, ${seed.hi}]`);
+  // Resampled across strata, draws mix designs (some without a verb's windows): a wider interval
+  // for the same data (seeded, so this is not a matter of luck).
+  const pooled = fitComponent(
+    design.map(({ stratum: _, ...p }) => p),
+    ['GET', 'PUT'],
+  );
+  const mixed = predictMillicores(pooled, ['GET', 'PUT'], { GET: 5.6, PUT: 2.5 });
+  assert.ok(mixed.hi - mixed.lo > seed.hi - seed.lo);
+});
+
 test('fitComponent refuses windows that cannot tell the verbs apart', () => {
   const same: CalibrationPoint[] = [
     { perSecond: { GET: 10, PUT: 10 }, millicores: 30 },

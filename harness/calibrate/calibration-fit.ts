@@ -5,6 +5,11 @@ export interface CalibrationPoint {
   /** Requests per second by verb (uppercase), from apiserver_request_total deltas. */
   perSecond: Record<string, number>;
   millicores: number;
+  /**
+   * The window's place in the design (the verb it drove, or `idle`): the bootstrap resamples
+   * within each stratum, so every resample keeps windows of every verb. Absent: one stratum.
+   */
+  stratum?: string;
 }
 
 /** A fitted cost: least-squares estimate and 95% percentile-bootstrap interval. */
@@ -55,7 +60,10 @@ const KEPT_DRAWS = 400;
 /**
  * Fits `millicores = a + Σ_v b_v × perSecond_v` over the windows (every verb's rate is a
  * regressor, so the few GETs a PUT window needs count as GETs); intervals resample windows with
- * replacement (seeded, so a fit is reproducible) and take the 2.5/97.5% quantiles of the refits.
+ * replacement within each stratum (seeded, so a fit is reproducible) and take the 2.5/97.5%
+ * quantiles of the refits. Resampling across strata would draw sets without one verb's windows,
+ * where that verb's rate is only the control plane's own ~1/s: nearly collinear with the
+ * intercept, such a refit gave costs of ±600 CPU-ms and intervals that meant nothing.
  * Throws when the design cannot separate the verbs (too few distinct rates).
  */
 export function fitComponent(points: readonly CalibrationPoint[], verbs: readonly string[]): ComponentFit {
@@ -71,9 +79,11 @@ export function fitComponent(points: readonly CalibrationPoint[], verbs: readonl
       `calibration: ${points.length} windows cannot separate ${verbs.join(', ')}: run more distinct rates per verb`,
     );
   const random = mulberry32(DEFAULT_BOOTSTRAP_SEED);
+  const strata = new Map<string, CalibrationPoint[]>();
+  for (const p of points) strata.set(p.stratum ?? '', [...(strata.get(p.stratum ?? '') ?? []), p]);
   const draws: number[][] = [];
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
-    const sample = points.map(() => points[Math.floor(random() * points.length)]!);
+    const sample = [...strata.values()].flatMap((s) => s.map(() => s[Math.floor(random() * s.length)]!));
     const b = fit(sample);
     if (b) draws.push(b);
   }

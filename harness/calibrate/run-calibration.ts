@@ -203,7 +203,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
 
   const verbs = ['GET', 'PUT'];
   const points = (pick: (w: CalibrationWindow) => number): CalibrationPoint[] =>
-    windows.map((w) => ({ perSecond: w.perSecond, millicores: pick(w) }));
+    windows.map((w) => ({ perSecond: w.perSecond, millicores: pick(w), stratum: w.verb ?? 'idle' }));
   const calibration: Calibration = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
