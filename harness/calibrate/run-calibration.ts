@@ -24,6 +24,8 @@ export interface CalibrateOptions {
   windowSeconds: number;
   /** Load before each window opens: k6's start, each VU's first GET, the API server's caches. */
   warmupSeconds: number;
+  /** The agents' bound ServiceAccount token (default), or the node's client certificate. */
+  identity?: Calibration['identity'];
   out: string;
   signal: AbortSignal;
   progress: (line: string) => void;
@@ -101,16 +103,21 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
   // The agents' identity, as every backend's runner gives it: a bound token of the kube-system
   // ServiceAccount, so the calibrated requests authenticate alike and land in APF's
   // leader-election level (the node's certificate would put them in global-default).
-  await applyManifests(admin, agentServiceAccountObjects(cluster.runId, false));
-  const tokenKubeconfig = await writeAgentTokenKubeconfig({
-    kc: admin,
-    workDir: cluster.workDir,
-    nodeIndex: node.index,
-    clusterName: `l2b-${cluster.runId}`,
-    server: cluster.apiServerUrl,
-    caPem: cluster.adminTls.ca,
-  });
-  const identity = identityFiles(tokenKubeconfig, join(cluster.workDir, 'calibration'));
+  const kubeconfigPath =
+    o.identity === 'client-certificate'
+      ? node.kubeconfigPath
+      : await (async () => {
+          await applyManifests(admin, agentServiceAccountObjects(cluster.runId, false));
+          return writeAgentTokenKubeconfig({
+            kc: admin,
+            workDir: cluster.workDir,
+            nodeIndex: node.index,
+            clusterName: `l2b-${cluster.runId}`,
+            server: cluster.apiServerUrl,
+            caPem: cluster.adminTls.ca,
+          });
+        })();
+  const identity = identityFiles(kubeconfigPath, join(cluster.workDir, 'calibration'));
 
   using sampler = new CpuSampler(() => {});
   const endpoints = {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { installShutdownSignal } from '../shutdown-signal.js';
 import { type CommandIo, intArg, ratesArg } from './cli-args.js';
 
@@ -25,6 +25,14 @@ export function addCalibrateCommands(program: Command, { out, progress }: Comman
     .option('--window <seconds>', 'seconds per window', intArg('--window'), 20)
     .option('--warmup <seconds>', 'seconds of load before each window', intArg('--warmup'), 5)
     .option('--out <file>', 'where to write the calibration', 'calibration.json')
+    .addOption(
+      new Option(
+        '--identity <kind>',
+        "how k6 authenticates: the agents' bound ServiceAccount token, or the node's client certificate (to compare what identity costs)",
+      )
+        .choices(['bearer-token', 'client-certificate'])
+        .default('bearer-token'),
+    )
     .action(
       async (o: {
         getRates: number[];
@@ -33,6 +41,7 @@ export function addCalibrateCommands(program: Command, { out, progress }: Comman
         window: number;
         warmup: number;
         out: string;
+        identity: 'bearer-token' | 'client-certificate';
       }) => {
         const { runCalibration } = await import('../calibrate/run-calibration.js');
         const { formatPredictions } = await import('../calibrate/predict.js');
@@ -42,6 +51,7 @@ export function addCalibrateCommands(program: Command, { out, progress }: Comman
           idleWindows: o.idleWindows,
           windowSeconds: o.window,
           warmupSeconds: o.warmup,
+          identity: o.identity,
           out: o.out,
           signal,
           progress,
