@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MeasureError } from '../errors.js';
-import { leaseModelForScenario, serviceLeasesOnly } from '../measure/analytic-model.js';
+import { type LeaseModel, leaseModelForScenario, serviceLeasesOnly } from '../measure/analytic-model.js';
 import type { Interval, Summary } from '../results/results-schema.js';
 import type { Variant } from '../scenario/expand-variants.js';
 import { type FittedCost, predictMillicores } from './calibration-fit.js';
@@ -38,12 +38,16 @@ export interface Prediction {
   perSecondVsIdle: Record<string, number>;
 }
 
+/** A model's GET and PUT rates, by the verbs the calibration fits. */
+function verbRates(m: LeaseModel): Record<string, number> {
+  return { GET: m.getPerSecond, PUT: m.updatePerSecond };
+}
+
 /** The analytic model's steady lease rates of a variant, by verb, times the calibrated costs. Pure. */
 export function predictVariant(v: Variant, c: Calibration): Prediction {
   const m = leaseModelForScenario(v.scenario);
-  const perSecond = { GET: m.getPerSecond, PUT: m.updatePerSecond };
-  const services = serviceLeasesOnly(m);
-  const perSecondVsIdle = { GET: services.getPerSecond, PUT: services.updatePerSecond };
+  const perSecond = verbRates(m);
+  const perSecondVsIdle = verbRates(serviceLeasesOnly(m));
   return {
     id: v.id,
     label: v.label,

@@ -2,7 +2,7 @@ import 'disposablestack/auto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
-import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from '../backends/local/agent-identity.js';
+import { agentServiceAccountObjects } from '../backends/local/agent-identity.js';
 import { StartedLocalCluster } from '../backends/local/local-cluster.js';
 import { MeasureError } from '../errors.js';
 import { applyManifests, readManifestDir, withLabel } from '../manifests/apply-manifests.js';
@@ -108,14 +108,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
       ? node.kubeconfigPath
       : await (async () => {
           await applyManifests(admin, agentServiceAccountObjects(cluster.runId, false));
-          return writeAgentTokenKubeconfig({
-            kc: admin,
-            workDir: cluster.workDir,
-            nodeIndex: node.index,
-            clusterName: `l2b-${cluster.runId}`,
-            server: cluster.apiServerUrl,
-            caPem: cluster.adminTls.ca,
-          });
+          return cluster.agentTokenKubeconfig(node.index);
         })();
   const identity = identityFiles(kubeconfigPath, join(cluster.workDir, 'calibration'));
 

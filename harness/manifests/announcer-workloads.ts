@@ -10,7 +10,8 @@ import {
 } from './manifest-options.js';
 import { ECHO_SELECTOR, RUN_LABEL } from './scenario-objects.js';
 
-const AGENT_SELECTOR = { 'app.kubernetes.io/name': 'l2bench-announcer' };
+/** The agent pods' name label; runners select this run's agents by it and the run label. */
+export const AGENT_SELECTOR = { 'app.kubernetes.io/name': 'l2bench-announcer' };
 const OPERATOR_SELECTOR = { 'app.kubernetes.io/name': 'l2bench-ipam-operator' };
 
 /** The Node the pod runs on: the agent's identity, the echo server's first body line. */

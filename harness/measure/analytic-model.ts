@@ -131,11 +131,16 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
     const mode = input.operatorRenewMode ?? input.renewMode;
     lines.push(line('operator-lease', 1, operatorCandidates, input, perService, mode));
   }
+  return modelOfLines(lines, ((input.gcAgents ?? 0) * 1000) / LEASE_GC_PERIOD_MS);
+}
+
+/** A model from its lines: their rates summed, with the lease GC's LISTs beside them. */
+function modelOfLines(lines: LeaseModelLine[], listPerSecond: number): LeaseModel {
   return {
     getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
     updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
     watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
-    listPerSecond: ((input.gcAgents ?? 0) * 1000) / LEASE_GC_PERIOD_MS,
+    listPerSecond,
     createPerSecond: 0,
     lines,
   };
@@ -147,15 +152,10 @@ export function leaseRequestModel(input: LeaseModelInput): LeaseModel {
  * LISTs are in both windows and cancel. Pure.
  */
 export function serviceLeasesOnly(model: LeaseModel): LeaseModel {
-  const lines = model.lines.filter((l) => l.name === 'service-leases');
-  return {
-    getPerSecond: lines.reduce((sum, l) => sum + l.getPerSecond, 0),
-    updatePerSecond: lines.reduce((sum, l) => sum + l.updatePerSecond, 0),
-    watchPerSecond: lines.reduce((sum, l) => sum + l.watchPerSecond, 0),
-    listPerSecond: 0,
-    createPerSecond: 0,
-    lines,
-  };
+  return modelOfLines(
+    model.lines.filter((l) => l.name === 'service-leases'),
+    0,
+  );
 }
 
 /**

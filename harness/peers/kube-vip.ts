@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { BackendError } from '../errors.js';
 import { ANNOUNCER_SERVICE_ACCOUNT } from '../manifests/announcer-rbac.js';
+import { AGENT_WORKLOAD_NAMESPACE } from '../manifests/manifest-options.js';
 import type { TimersMs } from '../scenario/peer-rules.js';
 
 /**
@@ -134,7 +135,7 @@ export function kubeVipRbacObjects(
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [
         // The kube-system ServiceAccount whose tokens the runner gives kube-vip, as a DaemonSet's.
-        { kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: 'kube-system' },
+        { kind: 'ServiceAccount', name: ANNOUNCER_SERVICE_ACCOUNT, namespace: AGENT_WORKLOAD_NAMESPACE },
         ...nodeNames.map((n) => ({
           apiGroup: 'rbac.authorization.k8s.io',
           kind: 'User',

@@ -132,12 +132,10 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
     // answered" is no outage: take the VIP's longest silence instead.
     if (t.fault === 'agent-crash' || t.fault === 'control-plane-outage')
       a.outageMs = longestSilenceMs(own, faultAtMs);
+    // Where the figures come from, later ones overriding: the probes, else pods (kind, cluster),
+    // else the wire when it was watched.
     const byPod = d.probesNameAnnouncer === false ? podAnsweredFigures(a, own, after.node) : {};
-    const onWire = observed
-      ? wireFigures(observed, vips)
-      : byPod.dualAnsweringSource
-        ? {}
-        : { dualAnsweringSource: 'probes' as const };
+    const onWire = observed ? wireFigures(observed, vips) : {};
     return {
       type: 'trial',
       variantId: t.variantId,
@@ -146,6 +144,7 @@ export async function runFailoverTrial(t: TrialSpec): Promise<TrialRecord | null
       service: service.name,
       vip: service.vip,
       ...a,
+      dualAnsweringSource: 'probes',
       ...byPod,
       ...onWire,
       ...(observed && LIFTED_FAULTS.has(t.fault)

@@ -109,6 +109,10 @@ export function summarizeVariant(
     const { baseline, announce } = byRepetition.get(r) ?? {};
     return baseline && announce ? [{ baseline, announce }] : [];
   });
+  const vsIdle = repetitions.flatMap((r) => {
+    const { idle, announce } = byRepetition.get(r) ?? {};
+    return idle && announce ? [{ idle, announce }] : [];
+  });
 
   if (announced.length === 0) {
     notes.push('no announce windows recorded: CPU and request rates not measured');
@@ -116,9 +120,8 @@ export function summarizeVariant(
     notes.push(`${announced.length} of ${s.measurement.repetitions} repetitions measured`);
   }
   if (!s.measurement.baseline) {
-    const idled = repetitions.some((r) => byRepetition.get(r)?.idle && byRepetition.get(r)?.announce);
     notes.push(
-      idled
+      vsIdle.length > 0
         ? 'baseline disabled: overhead vs no agents not measured; request rates are announce − idle (agents running, no service selected)'
         : 'baseline disabled: overhead not measured; request rates include non-announcer lease traffic',
     );
@@ -137,10 +140,6 @@ export function summarizeVariant(
   const overheadOf = (key: CpuKey) =>
     bootstrapMedian(paired.map((p) => p.announce.cpuMillicores[key] - p.baseline.cpuMillicores[key]));
   const controlPlaneOverhead = overheadOf('controlPlane');
-  const vsIdle = repetitions.flatMap((r) => {
-    const { idle, announce } = byRepetition.get(r) ?? {};
-    return idle && announce ? [{ idle, announce }] : [];
-  });
   const idleOver = repetitions.flatMap((r) => {
     const { idle, baseline } = byRepetition.get(r) ?? {};
     return idle && baseline ? [{ idle, baseline }] : [];

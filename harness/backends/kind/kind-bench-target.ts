@@ -109,7 +109,7 @@ export class KindBenchTarget
     const cpAddress = await docker.run([
       'inspect',
       '--format',
-      `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
+      KIND_NETWORK_ADDRESS,
       cluster.controlPlaneContainer,
     ]);
     const apiServer = { host: cpAddress.stdout.trim(), port: KIND_APISERVER_PORT };
@@ -161,7 +161,7 @@ export class KindBenchTarget
     const names = nodes.map((n) => n.metadata?.name ?? '');
     const rank = (n: (typeof nodes)[number]) => (selected(n.metadata?.labels) ? 0 : 1);
     this.nodeNames = [...nodes].sort((a, b) => rank(a) - rank(b)).map((n) => n.metadata?.name ?? '');
-    const fmt = `{{.Name}} {{.State.Pid}} {{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`;
+    const fmt = `{{.Name}} {{.State.Pid}} ${KIND_NETWORK_ADDRESS}`;
     const out = await this.docker.run(['inspect', '--format', fmt, ...names]);
     for (const line of out.stdout.trim().split('\n')) {
       const [name = '', pid = '', ip = ''] = line.trim().replace(/^\//, '').split(' ');
@@ -291,6 +291,9 @@ export class KindBenchTarget
     await this.stack.disposeAsync();
   }
 }
+
+/** `docker inspect --format` of a node container's address on the kind network. */
+const KIND_NETWORK_ADDRESS = `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`;
 
 /** Where kubeadm's kube-apiserver listens on kind's control-plane node. */
 const KIND_APISERVER_PORT = 6443;

@@ -10,7 +10,12 @@ import { AnnouncerDeployment } from '../../deployment/announcer-deployment.js';
 import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { announcerRbac } from '../../manifests/announcer-rbac.js';
-import { agentDaemonSet, echoDeployment, operatorDeployment } from '../../manifests/announcer-workloads.js';
+import {
+  AGENT_SELECTOR,
+  agentDaemonSet,
+  echoDeployment,
+  operatorDeployment,
+} from '../../manifests/announcer-workloads.js';
 import {
   AGENT_WORKLOAD_NAMESPACE,
   agentWorkloadNames,
@@ -22,9 +27,6 @@ import { serverSideApply } from '../../manifests/server-side-apply.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { sleep } from '../../shutdown-signal.js';
 import { PodLogFollower } from './pod-log-follower.js';
-
-/** The agent pods' name label (announcer-workloads.ts). */
-const AGENT_APP = 'l2bench-announcer';
 
 /** Polls `check` every 500 ms until true, at most `timeoutMs`; a BackendError naming `what` otherwise. */
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, signal?: AbortSignal) {
@@ -207,7 +209,7 @@ export class KubeAgentRunner implements AgentRunner {
   async agentPods(): Promise<Map<string, V1Pod>> {
     const pods = await this.core.listNamespacedPod({
       namespace: this.namespace,
-      labelSelector: `app.kubernetes.io/name=${AGENT_APP},${this.runPods}`,
+      labelSelector: [...Object.entries(AGENT_SELECTOR).map(([k, v]) => `${k}=${v}`), this.runPods].join(','),
     });
     const out = new Map<string, V1Pod>();
     for (const p of pods.items)

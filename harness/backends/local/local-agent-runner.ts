@@ -11,7 +11,7 @@ import { startKubeVip } from '../../peers/start-kube-vip.js';
 import { LocalMetallb } from '../../peers/start-metallb.js';
 import type { ResolvedScenario } from '../../scenario/scenario-schema.js';
 import { AGENT_NODE_FLAGS, bundledScriptFile } from '../docker/bundle.js';
-import { agentServiceAccountObjects, writeAgentTokenKubeconfig } from './agent-identity.js';
+import { agentServiceAccountObjects } from './agent-identity.js';
 import type { LocalNode, StartedLocalCluster } from './local-cluster.js';
 import type { ManagedProcess } from './managed-process.js';
 
@@ -69,17 +69,8 @@ export class LocalAgentRunner extends ProcessAgentRunner<ManagedProcess> {
     this.scenario = scenario;
     const { cluster } = this;
     await this.bundleScripts();
-    for (const node of cluster.nodes) {
-      const path = await writeAgentTokenKubeconfig({
-        kc: cluster.kubeConfig(),
-        workDir: cluster.workDir,
-        nodeIndex: node.index,
-        clusterName: `l2b-${cluster.runId}`,
-        server: cluster.apiServerUrl,
-        caPem: cluster.adminTls.ca,
-      });
-      this.agentKubeconfigs.set(node.index, path);
-    }
+    for (const node of cluster.nodes)
+      this.agentKubeconfigs.set(node.index, await cluster.agentTokenKubeconfig(node.index));
     for (const node of cluster.nodes) await this.startEcho(node, scenario);
   }
 

@@ -20,6 +20,7 @@ import { resolveTool } from '../../tools/resolve-tool.js';
 import { assertPortFree, freePort } from '../../util/free-port.js';
 import type { TlsIdentity } from '../../util/https-get.js';
 import { runCommand } from '../../util/run-command.js';
+import { writeAgentTokenKubeconfig } from './agent-identity.js';
 import { type StartedComponents, startControlPlaneComponents } from './control-plane-components.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
 import { type NamespaceHost, NodeNetwork } from './node-network.js';
@@ -276,6 +277,21 @@ export class StartedLocalCluster implements AsyncDisposable {
     const kc = new KubeConfig();
     kc.loadFromFile(this.adminKubeconfigPath);
     return kc;
+  }
+
+  /**
+   * A kubeconfig with a fresh bound token of the agents' kube-system ServiceAccount, for node
+   * `nodeIndex` (the ServiceAccount and its bindings must exist: {@link agentServiceAccountObjects}).
+   */
+  agentTokenKubeconfig(nodeIndex: number): Promise<string> {
+    return writeAgentTokenKubeconfig({
+      kc: this.kubeConfig(),
+      workDir: this.workDir,
+      nodeIndex,
+      clusterName: `l2b-${this.runId}`,
+      server: this.apiServerUrl,
+      caPem: this.adminTls.ca,
+    });
   }
 
   /**
