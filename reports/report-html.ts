@@ -1,3 +1,4 @@
+import { CALIBRATION_TABLE_NOTE, calibrationTable } from './calibration-table.js';
 import { reportAnswer } from './report-answer.js';
 import { isOmitted, type ReportModel, runFacts } from './report-model.js';
 import { REFERENCE_STRATEGY, STRATEGY_TABLE_NOTE, strategyComparisonTable } from './strategy-table.js';
@@ -114,6 +115,10 @@ export function reportHtml(model: ReportModel, scripts: InlineScripts | LinkedSc
   const strategySection = strategies
     ? `<h2>Strategies against ${REFERENCE_STRATEGY}</h2>\n<p>${escapeHtml(STRATEGY_TABLE_NOTE)}</p>\n${htmlTable(strategies, 'strategies')}`
     : '';
+  const calibration = calibrationTable(summary.variants);
+  const calibrationSection = calibration
+    ? `<h2>Prediction from the in-run calibration</h2>\n<p>${escapeHtml(CALIBRATION_TABLE_NOTE)}</p>\n${htmlTable(calibration, 'calibration')}`
+    : '';
   const specs: Record<string, unknown> = {};
   const charts = model.charts
     .map((c) => {
@@ -146,6 +151,7 @@ ${notes}
 <h2>Variants</h2>
 ${variants}
 ${strategySection}
+${calibrationSection}
 <h2>Charts</h2>
 ${charts}
 <script type="application/json" id="l2bench-specs">${JSON.stringify(specs).replace(/</g, '\\u003c')}</script>

@@ -1,3 +1,4 @@
+import { CALIBRATION_TABLE_NOTE, calibrationTable } from './calibration-table.js';
 import { reportAnswer } from './report-answer.js';
 import { isOmitted, type ReportModel, runFacts } from './report-model.js';
 import { REFERENCE_STRATEGY, STRATEGY_TABLE_NOTE, strategyComparisonTable } from './strategy-table.js';
@@ -38,6 +39,16 @@ export function reportMarkdown(model: ReportModel): string {
       STRATEGY_TABLE_NOTE,
       '',
       markdownTable(strategies),
+      '',
+    );
+  const calibration = calibrationTable(summary.variants);
+  if (calibration)
+    out.push(
+      '## Prediction from the in-run calibration',
+      '',
+      CALIBRATION_TABLE_NOTE,
+      '',
+      markdownTable(calibration),
       '',
     );
   out.push('## Charts', '');

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { LeaseLoad, LoadVerb } from '../calibrate/lease-load.js';
 import type { AnnouncerEventLog } from '../deployment/announcer-events.js';
 import { BackendError } from '../errors.js';
 import type { ServicePlan } from '../manifests/scenario-objects.js';
@@ -59,6 +60,11 @@ export interface BenchTarget extends AsyncDisposable {
    * agents left running: the idle window's reference. Backends without it skip idle windows.
    */
   setAnnouncing?(announcing: boolean): Promise<void>;
+  /**
+   * Starts k6's fixed-rate Lease GETs or PUTs against the API server with an agent's identity, for
+   * `seconds` (measurement.calibration). Backends without it run no calibration windows.
+   */
+  startLeaseLoad?(verb: LoadVerb, rate: number, seconds: number): Promise<LeaseLoad>;
 
   /**
    * Who announces `service` where no Lease says so (MetalLB: from its speakers' logs); absent:

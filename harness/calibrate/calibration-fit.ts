@@ -124,3 +124,33 @@ export function predictMillicores(
   );
   return { estimate, lo: quantile(sims, 0.025), hi: quantile(sims, 0.975) };
 }
+
+/** The per-window figures a calibration fit reads (calibration-schema's CalibrationWindow). */
+interface FitWindow {
+  verb: string | null;
+  perSecond: Record<string, number>;
+  apiserverMillicores: number;
+  etcdMillicores: number;
+}
+
+/**
+ * kube-apiserver's and etcd's fits over calibration windows, stratified by the verb each window
+ * drove (`idle` for none). Throws {@link fitComponent}'s RangeError when the verbs cannot be told apart.
+ */
+export function fitCalibrationWindows(
+  windows: readonly FitWindow[],
+  verbs: readonly string[],
+): { apiserver: ComponentFit; etcd: ComponentFit } {
+  const points = (pick: (w: FitWindow) => number): CalibrationPoint[] =>
+    windows.map((w) => ({ perSecond: w.perSecond, millicores: pick(w), stratum: w.verb ?? 'idle' }));
+  return {
+    apiserver: fitComponent(
+      points((w) => w.apiserverMillicores),
+      verbs,
+    ),
+    etcd: fitComponent(
+      points((w) => w.etcdMillicores),
+      verbs,
+    ),
+  };
+}

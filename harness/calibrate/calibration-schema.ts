@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { Environment } from '../results/results-schema.js';
-
-const FittedCost = z.object({ estimate: z.number(), lo: z.number(), hi: z.number() });
+import { Environment, FittedCost } from '../results/results-schema.js';
 
 const ComponentFit = z.object({
   intercept: FittedCost,

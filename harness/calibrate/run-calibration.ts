@@ -1,7 +1,6 @@
 import 'disposablestack/auto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { agentServiceAccountObjects } from '../backends/local/agent-identity.js';
 import { StartedLocalCluster } from '../backends/local/local-cluster.js';
 import { MeasureError } from '../errors.js';
@@ -13,8 +12,15 @@ import { captureEnvironment } from '../run/capture-environment.js';
 import { measureWindow } from '../run/measure-window.js';
 import { sleep } from '../shutdown-signal.js';
 import { resolveTool } from '../tools/resolve-tool.js';
-import { type CalibrationPoint, fitComponent } from './calibration-fit.js';
+import { fitCalibrationWindows } from './calibration-fit.js';
 import { Calibration, type CalibrationWindow } from './calibration-schema.js';
+import {
+  createLoadLeases,
+  identityFiles,
+  MAX_CALIBRATION_RATE,
+  startLeaseLoad,
+  vusFor,
+} from './lease-load.js';
 
 export interface CalibrateOptions {
   /** Fixed request rates per verb (per second); each runs one window. */
@@ -29,44 +35,6 @@ export interface CalibrateOptions {
   out: string;
   signal: AbortSignal;
   progress: (line: string) => void;
-}
-
-/** Lease namespace and names the load uses: kube-system, as Cilium's agents do. */
-const NAMESPACE = 'kube-system';
-const LEASE_PREFIX = 'l2b-calibration-';
-const K6_SCRIPT = join(repoRoot, 'scenarios', 'k6', 'lease-calibration.ts');
-export const MAX_CALIBRATION_RATE = 500;
-
-/** VUs for a rate: a request takes a few ms; headroom for a slow second. */
-function vusFor(rate: number): { vus: number; maxVus: number } {
-  const vus = Math.max(2, Math.ceil(rate / 20));
-  return { vus, maxVus: Math.min(200, vus * 4) };
-}
-
-/** The agent identity of a kubeconfig, as files k6 can open. */
-function identityFiles(
-  kubeconfigPath: string,
-  dir: string,
-): { env: Record<string, string>; kind: Calibration['identity'] } {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  const user = kc.getCurrentUser();
-  mkdirSync(dir, { recursive: true });
-  const write = (name: string, data: string) => {
-    const p = join(dir, name);
-    writeFileSync(p, data, { mode: 0o600 });
-    return p;
-  };
-  if (user?.token) return { env: { TOKEN_FILE: write('token', user.token) }, kind: 'bearer-token' };
-  if (user?.certData && user.keyData)
-    return {
-      env: {
-        CERT_FILE: write('cert.pem', Buffer.from(user.certData, 'base64').toString()),
-        KEY_FILE: write('key.pem', Buffer.from(user.keyData, 'base64').toString()),
-      },
-      kind: 'client-certificate',
-    };
-  throw new MeasureError(`calibrate: ${kubeconfigPath} has neither a token nor embedded client certificate`);
 }
 
 /**
@@ -91,15 +59,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
     readManifestDir(deployDir).map((x) => withLabel(x, RUN_LABEL, cluster.runId)),
   );
   const maxVus = Math.max(...[...o.rates.GET, ...o.rates.PUT].map((r) => vusFor(r).maxVus));
-  const leases = admin.makeApiClient(CoordinationV1Api);
-  for (let i = 1; i <= maxVus; i++)
-    await leases.createNamespacedLease({
-      namespace: NAMESPACE,
-      body: {
-        metadata: { name: `${LEASE_PREFIX}${i}`, labels: { [RUN_LABEL]: cluster.runId } },
-        spec: { holderIdentity: node.name, leaseDurationSeconds: 15 },
-      },
-    });
+  await createLoadLeases(admin, cluster.runId, node.name, { from: 1, to: maxVus });
   // The agents' identity, as every backend's runner gives it: a bound token of the kube-system
   // ServiceAccount, so the calibrated requests authenticate alike and land in APF's
   // leader-election level (the node's certificate would put them in global-default).
@@ -160,34 +120,12 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
   for (const verb of ['GET', 'PUT'] as const) {
     for (const rate of o.rates[verb]) {
       if (o.signal.aborted) break;
-      const { vus, maxVus: max } = vusFor(rate);
-      const seconds = Math.ceil(o.warmupSeconds + o.windowSeconds + 2);
-      const load = await cluster.startInNamespace(cluster.network.client.netns, {
-        name: `k6-calibrate-${verb}-${rate}`,
-        command: k6,
-        args: [
-          'run',
-          '--quiet',
-          '--summary-mode=disabled',
-          '--no-usage-report',
-          '--no-color',
-          '--address=',
-          '--include-system-env-vars=false',
-          ...Object.entries({
-            API: cluster.apiServerUrl,
-            VERB: verb,
-            RATE: String(rate),
-            DURATION_S: String(seconds),
-            NAMESPACE,
-            LEASE_PREFIX,
-            VUS: String(vus),
-            MAX_VUS: String(max),
-            ...identity.env,
-          }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-          K6_SCRIPT,
-        ],
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
-        logFile: join(cluster.workDir, 'logs', `k6-calibrate-${verb}-${rate}.log`),
+      const load = await startLeaseLoad(cluster, {
+        k6,
+        verb,
+        rate,
+        seconds: o.warmupSeconds + o.windowSeconds + 2,
+        identityEnv: identity.env,
       });
       try {
         await sleep(o.warmupSeconds * 1000, o.signal);
@@ -202,8 +140,6 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
   if (o.signal.aborted) throw new MeasureError('calibrate: interrupted');
 
   const verbs = ['GET', 'PUT'];
-  const points = (pick: (w: CalibrationWindow) => number): CalibrationPoint[] =>
-    windows.map((w) => ({ perSecond: w.perSecond, millicores: pick(w), stratum: w.verb ?? 'idle' }));
   const calibration: Calibration = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
@@ -212,16 +148,7 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
     windowSeconds: o.windowSeconds,
     verbs,
     windows,
-    fits: {
-      apiserver: fitComponent(
-        points((w) => w.apiserverMillicores),
-        verbs,
-      ),
-      etcd: fitComponent(
-        points((w) => w.etcdMillicores),
-        verbs,
-      ),
-    },
+    fits: fitCalibrationWindows(windows, verbs),
   };
   writeFileSync(o.out, `${JSON.stringify(Calibration.parse(calibration), null, 1)}\n`);
   return calibration;

@@ -8,6 +8,7 @@ import {
 import { BackendError } from '../errors.js';
 import { applyManifests } from '../manifests/apply-manifests.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
+import { retryTransient } from '../util/retry-transient.js';
 import { type RunObjects, removeRunObjects } from './remove-run-objects.js';
 import { resetAnnouncerObjects } from './reset-announcer-objects.js';
 
@@ -39,15 +40,22 @@ export interface DeploymentApi {
 export function kubeDeploymentApi(kc: KubeConfig): DeploymentApi {
   const core = kc.makeApiClient(CoreV1Api);
   const ext = kc.makeApiClient(ApiextensionsV1Api);
-  const found = (p: Promise<unknown>) =>
-    p.then(
+  // Absent only on 404: a 503 from a restarting API server must not read as absent (the run would
+  // then count a namespace it did not make as its own, and delete it at the end).
+  const found = (read: () => Promise<unknown>) =>
+    retryTransient(read).then(
       () => true,
-      () => false,
+      (err: unknown) => {
+        if ((err as { code?: number }).code === 404) return false;
+        throw err;
+      },
     );
   return {
     apply: (objects) => applyManifests(kc, objects),
     exists: (kind, name) =>
-      found(kind === 'Namespace' ? core.readNamespace({ name }) : ext.readCustomResourceDefinition({ name })),
+      found(() =>
+        kind === 'Namespace' ? core.readNamespace({ name }) : ext.readCustomResourceDefinition({ name }),
+      ),
     createService: async (body) => {
       const { namespace = '', name = '' } = body.metadata ?? {};
       try {

@@ -9,6 +9,7 @@ import {
 import { BackendError } from '../errors.js';
 import { AGENT_WORKLOAD_NAMESPACE } from '../manifests/manifest-options.js';
 import { RUN_LABEL } from '../manifests/scenario-objects.js';
+import { retryTransient } from '../util/retry-transient.js';
 
 /** What a run made on a cluster that outlives it, beside what carries its run label. */
 export interface RunObjects {
@@ -24,12 +25,16 @@ export interface RunObjects {
  * Removes, newest first, exactly what a run created on a cluster: its labelled services, echo
  * Deployments, roles, cluster roles, pool and policy, then the namespaces and CRDs it created.
  * Every failure but a 404 is returned (the caller throws them together), none stops the rest.
+ * Deletes are idempotent, so a transient failure is retried (harness/util/retry-transient.ts).
  */
 export async function removeRunObjects(kc: KubeConfig, o: RunObjects): Promise<BackendError[]> {
   const errors: BackendError[] = [];
+  // A restarting API server (503, refused) is retried, within one 30 s budget for the whole
+  // teardown: a server that stays down costs 30 s, not 30 s per call.
+  const deadline = Date.now() + 30_000;
   const attempt = async (what: string, f: () => Promise<unknown>) => {
     try {
-      await f();
+      await retryTransient(f, { budgetMs: Math.max(0, deadline - Date.now()) });
     } catch (err) {
       if ((err as { code?: number }).code !== 404)
         errors.push(new BackendError(`teardown: ${what}: ${String(err)}`, { cause: err }));

@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { BackendError } from '../errors.js';
+import { retryTransient } from '../util/retry-transient.js';
 
 /** Kinds that have no namespace; a `metadata.namespace` on them (as in the seed) is dropped. */
 const CLUSTER_SCOPED = new Set([
@@ -47,6 +48,8 @@ export function withLabel<T extends KubernetesObject>(obj: T, key: string, value
 /**
  * Creates each object, or replaces it when it exists (create-or-replace, like `kubectl apply` for
  * objects we own). With `dryRun`, the API server validates without persisting (server-side dry-run).
+ * An API server that answers 429/503/504 or refuses the connection (starting, restarting) is
+ * retried for up to 30 s per call, as kubectl's client does; any other error fails at once.
  */
 export async function applyManifests(
   kc: KubeConfig,
@@ -59,16 +62,18 @@ export async function applyManifests(
     const obj = normalize(raw);
     const what = `${obj.kind}/${obj.metadata?.name}`;
     try {
-      await client.create(obj, undefined, dryRun);
+      await retryTransient(() => client.create(obj, undefined, dryRun));
     } catch (err) {
       if ((err as { code?: number }).code !== 409) throw apiError(what, err);
       try {
-        const current = await client.read(obj as KubernetesObject & { metadata: { name: string } });
+        const current = await retryTransient(() =>
+          client.read(obj as KubernetesObject & { metadata: { name: string } }),
+        );
         const body = {
           ...obj,
           metadata: { ...obj.metadata, resourceVersion: current.metadata?.resourceVersion },
         };
-        await client.replace(body, undefined, dryRun);
+        await retryTransient(() => client.replace(body, undefined, dryRun));
       } catch (err2) {
         throw apiError(what, err2);
       }

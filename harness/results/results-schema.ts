@@ -41,12 +41,15 @@ export const Interval = z.object({
 });
 export type Interval = z.infer<typeof Interval>;
 
-export const PhaseName = z.enum(['baseline', 'idle', 'announce', 'warmup', 'fault', 'setup']);
+export const PhaseName = z.enum(['baseline', 'idle', 'announce', 'calibration', 'warmup', 'fault', 'setup']);
+/** A least-squares estimate with its 95% bootstrap interval. */
+export const FittedCost = z.object({ estimate: z.number(), lo: z.number(), hi: z.number() });
 /**
  * Measured windows: `baseline` without agents, `idle` with the agents running and no service
- * selected by the announcement policy (the seed's reference), `announce` with every service.
+ * selected by the announcement policy (the seed's reference), `announce` with every service,
+ * `calibration` the idle agents plus k6's fixed-rate Lease load (measurement.calibration).
  */
-export const WindowPhase = z.enum(['baseline', 'idle', 'announce']);
+export const WindowPhase = z.enum(['baseline', 'idle', 'announce', 'calibration']);
 export type WindowPhase = z.infer<typeof WindowPhase>;
 /** `control-plane`: a whole control-plane container's cgroup (docker backend), next to its processes. */
 export const ProcessRole = z.enum([
@@ -111,6 +114,8 @@ export const WindowRecord = z.object({
   variantId: z.string(),
   repetition: z.number().int().nonnegative(),
   phase: WindowPhase,
+  /** `calibration` windows: the fixed-rate Lease load k6 drove over the idle agents. */
+  load: z.object({ verb: z.enum(['GET', 'PUT']), targetPerSecond: z.number() }).optional(),
   startMs: z.number(),
   endMs: z.number(),
   cpuMillicores: z.object({
@@ -312,6 +317,25 @@ export const VariantSummary = z.object({
       failedTrials: z.number().int(),
     }),
   ),
+  /** In-run calibration (measurement.calibration): unit costs fitted on this variant's cluster. */
+  calibration: z
+    .object({
+      /** Load windows (k6 GET or PUT) and idle windows (the intercept) in the fit. */
+      loadWindows: z.number().int(),
+      idleWindows: z.number().int(),
+      /** CPU-ms per request by verb, fitted with 95% bootstrap intervals. */
+      apiserverMsPerRequest: z.record(z.string(), FittedCost),
+      etcdMsPerRequest: z.record(z.string(), FittedCost),
+      /** The model's service-Lease rates by verb (what announce − idle should add). */
+      modelPerSecondVsIdle: z.record(z.string(), z.number()),
+      /** Model rates × unit costs, kube-apiserver + etcd: the prediction of announce − idle. */
+      predictedVsIdleMillicores: FittedCost,
+      /** (predicted − measured) / measured of announce − idle, percent; null without idle pairs. */
+      errorPct: z.number().nullable(),
+      /** The fit as a calibration.json beside the summary, for `l2bench predict`. */
+      file: z.string(),
+    })
+    .optional(),
   notes: z.array(z.string()),
 });
 export type VariantSummary = z.infer<typeof VariantSummary>;

@@ -58,6 +58,9 @@ function restoreSeconds(s: ResolvedScenario, kind: FaultKind): number {
   return s.backend === 'kind' && kind === 'node-crash' ? 20 : 0;
 }
 
+const calibrationRates = (s: ResolvedScenario) =>
+  s.measurement.calibration.getPerSecond.length + s.measurement.calibration.putPerSecond.length;
+
 /** Estimated seconds of one variant on a ready cluster: setup, windows, warm-ups and trials. */
 export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
@@ -70,7 +73,12 @@ export function estimateVariantSeconds(v: Variant): number {
     WINDOW_EDGE_SECONDS +
     // The idle window (agents running, no service selected): a settle, then a window.
     (m.idle && s.announcer.implementation === 'bundled'
-      ? m.warmupSeconds + m.windowSeconds + WINDOW_EDGE_SECONDS
+      ? m.warmupSeconds +
+        m.windowSeconds +
+        WINDOW_EDGE_SECONDS +
+        // In-run calibration: a k6 warm-up and a window per rate (local backend only).
+        (s.backend === 'local' ? calibrationRates(s) : 0) *
+          (m.calibration.warmupSeconds + m.windowSeconds + WINDOW_EDGE_SECONDS)
       : 0);
   // Creating services: the IPAM operator assigns roughly an address a second on a loaded host.
   const services = 0.2 * s.services.announced + 0.05 * (s.services.clusterIP + s.services.unannounced);

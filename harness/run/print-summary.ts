@@ -38,6 +38,17 @@ export function formatSummary(s: Summary, dir: string): string {
         `  overhead vs idle agents (seed's definition): ${iv(c.overheadVsIdleMillicores)} mCPU = ${iv(c.overheadVsIdlePctOfNode ?? null, 2)} % (kube-apiserver ${iv(c.apiserverOverheadVsIdleMillicores ?? null)}, etcd ${iv(c.etcdOverheadVsIdleMillicores ?? null)}); agents present, idle: ${iv(c.agentsIdleMillicores ?? null)} mCPU`,
       );
     }
+    const cal = v.calibration;
+    if (cal) {
+      const ms = (r: Record<string, { estimate: number; lo: number; hi: number }>) =>
+        Object.entries(r)
+          .map(([verb, x]) => `${verb} ${x.estimate.toFixed(2)} [${x.lo.toFixed(2)}, ${x.hi.toFixed(2)}]`)
+          .join(', ');
+      const p = cal.predictedVsIdleMillicores;
+      lines.push(
+        `  in-run calibration (${cal.loadWindows} load + ${cal.idleWindows} idle windows): CPU-ms per request kube-apiserver ${ms(cal.apiserverMsPerRequest)}, etcd ${ms(cal.etcdMsPerRequest)}; predicted overhead vs idle ${p.estimate.toFixed(0)} [${p.lo.toFixed(0)}, ${p.hi.toFixed(0)}] mCPU vs measured ${iv(c.overheadVsIdleMillicores ?? null)}${cal.errorPct === null ? '' : ` (${cal.errorPct >= 0 ? '+' : ''}${cal.errorPct.toFixed(0)}%)`}; ${cal.file}`,
+      );
+    }
     lines.push(...controlPlaneLines(v));
     const all = v.requestsTotal;
     if (all && all.measuredPerSecond.n > 0) {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { expandVariants } from '../scenario/expand-variants.js';
 import { loadScenario } from '../scenario/scenario-file.js';
@@ -260,4 +262,49 @@ test('notes: window aliasing, idle windows a backend cannot measure, services wi
     .flatMap((l) => (l.type === 'window' ? [`${l.variantId.slice(0, 3)} ${l.phase}`] : []));
   // No idle windows; the starved variant measured its baseline only.
   assert.deepEqual(windows, ['v01 baseline', 'v01 announce', 'v02 baseline']);
+});
+
+test('in-run calibration: after each idle window, a window per rate of k6 load, fitted and written beside the summary', async () => {
+  const file = dir.write(
+    fakeScenario({
+      name: 'calibrated',
+      measurement: {
+        warmupSeconds: 1,
+        windowSeconds: 5,
+        repetitions: 2,
+        baseline: false,
+        calibration: { getPerSecond: [40], putPerSecond: [20, 60], warmupSeconds: 1 },
+      },
+    }),
+  );
+  const run = await fakeRun(dir, file);
+  assert.equal(run.error, null);
+  const windows = run.samples().flatMap((l) => (l.type === 'window' ? [l] : []));
+  assert.deepEqual(
+    windows.map(
+      (w) => `${w.repetition} ${w.phase}${w.load ? ` ${w.load.verb} ${w.load.targetPerSecond}` : ''}`,
+    ),
+    [
+      '0 announce',
+      '0 idle',
+      '0 calibration GET 40',
+      '0 calibration PUT 20',
+      '0 calibration PUT 60',
+      '1 announce',
+      '1 idle',
+      '1 calibration GET 40',
+      '1 calibration PUT 20',
+      '1 calibration PUT 60',
+    ],
+  );
+  // The load's rate is what the window measured (the idle agents add nothing in the fake).
+  for (const w of windows.filter((x) => x.load)) {
+    const verb = w.load?.verb === 'PUT' ? 'PUT' : 'GET';
+    const rate = w.leaseRequests.filter((r) => r.verb === verb).reduce((s, r) => s + r.perSecond, 0);
+    assert.equal(rate, w.load?.targetPerSecond);
+  }
+  const v = run.summary().variants[0]!;
+  assert.equal(v.calibration?.loadWindows, 6);
+  assert.equal(v.calibration?.idleWindows, 2);
+  assert.ok(run.dir && existsSync(join(run.dir, 'calibration-v01-base.json')));
 });

@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import type { BackendDriver } from '../backends/start-bench-target.js';
+import { fitInRun, inRunCalibration, inRunCalibrationFile } from '../calibrate/in-run-calibration.js';
 import { leaseModelForScenario } from '../measure/analytic-model.js';
 import type { Summary, VariantSummary } from '../results/results-schema.js';
 import { ResultsWriter } from '../results/results-writer.js';
@@ -235,5 +238,17 @@ function summarize(c: RunContext, v: Variant, r: VariantRun): VariantSummary {
     c.scenario.coresK,
   );
   vs.notes.push(...r.notes);
+  writeInRunCalibration(c, v, r);
   return vs;
+}
+
+/** A variant's in-run calibration as calibration-<id>.json beside the summary (`l2bench predict` reads it). */
+function writeInRunCalibration(c: RunContext, v: Variant, r: VariantRun): void {
+  const fit = fitInRun(r.windows, v.id);
+  if (!fit) return;
+  const calibration = inRunCalibration(fit, {
+    environment: c.sweep.runInfo.environment,
+    windowSeconds: v.scenario.measurement.windowSeconds,
+  });
+  writeFileSync(join(c.writer.dir, inRunCalibrationFile(v.id)), `${JSON.stringify(calibration, null, 1)}\n`);
 }

@@ -82,11 +82,13 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
   sampler.watch(c.controlPlane);
   sampler.start();
   const idle = idleWindows(c);
+  const calibrate = calibrationRuns(c, idle);
   for (let rep = 0; rep < s.measurement.repetitions && !o.signal.aborted; rep++) {
     if (s.measurement.baseline && !(await baselineWindow(c, rep))) break;
     if (!(await startAnnouncing(c, rep))) return c.out;
     if (!(await measure(c, 'announce', rep, [...c.controlPlane, ...o.target.agentCpu()]))) break;
     if (idle && !(await idleWindow(c, rep))) break;
+    if (idle && calibrate && !(await calibrationWindows(c, rep))) break;
   }
   // Leave the policy as the scenario has it, for the trials and for the next variant.
   if (!o.signal.aborted && !c.announcing) {
@@ -126,6 +128,7 @@ async function measure(
   p: WindowPhase,
   rep: number,
   processes: SampledProcess[],
+  load?: WindowRecord['load'],
 ): Promise<boolean> {
   const { o } = c;
   const s = o.variant.scenario;
@@ -150,9 +153,11 @@ async function measure(
   });
   o.status?.done();
   if (!w) return false;
-  o.writer.append(w);
-  c.out.windows.push(w);
-  phase(c, p, `${p} ${rep + 1}`, w.startMs, w.endMs, rep);
+  const record: WindowRecord = load ? { ...w, load } : w;
+  o.writer.append(record);
+  c.out.windows.push(record);
+  const label = load ? `calibration ${load.verb} ${load.targetPerSecond}/s ${rep + 1}` : `${p} ${rep + 1}`;
+  phase(c, p, label, w.startMs, w.endMs, rep);
   return true;
 }
 
@@ -247,6 +252,59 @@ async function idleWindow(c: VariantContext, rep: number): Promise<boolean> {
     `  rep ${rep + 1}/${m.repetitions}: idle window ${m.windowSeconds}s (agents, no service selected)`,
   );
   return measure(c, 'idle', rep, [...c.controlPlane, ...o.target.agentCpu()]);
+}
+
+/** Whether calibration windows run; when the scenario asks for them and they cannot, a note says why. */
+function calibrationRuns(c: VariantContext, idle: boolean): boolean {
+  const cal = c.o.variant.scenario.measurement.calibration;
+  if (cal.getPerSecond.length + cal.putPerSecond.length === 0) return false;
+  const why = !idle
+    ? 'no idle windows (their intercept)'
+    : c.o.target.startLeaseLoad
+      ? null
+      : `the ${c.o.target.backend} backend cannot drive k6 Lease load`;
+  if (why) c.out.notes.push(`calibration windows not measured: ${why}`);
+  return why === null;
+}
+
+/**
+ * With the agents idle (after the idle window, policy selecting nothing), one window per rate of
+ * k6's pure Lease GETs, then PUTs, each after its own warm-up: the in-run calibration, on the same
+ * cluster and in the same minutes as the announce windows it explains.
+ */
+async function calibrationWindows(c: VariantContext, rep: number): Promise<boolean> {
+  const { o } = c;
+  const s = o.variant.scenario;
+  const cal = s.measurement.calibration;
+  const start = o.target.startLeaseLoad?.bind(o.target);
+  if (!start) return true;
+  const steps = [
+    ...cal.getPerSecond.map((rate) => ({ verb: 'GET' as const, rate })),
+    ...cal.putPerSecond.map((rate) => ({ verb: 'PUT' as const, rate })),
+  ];
+  for (const { verb, rate } of steps) {
+    if (o.signal.aborted) return false;
+    const t0 = c.clock.now();
+    // k6's own duration bounds the load: warm-up + window + 2 s, stopped after the window anyway.
+    const load = await start(verb, rate, cal.warmupSeconds + s.measurement.windowSeconds + 2);
+    try {
+      await c.clock.sleep(cal.warmupSeconds * 1000, o.signal);
+      if (!load.running)
+        throw new BackendError(`calibration: k6 (${verb} ${rate}/s) exited early: see its log`);
+      phase(c, 'warmup', `calibration warm-up ${verb} ${rate}/s ${rep + 1}`, t0, c.clock.now(), rep);
+      o.progress(
+        `  rep ${rep + 1}/${s.measurement.repetitions}: calibration window ${s.measurement.windowSeconds}s (idle agents + ${rate} Lease ${verb}/s)`,
+      );
+      const ok = await measure(c, 'calibration', rep, [...c.controlPlane, ...o.target.agentCpu()], {
+        verb,
+        targetPerSecond: rate,
+      });
+      if (!ok) return false;
+    } finally {
+      await load.stop(8000);
+    }
+  }
+  return true;
 }
 
 /** Every fault kind's trials, round-robin over the announced services. */

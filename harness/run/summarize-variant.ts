@@ -1,3 +1,4 @@
+import { fitInRun, summarizeInRunCalibration } from '../calibrate/in-run-calibration.js';
 import { type LeaseModel, relativeError, serviceLeasesOnly } from '../measure/analytic-model.js';
 import type {
   Environment,
@@ -94,7 +95,8 @@ export function summarizeVariant(
 
   const byRepetition = new Map<number, RepetitionWindows>();
   for (const window of windows) {
-    if (window.variantId !== meta.id) continue;
+    // Calibration windows are several per repetition; they go to the in-run fit, not to a phase.
+    if (window.variantId !== meta.id || window.phase === 'calibration') continue;
     const entry = byRepetition.get(window.repetition) ?? {};
     if (entry[window.phase]) {
       notes.push(`repetition ${window.repetition} has two ${window.phase} windows: the later one is used`);
@@ -146,12 +148,13 @@ export function summarizeVariant(
   });
   const overVsIdle = (key: CpuKey) =>
     bootstrapMedian(vsIdle.map((p) => p.announce.cpuMillicores[key] - p.idle.cpuMillicores[key]));
+  const vsIdleOverhead = vsIdle.length === 0 ? undefined : overVsIdle('controlPlane');
   const idleFigures =
-    vsIdle.length === 0
+    vsIdleOverhead === undefined
       ? {}
       : {
-          overheadVsIdleMillicores: overVsIdle('controlPlane'),
-          overheadVsIdlePctOfNode: scaleInterval(overVsIdle('controlPlane'), 1 / (10 * coresK)),
+          overheadVsIdleMillicores: vsIdleOverhead,
+          overheadVsIdlePctOfNode: scaleInterval(vsIdleOverhead, 1 / (10 * coresK)),
           apiserverOverheadVsIdleMillicores: overVsIdle('apiserver'),
           etcdOverheadVsIdleMillicores: overVsIdle('etcd'),
           ...(idleOver.length === 0
@@ -221,8 +224,25 @@ export function summarizeVariant(
       trials.filter((t) => t.variantId === meta.id),
       notes,
     ),
+    ...inRunCalibrationSummary(meta, windows, vsIdleOverhead, notes),
     notes,
   };
+}
+
+/** The in-run calibration's unit costs and prediction, when the variant ran calibration windows. */
+function inRunCalibrationSummary(
+  meta: VariantMeta,
+  windows: readonly WindowRecord[],
+  measuredVsIdle: Interval | undefined,
+  notes: string[],
+): Pick<VariantSummary, 'calibration'> {
+  if (!windows.some((w) => w.variantId === meta.id && w.phase === 'calibration')) return {};
+  const fit = fitInRun(windows, meta.id);
+  if (!fit) {
+    notes.push('calibration windows could not separate GET from PUT: no in-run unit costs');
+    return {};
+  }
+  return { calibration: summarizeInRunCalibration(fit, meta.scenario, measuredVsIdle, meta.id) };
 }
 
 /** Per-agent RSS and CPU pooled over the announce windows (one value per agent per window). */

@@ -106,6 +106,7 @@ export function scenarioRules(s: ScenarioFieldsOutput, ctx: Ctx, fields: z.ZodTy
   }
 
   checkPool(s, fail);
+  checkCalibration(s, fail);
 
   const seen = new Set<string>();
   for (const kind of s.faults.kinds) {
@@ -210,6 +211,30 @@ function checkMetallb(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], messa
       "services.sharedAddress (true) uses Cilium's sharing key, which implementation metallb does not read: set sharedAddress false with implementation metallb",
     );
   }
+}
+
+/** In-run calibration needs k6 in the client namespace (local) and the idle windows as its intercept. */
+function checkCalibration(
+  s: ScenarioFieldsOutput,
+  fail: (path: PropertyKey[], message: string) => void,
+): void {
+  const c = s.measurement.calibration;
+  if (c.getPerSecond.length + c.putPerSecond.length === 0) return;
+  if (c.getPerSecond.length === 0 || c.putPerSecond.length === 0)
+    fail(
+      ['measurement', 'calibration', c.getPerSecond.length === 0 ? 'getPerSecond' : 'putPerSecond'],
+      `measurement.calibration needs rates of both verbs to separate their costs (getPerSecond [${c.getPerSecond.join(', ')}], putPerSecond [${c.putPerSecond.join(', ')}]): give each at least one rate, e.g. [40]`,
+    );
+  if (s.backend !== 'local')
+    fail(
+      ['measurement', 'calibration'],
+      `measurement.calibration runs on backend local only (k6 in the client namespace), not ${s.backend}: use backend local, or \`l2bench calibrate\``,
+    );
+  if (!s.measurement.idle || s.announcer.implementation !== 'bundled')
+    fail(
+      ['measurement', 'calibration'],
+      'measurement.calibration needs idle windows (its intercept): set measurement.idle true with announcer.implementation bundled',
+    );
 }
 
 function checkPool(s: ScenarioFieldsOutput, fail: (path: PropertyKey[], message: string) => void): void {

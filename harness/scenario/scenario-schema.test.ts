@@ -27,6 +27,7 @@ test('a minimal scenario gets the Cilium defaults', () => {
     baseline: true,
     idle: true,
     sampleHz: 1,
+    calibration: { getPerSecond: [], putPerSecond: [], warmupSeconds: 5 },
     stopOnSaturation: false,
   });
   assert.deepEqual(s.faults.kinds, []);
@@ -92,7 +93,7 @@ test('an unknown field names its path and the known fields', () => {
   assert.equal(
     messageOf({ measurement: { windwSeconds: 60 } }),
     'scenarios/x.yaml: unknown field measurement.windwSeconds: remove it or check spelling ' +
-      '(known: warmupSeconds, windowSeconds, repetitions, baseline, idle, sampleHz, stopOnSaturation)',
+      '(known: warmupSeconds, windowSeconds, repetitions, baseline, idle, sampleHz, calibration, stopOnSaturation)',
   );
   assert.match(messageOf({ nodez: 1 }), /unknown field nodez: .*known: name, description, backend/);
 });
@@ -318,4 +319,30 @@ test('per-service-watch needs cilium lease names (its one watch covers the lease
     parseWith({ announcer: { strategy: 'node-lease', leaseNameStyle: 'kube-vip' } }).announcer.strategy.kind,
     'node-lease',
   );
+});
+
+test('in-run calibration: rates of both verbs, idle windows, the local backend; each refusal names the field', () => {
+  const cal = (c: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    messageOf({ measurement: { calibration: c, ...extra } });
+  assert.equal(
+    parseWith({ measurement: { calibration: { getPerSecond: [40], putPerSecond: [10, 40] } } }).measurement
+      .calibration.putPerSecond.length,
+    2,
+  );
+  assert.match(
+    cal({ getPerSecond: [40] }),
+    /measurement\.calibration needs rates of both verbs .*putPerSecond \[\]/,
+  );
+  assert.match(
+    cal({ getPerSecond: [40], putPerSecond: [40] }, { idle: false }),
+    /measurement\.calibration needs idle windows .*set measurement\.idle true/,
+  );
+  assert.match(
+    messageOf({
+      backend: 'docker',
+      measurement: { calibration: { getPerSecond: [40], putPerSecond: [40] } },
+    }),
+    /measurement\.calibration runs on backend local only .* not docker/,
+  );
+  assert.match(cal({ getPerSecond: [600], putPerSecond: [40] }), /measurement\.calibration\.getPerSecond/);
 });

@@ -148,6 +148,18 @@ const Measurement = z.strictObject({
       "Measure a window after each announce window with the same agents running and the policy selecting no service (the seed's reference: overhead = announce − idle). Backends that cannot switch the policy skip it.",
     ),
   sampleHz: z.number().gt(0).max(10).default(1),
+  calibration: z
+    .strictObject({
+      getPerSecond: z.array(z.number().gt(0).max(500)).max(6).default([]),
+      putPerSecond: z.array(z.number().gt(0).max(500)).max(6).default([]),
+      warmupSeconds: durationSeconds(0, 60)
+        .default(5)
+        .describe('k6 load before each calibration window opens.'),
+    })
+    .prefault({})
+    .describe(
+      "In-run calibration (local backend): after each idle window, one window per rate of pure Lease GETs or PUTs from k6 with the agents' identity, on the same cluster with the same idle agents. The summary fits CPU-ms per request by verb over these and the idle windows, and predicts announce − idle from the model's rates.",
+    ),
   stopOnSaturation: z
     .boolean()
     .default(false)

@@ -1,11 +1,12 @@
 import 'disposablestack/auto';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Calibration } from '../../harness/calibrate/calibration-schema.js';
 import { runCalibration } from '../../harness/calibrate/run-calibration.js';
+import { runScenario } from '../../harness/run/run-scenario.js';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -45,5 +46,60 @@ test('calibrate drives Lease GETs and PUTs at the asked rates and fits a cost pe
         assert.ok(Number.isFinite(c.fits[k].perRequest[v]?.estimate), `${k} ${v}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run with measurement.calibration drives k6 over the idle agents and fits the costs on its own cluster', {
+  skip: !asRoot && 'needs root',
+  timeout: 300_000,
+}, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'l2b-e2e-inrun-'));
+  try {
+    const file = join(root, 'inrun.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: inrun',
+        'nodes: {count: 2}',
+        'services: {announced: 2}',
+        'measurement:',
+        '  warmupSeconds: 3',
+        '  windowSeconds: 8',
+        '  repetitions: 1',
+        '  baseline: false',
+        '  calibration: {getPerSecond: [20], putPerSecond: [20], warmupSeconds: 3}',
+        '',
+      ].join('\n'),
+    );
+    const { dir, summary } = await runScenario({
+      scenario: file,
+      resultsRoot: root,
+      signal: new AbortController().signal,
+      progress: (l) => process.stderr.write(`${l}\n`),
+    });
+    const windows = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'window' && l.phase === 'calibration');
+    assert.deepEqual(
+      windows.map((w) => `${w.load.verb} ${w.load.targetPerSecond}`),
+      ['GET 20', 'PUT 20'],
+    );
+    // The load rides on the idle agents' few requests: its verb's rate is the asked one, ±25%.
+    for (const w of windows) {
+      const got = w.leaseRequests
+        .filter((r: { verb: string }) => r.verb === w.load.verb)
+        .reduce((s: number, r: { perSecond: number }) => s + r.perSecond, 0);
+      assert.ok(Math.abs(got - 20) <= 5, `${w.load.verb}: ${got}/s`);
+    }
+    const cal = summary.variants[0]?.calibration;
+    assert.ok(cal, 'the summary carries the in-run calibration');
+    for (const v of ['GET', 'PUT']) assert.ok(Number.isFinite(cal.apiserverMsPerRequest[v]?.estimate), v);
+    const c = Calibration.parse(JSON.parse(readFileSync(join(dir, cal.file), 'utf8')));
+    assert.equal(c.windows.filter((w) => w.verb === null).length, 1, 'the idle window is the intercept');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -74,12 +74,17 @@ test('MetalLB on 3 nodes: one node answers; after a crash of its speaker another
 
     // Memberlist forms, the hash picks one node, it logs serviceAnnounced and answers ARP.
     const macToNode = new Map(cluster.nodes.map((n) => [n.mac.toLowerCase(), n.name]));
+    let seen = 'nothing yet';
     const holder = await until(async () => {
       const macs = await arpAnswers(client, vip);
       const logged = target.announcingNode?.(service);
+      seen = `ARP answers from [${macs.map((m) => macToNode.get(m) ?? m).join(', ')}], speakers logged ${logged ?? 'none'}`;
       return macs.length === 1 && logged && macToNode.get(macs[0]!) === logged ? logged : undefined;
-    }, 60_000);
-    assert.ok(holder, `one node answers ARP for ${vip} and its speaker logged the announcement`);
+    }, 90_000);
+    assert.ok(
+      holder,
+      `one node answers ARP for ${vip} and its speaker logged the announcement; last seen: ${seen}`,
+    );
     const answered = await target.waitUntilAllAnswer([vip], 10_000);
     assert.notEqual(answered, null, `${vip} answers HTTP from ${holder}'s echo backend`);
 

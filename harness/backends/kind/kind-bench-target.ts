@@ -32,9 +32,17 @@ import { buildKindNodeImage } from './node-image/build-node-image.js';
 import { kubeadmEtcdPatch } from './node-image/component-images.js';
 import { claimVipSlot } from './vip-slot.js';
 
-/** kubeadm's etcd serves /metrics on the node's loopback only; this moves it onto the kind network. */
-const ETCD_METRICS_SED =
-  's#--listen-metrics-urls=http://127.0.0.1:2381#--listen-metrics-urls=http://0.0.0.0:2381#';
+/**
+ * kubeadm's etcd serves /metrics on the node's loopback only; this kubeadm patch moves it onto the
+ * kind network from the start. (Editing the static-pod manifest after `kind create` restarted etcd,
+ * and kubelet then restarted kube-apiserver under the run: "apiserver is shutting down" in CI.)
+ */
+const ETCD_METRICS_PATCH = `kind: ClusterConfiguration
+etcd:
+  local:
+    extraArgs:
+      listen-metrics-urls: "http://0.0.0.0:2381"
+`;
 
 /**
  * The `kind` backend as a {@link BenchTarget}: one kind cluster per variant on the kind Docker
@@ -138,10 +146,7 @@ export class KindBenchTarget
       '',
     );
     try {
-      // Nodes first: the etcd manifest edit restarts etcd, and the API server times out until
-      // it is back (a listNode in that gap failed with 504).
       await target.inspectNodes(s);
-      await docker.run(['exec', cp, 'sed', '-i', ETCD_METRICS_SED, '/etc/kubernetes/manifests/etcd.yaml']);
       const cpIp = target.nodeIps.get(cp);
       (target.metrics as { etcdUrl: string }).etcdUrl = `http://${cpIp}:2381/metrics`;
       await target.waitForEtcdMetrics(o.signal);
@@ -170,7 +175,7 @@ export class KindBenchTarget
     }
   }
 
-  /** kubelet restarts etcd after the manifest edit; the API server answers again once it is back. */
+  /** etcd's metrics on the kind network (see {@link ETCD_METRICS_PATCH}) and the API server both answer. */
   private async waitForEtcdMetrics(signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && !signal?.aborted) {
@@ -189,7 +194,7 @@ export class KindBenchTarget
       await sleep(1000, signal);
     }
     throw new BackendError(
-      `etcd metrics at ${this.metrics.etcdUrl} did not answer within 120 s of moving them off loopback`,
+      `etcd metrics at ${this.metrics.etcdUrl} or the API server did not answer within 120 s of kind create`,
     );
   }
 
@@ -301,13 +306,13 @@ const KIND_APISERVER_PORT = 6443;
 /**
  * The node image: `L2BENCH_KIND_NODE_IMAGE` when set (e.g. a kindest/node where a registry is
  * reachable), else the l2bench node image built here with no registry (found by content hash;
- * built on first use), whose etcd tag kubeadm must be told.
+ * built on first use), whose etcd tag kubeadm must be told. Either way etcd's metrics leave loopback.
  */
 async function kindNodeImage(
   progress: (line: string) => void,
-): Promise<{ nodeImage: string; kubeadmConfigPatches?: string[] }> {
+): Promise<{ nodeImage: string; kubeadmConfigPatches: string[] }> {
   const own = process.env.L2BENCH_KIND_NODE_IMAGE;
-  if (own) return { nodeImage: own };
+  if (own) return { nodeImage: own, kubeadmConfigPatches: [ETCD_METRICS_PATCH] };
   const image = await buildKindNodeImage(progress);
-  return { nodeImage: image.tag, kubeadmConfigPatches: [kubeadmEtcdPatch()] };
+  return { nodeImage: image.tag, kubeadmConfigPatches: [kubeadmEtcdPatch(), ETCD_METRICS_PATCH] };
 }

@@ -1,3 +1,12 @@
+import { join } from 'node:path';
+import {
+  createLoadLeases,
+  identityFiles,
+  type LeaseLoad,
+  type LoadVerb,
+  startLeaseLoad,
+  vusFor,
+} from '../../calibrate/lease-load.js';
 import 'disposablestack/auto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BackendError } from '../../errors.js';
@@ -77,6 +86,37 @@ export class LocalBenchTarget extends DeployedTarget<LocalDeployment> implements
 
   get workDir(): string {
     return this.cluster.workDir;
+  }
+
+  /** Load Leases made so far, and node 0's agent identity as files k6 opens (made on first use). */
+  #load: { leases: number; identityEnv: Record<string, string> } | undefined;
+
+  /**
+   * k6's fixed-rate Lease GETs or PUTs from the client namespace with node 0's agent token (the
+   * agents' identity, so APF puts the load in their priority level), on Leases of its own.
+   */
+  async startLeaseLoad(verb: LoadVerb, rate: number, seconds: number): Promise<LeaseLoad> {
+    if (!this.#load) {
+      const kubeconfig = await this.cluster.agentTokenKubeconfig(0);
+      const identity = identityFiles(kubeconfig, join(this.workDir, 'calibration'));
+      this.#load = { leases: 0, identityEnv: identity.env };
+    }
+    const need = vusFor(rate).maxVus;
+    if (need > this.#load.leases) {
+      const holder = this.cluster.nodes[0]?.name ?? 'l2bench';
+      await createLoadLeases(this.kubeConfig(), this.cluster.runId, holder, {
+        from: this.#load.leases + 1,
+        to: need,
+      });
+      this.#load.leases = need;
+    }
+    return startLeaseLoad(this.cluster, {
+      k6: this.k6Path,
+      verb,
+      rate,
+      seconds,
+      identityEnv: this.#load.identityEnv,
+    });
   }
   get nodeNames(): readonly string[] {
     return this.cluster.nodes.map((n) => n.name);

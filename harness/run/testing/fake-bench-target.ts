@@ -7,6 +7,7 @@ import {
   type ProbeSpec,
 } from '../../backends/bench-target.js';
 import type { BackendDriver } from '../../backends/start-bench-target.js';
+import type { LeaseLoad, LoadVerb } from '../../calibrate/lease-load.js';
 import { AnnouncerEventLog } from '../../deployment/announcer-events.js';
 import { BackendError } from '../../errors.js';
 import { planServices } from '../../manifests/scenario-objects.js';
@@ -134,6 +135,11 @@ export class FakeBenchTarget implements BenchTarget {
   announcing = true;
   disposed = false;
   #leaseUpdates = 0;
+  #leaseGets = 0;
+  /** k6's PUTs (the agents' own writes are counted as UPDATE above). */
+  #leasePuts = 0;
+  /** k6's fixed-rate load while a calibration window's load runs. */
+  #load: { verb: LoadVerb; rate: number } | null = null;
   #countedToMs: number;
 
   constructor(
@@ -169,6 +175,18 @@ export class FakeBenchTarget implements BenchTarget {
     this.announcing = on;
     this.step(`announcing ${on}`);
   };
+  async startLeaseLoad(verb: LoadVerb, rate: number): Promise<LeaseLoad> {
+    this.#count();
+    this.#load = { verb, rate };
+    this.step(`load ${verb} ${rate}`);
+    return {
+      running: true,
+      stop: async () => {
+        this.#count();
+        this.#load = null;
+      },
+    };
+  }
   async prepare(): Promise<void> {
     this.step('prepare');
   }
@@ -239,12 +257,18 @@ export class FakeBenchTarget implements BenchTarget {
     const now = this.backendOf.o.clock.now();
     const code = this.backendOf.o.leaseCode?.(this.scenario) ?? '200';
     const updates = Math.round(this.#leaseUpdates);
+    const gets = Math.round(this.#leaseGets);
     return {
       apiserver: parseScrape(
-        `apiserver_request_total{resource="leases",verb="UPDATE",code="${code}"} ${updates}\n`,
+        `apiserver_request_total{resource="leases",verb="UPDATE",code="${code}"} ${updates}\n` +
+          `apiserver_request_total{resource="leases",verb="GET",code="200"} ${gets}\n` +
+          `apiserver_request_total{resource="leases",verb="PUT",code="200"} ${Math.round(this.#leasePuts)}\n`,
         now,
       ),
-      etcd: parseScrape(`etcd_server_proposals_committed_total ${updates}\n`, now),
+      etcd: parseScrape(
+        `etcd_server_proposals_committed_total ${updates + Math.round(this.#leasePuts)}\n`,
+        now,
+      ),
     };
   }
 
@@ -253,7 +277,10 @@ export class FakeBenchTarget implements BenchTarget {
     const now = this.backendOf.o.clock.now();
     const perSecond =
       this.agentsRunning && this.announcing ? this.services.filter((x) => x.announced).length / 2 : 0;
-    this.#leaseUpdates += (perSecond * (now - this.#countedToMs)) / 1000;
+    const seconds = (now - this.#countedToMs) / 1000;
+    this.#leaseUpdates += perSecond * seconds;
+    if (this.#load?.verb === 'PUT') this.#leasePuts += this.#load.rate * seconds;
+    if (this.#load?.verb === 'GET') this.#leaseGets += this.#load.rate * seconds;
     this.#countedToMs = now;
   }
 }
