@@ -40,3 +40,15 @@ test('the announcing node is the latest acquirer that has not withdrawn since', 
   assert.equal(metallbAnnouncingNode([...a, ...parseMetallbSpeakerLine(WITHDRAWN, 'n0', 2)], vip), null);
   assert.equal(metallbAnnouncingNode(a, '198.18.8.4'), null);
 });
+
+test('two speakers announce before memberlist converges and one withdraws: the other still announces', () => {
+  const vip = '198.18.8.3';
+  // As CI logged it: n2 announces, n1 announces, n1 withdraws (notOwner) in the same second.
+  const events = [
+    ...parseMetallbSpeakerLine(ANNOUNCED, 'n2', 1),
+    ...parseMetallbSpeakerLine(ANNOUNCED, 'n1', 2),
+    ...parseMetallbSpeakerLine(WITHDRAWN, 'n1', 3),
+  ];
+  assert.equal(metallbAnnouncingNode(events, vip), 'n2');
+  assert.equal(metallbAnnouncingNode(events.slice(0, 4), vip), 'n1', 'both announcing: the latest');
+});

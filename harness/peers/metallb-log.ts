@@ -31,15 +31,18 @@ export function parseMetallbSpeakerLine(line: string, node: string, receivedMs: 
 }
 
 /**
- * The node announcing `vip` as the speakers' logs say, reading events in arrival order: the node of
- * the latest `acquire`, unless that node withdrew it since. Null when none announces it.
+ * The node announcing `vip` as the speakers' logs say, reading events in arrival order: of the
+ * nodes that announced it and have not withdrawn it since, the latest to announce. Before
+ * memberlist converges two speakers may both announce and one then withdraws (`notOwner`): the
+ * other one still announces. Null when none does.
  */
 export function metallbAnnouncingNode(events: readonly AnnouncerEvent[], vip: string): string | null {
-  let current: string | null = null;
+  const announcing: string[] = [];
   for (const e of events) {
-    if (e.vip !== vip) continue;
-    if (e.event === 'acquire') current = e.node;
-    else if (e.event === 'release' && e.node === current) current = null;
+    if (e.vip !== vip || (e.event !== 'acquire' && e.event !== 'release')) continue;
+    const i = announcing.indexOf(e.node);
+    if (i >= 0) announcing.splice(i, 1);
+    if (e.event === 'acquire') announcing.push(e.node);
   }
-  return current;
+  return announcing.at(-1) ?? null;
 }
