@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Environment, FittedCost } from '../results/results-schema.js';
+import { Environment, FittedCost, type WindowRecord } from '../results/results-schema.js';
 
 const ComponentFit = z.object({
   intercept: FittedCost,
@@ -21,6 +21,24 @@ export const CalibrationWindow = z.object({
   endMs: z.number(),
 });
 export type CalibrationWindow = z.infer<typeof CalibrationWindow>;
+
+/** A measured window as a calibration window: its lease requests summed by verb; `load` null when idle. */
+export function calibrationWindowOf(
+  w: Pick<WindowRecord, 'leaseRequests' | 'cpuMillicores' | 'startMs' | 'endMs'>,
+  load: { verb: 'GET' | 'PUT'; targetPerSecond: number } | null,
+): CalibrationWindow {
+  const perSecond: Record<string, number> = {};
+  for (const r of w.leaseRequests) perSecond[r.verb] = (perSecond[r.verb] ?? 0) + r.perSecond;
+  return {
+    verb: load?.verb ?? null,
+    targetPerSecond: load?.targetPerSecond ?? 0,
+    perSecond,
+    apiserverMillicores: w.cpuMillicores.apiserver,
+    etcdMillicores: w.cpuMillicores.etcd,
+    startMs: w.startMs,
+    endMs: w.endMs,
+  };
+}
 
 /**
  * `calibration.json`, written by `l2bench calibrate`, read by `l2bench predict`: the cost of one

@@ -2,10 +2,20 @@ import { leaseModelForScenario, serviceLeasesOnly } from '../measure/analytic-mo
 import type { Environment, Interval, VariantSummary, WindowRecord } from '../results/results-schema.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import { type ComponentFit, fitCalibrationWindows, predictMillicores } from './calibration-fit.js';
-import type { Calibration, CalibrationWindow } from './calibration-schema.js';
+import { type Calibration, type CalibrationWindow, calibrationWindowOf } from './calibration-schema.js';
 
 /** The verbs an in-run calibration drives (the scenario rules ask for rates of both). */
 const VERBS = ['GET', 'PUT'] as const;
+
+/** The calibration windows a scenario asks for, in the order they run: every GET rate, then every PUT rate. */
+export function calibrationSteps(
+  c: Scenario['measurement']['calibration'],
+): { verb: 'GET' | 'PUT'; rate: number }[] {
+  return [
+    ...c.getPerSecond.map((rate) => ({ verb: 'GET' as const, rate })),
+    ...c.putPerSecond.map((rate) => ({ verb: 'PUT' as const, rate })),
+  ];
+}
 
 /** A variant's idle and calibration windows as calibration windows (idle: no load, the intercept). */
 export function calibrationWindowsOf(
@@ -14,19 +24,7 @@ export function calibrationWindowsOf(
 ): CalibrationWindow[] {
   return windows
     .filter((w) => w.variantId === variantId && (w.phase === 'idle' || w.phase === 'calibration'))
-    .map((w) => {
-      const perSecond: Record<string, number> = {};
-      for (const r of w.leaseRequests) perSecond[r.verb] = (perSecond[r.verb] ?? 0) + r.perSecond;
-      return {
-        verb: w.phase === 'calibration' ? (w.load?.verb ?? null) : null,
-        targetPerSecond: w.phase === 'calibration' ? (w.load?.targetPerSecond ?? 0) : 0,
-        perSecond,
-        apiserverMillicores: w.cpuMillicores.apiserver,
-        etcdMillicores: w.cpuMillicores.etcd,
-        startMs: w.startMs,
-        endMs: w.endMs,
-      };
-    });
+    .map((w) => calibrationWindowOf(w, w.phase === 'calibration' ? (w.load ?? null) : null));
 }
 
 export interface InRunFit {

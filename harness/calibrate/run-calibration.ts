@@ -13,7 +13,7 @@ import { measureWindow } from '../run/measure-window.js';
 import { sleep } from '../shutdown-signal.js';
 import { resolveTool } from '../tools/resolve-tool.js';
 import { fitCalibrationWindows } from './calibration-fit.js';
-import { Calibration, type CalibrationWindow } from './calibration-schema.js';
+import { Calibration, type CalibrationWindow, calibrationWindowOf } from './calibration-schema.js';
 import {
   createLoadLeases,
   identityFiles,
@@ -95,17 +95,9 @@ export async function runCalibration(o: CalibrateOptions): Promise<Calibration> 
       signal: o.signal,
     });
     if (!w) return;
-    const perSecond: Record<string, number> = {};
-    for (const r of w.leaseRequests) perSecond[r.verb] = (perSecond[r.verb] ?? 0) + r.perSecond;
-    windows.push({
-      verb,
-      targetPerSecond: target,
-      perSecond,
-      apiserverMillicores: w.cpuMillicores.apiserver,
-      etcdMillicores: w.cpuMillicores.etcd,
-      startMs: w.startMs,
-      endMs: w.endMs,
-    });
+    const cw = calibrationWindowOf(w, verb ? { verb, targetPerSecond: target } : null);
+    windows.push(cw);
+    const { perSecond } = cw;
     o.progress(
       `calibrate: ${verb ?? 'idle'} ${target}/s → ${Object.entries(perSecond)
         .map(([v, r]) => `${v} ${r.toFixed(1)}/s`)

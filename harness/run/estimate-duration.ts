@@ -1,3 +1,4 @@
+import { calibrationSteps } from '../calibrate/in-run-calibration.js';
 import type { FaultKind } from '../results/results-schema.js';
 import type { Variant } from '../scenario/expand-variants.js';
 import type { ResolvedScenario } from '../scenario/scenario-schema.js';
@@ -58,9 +59,6 @@ function restoreSeconds(s: ResolvedScenario, kind: FaultKind): number {
   return s.backend === 'kind' && kind === 'node-crash' ? 20 : 0;
 }
 
-const calibrationRates = (s: ResolvedScenario) =>
-  s.measurement.calibration.getPerSecond.length + s.measurement.calibration.putPerSecond.length;
-
 /** Estimated seconds of one variant on a ready cluster: setup, windows, warm-ups and trials. */
 export function estimateVariantSeconds(v: Variant): number {
   const s = v.scenario;
@@ -77,7 +75,7 @@ export function estimateVariantSeconds(v: Variant): number {
         m.windowSeconds +
         WINDOW_EDGE_SECONDS +
         // In-run calibration: a k6 warm-up and a window per rate (local backend only).
-        (s.backend === 'local' ? calibrationRates(s) : 0) *
+        (s.backend === 'local' ? calibrationSteps(m.calibration).length : 0) *
           (m.calibration.warmupSeconds + m.windowSeconds + WINDOW_EDGE_SECONDS)
       : 0);
   // Creating services: the IPAM operator assigns roughly an address a second on a loaded host.

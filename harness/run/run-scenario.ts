@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchTarget, BenchTargetOptions } from '../backends/bench-target.js';
 import type { BackendDriver } from '../backends/start-bench-target.js';
-import { fitInRun, inRunCalibration, inRunCalibrationFile } from '../calibrate/in-run-calibration.js';
+import {
+  fitInRun,
+  type InRunFit,
+  inRunCalibration,
+  inRunCalibrationFile,
+} from '../calibrate/in-run-calibration.js';
 import { leaseModelForScenario } from '../measure/analytic-model.js';
 import type { Summary, VariantSummary } from '../results/results-schema.js';
 import { ResultsWriter } from '../results/results-writer.js';
@@ -230,22 +235,28 @@ export function variantNotes(
 
 /** A variant's summary from its windows and trials, its notes last. */
 function summarize(c: RunContext, v: Variant, r: VariantRun): VariantSummary {
+  const inRunFit = fitInRun(r.windows, v.id);
   const vs = summarizeVariant(
-    { id: v.id, label: v.label, params: v.params, scenario: v.scenario, announceTimeMs: r.announceTimeMs },
+    {
+      id: v.id,
+      label: v.label,
+      params: v.params,
+      scenario: v.scenario,
+      announceTimeMs: r.announceTimeMs,
+      inRunFit,
+    },
     r.windows,
     r.trials,
     leaseModelForScenario(v.scenario),
     c.scenario.coresK,
   );
   vs.notes.push(...r.notes);
-  writeInRunCalibration(c, v, r);
+  if (inRunFit) writeInRunCalibration(c, v, inRunFit);
   return vs;
 }
 
 /** A variant's in-run calibration as calibration-<id>.json beside the summary (`l2bench predict` reads it). */
-function writeInRunCalibration(c: RunContext, v: Variant, r: VariantRun): void {
-  const fit = fitInRun(r.windows, v.id);
-  if (!fit) return;
+function writeInRunCalibration(c: RunContext, v: Variant, fit: InRunFit): void {
   const calibration = inRunCalibration(fit, {
     environment: c.sweep.runInfo.environment,
     windowSeconds: v.scenario.measurement.windowSeconds,

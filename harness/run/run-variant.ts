@@ -1,4 +1,5 @@
 import type { BenchTarget } from '../backends/bench-target.js';
+import { calibrationSteps } from '../calibrate/in-run-calibration.js';
 import { BackendError } from '../errors.js';
 import { CpuSampler, type SampledProcess } from '../measure/cpu-sampler.js';
 import type { TrialRecord, WindowPhase, WindowRecord } from '../results/results-schema.js';
@@ -88,7 +89,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantRun> {
     if (!(await startAnnouncing(c, rep))) return c.out;
     if (!(await measure(c, 'announce', rep, [...c.controlPlane, ...o.target.agentCpu()]))) break;
     if (idle && !(await idleWindow(c, rep))) break;
-    if (idle && calibrate && !(await calibrationWindows(c, rep))) break;
+    if (calibrate && !(await calibrationWindows(c, rep))) break;
   }
   // Leave the policy as the scenario has it, for the trials and for the next variant.
   if (!o.signal.aborted && !c.announcing) {
@@ -257,7 +258,7 @@ async function idleWindow(c: VariantContext, rep: number): Promise<boolean> {
 /** Whether calibration windows run; when the scenario asks for them and they cannot, a note says why. */
 function calibrationRuns(c: VariantContext, idle: boolean): boolean {
   const cal = c.o.variant.scenario.measurement.calibration;
-  if (cal.getPerSecond.length + cal.putPerSecond.length === 0) return false;
+  if (calibrationSteps(cal).length === 0) return false;
   const why = !idle
     ? 'no idle windows (their intercept)'
     : c.o.target.startLeaseLoad
@@ -278,11 +279,7 @@ async function calibrationWindows(c: VariantContext, rep: number): Promise<boole
   const cal = s.measurement.calibration;
   const start = o.target.startLeaseLoad?.bind(o.target);
   if (!start) return true;
-  const steps = [
-    ...cal.getPerSecond.map((rate) => ({ verb: 'GET' as const, rate })),
-    ...cal.putPerSecond.map((rate) => ({ verb: 'PUT' as const, rate })),
-  ];
-  for (const { verb, rate } of steps) {
+  for (const { verb, rate } of calibrationSteps(cal)) {
     if (o.signal.aborted) return false;
     const t0 = c.clock.now();
     // k6's own duration bounds the load: warm-up + window + 2 s, stopped after the window anyway.

@@ -1,4 +1,4 @@
-import { fitInRun, summarizeInRunCalibration } from '../calibrate/in-run-calibration.js';
+import { fitInRun, type InRunFit, summarizeInRunCalibration } from '../calibrate/in-run-calibration.js';
 import { type LeaseModel, relativeError, serviceLeasesOnly } from '../measure/analytic-model.js';
 import type {
   Environment,
@@ -22,6 +22,8 @@ export interface VariantMeta {
   scenario: Scenario;
   /** Time from creating the services until every VIP answered a probe; null when not measured. */
   announceTimeMs: number | null;
+  /** The in-run calibration's fit when the caller has made it already (it writes it too); else fitted here. */
+  inRunFit?: InRunFit | null;
 }
 
 // The container figure (docker backend only) stays in the windows; summaries use the per-process
@@ -237,7 +239,7 @@ function inRunCalibrationSummary(
   notes: string[],
 ): Pick<VariantSummary, 'calibration'> {
   if (!windows.some((w) => w.variantId === meta.id && w.phase === 'calibration')) return {};
-  const fit = fitInRun(windows, meta.id);
+  const fit = meta.inRunFit !== undefined ? meta.inRunFit : fitInRun(windows, meta.id);
   if (!fit) {
     notes.push('calibration windows could not separate GET from PUT: no in-run unit costs');
     return {};
