@@ -49,7 +49,8 @@ export function withLabel<T extends KubernetesObject>(obj: T, key: string, value
  * Creates each object, or replaces it when it exists (create-or-replace, like `kubectl apply` for
  * objects we own). With `dryRun`, the API server validates without persisting (server-side dry-run).
  * An API server that answers 429/503/504 or refuses the connection (starting, restarting) is
- * retried for up to 30 s per call, as kubectl's client does; any other error fails at once.
+ * retried for up to 30 s per call (client-go retries answers that carry Retry-After in the same
+ * spirit); any other error fails at once.
  */
 export async function applyManifests(
   kc: KubeConfig,
